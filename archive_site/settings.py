@@ -1,0 +1,222 @@
+"""Django settings for the cable archive.
+
+One settings file, driven by environment variables (like healthchecks):
+
+=================================  =========================================================
+DJANGO_DEBUG                       "1", "true", "yes" or "on" turns debug mode on (default off)
+DJANGO_SECRET_KEY                  required when DEBUG is off; a fixed dev key is used in DEBUG
+DJANGO_ALLOWED_HOSTS               comma-separated host names (default none in production;
+                                   localhost, 127.0.0.1, [::1] and testserver added in DEBUG)
+DJANGO_CSRF_TRUSTED_ORIGINS        comma-separated origins, e.g. https://cables.example.org
+DATABASE_URL                       e.g. postgres://user:pass@host:5432/db
+                                   (default: SQLite file db.sqlite3 in the project root)
+DJANGO_SECURE_PROXY_SSL_HEADER     "1" to trust X-Forwarded-Proto: https from a proxy
+DJANGO_SECURE_HSTS_SECONDS         HSTS max-age in seconds (default 0 = no HSTS header);
+                                   set it only once the site is served over HTTPS for good
+DJANGO_SECURE_SSL_REDIRECT         "1" to redirect http:// to https:// (default off)
+DJANGO_LOG_LEVEL                   log level of the console logger (default INFO)
+DJANGO_TESTING                     "1" forces test mode (see TESTING below)
+CABLES_PAGE_SIZE                   cables per page in listings (default 50)
+=================================  =========================================================
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+TRUE_VALUES = ("1", "true", "yes", "on")
+
+
+def env(name, default=None):
+    """Return the environment variable ``name``, or ``default`` if unset or empty."""
+    value = os.environ.get(name, "")
+    return value if value != "" else default
+
+
+def env_bool(name, default=False):
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in TRUE_VALUES
+
+
+def env_list(name, default=()):
+    value = env(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG")
+
+# Test runs: pytest sets PYTEST_VERSION before pytest-django imports this module (so a
+# conftest.py would be too late), `manage.py test` is recognised by its argv, and
+# DJANGO_TESTING=1 forces it. Tests get a fixed key and plain static file storage.
+TESTING = env_bool("DJANGO_TESTING") or "PYTEST_VERSION" in os.environ or sys.argv[1:2] == ["test"]
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if DEBUG:
+        SECRET_KEY = "django-insecure-dev-key-only-for-local-debug-never-in-production"
+    elif TESTING:
+        SECRET_KEY = "django-insecure-test-key-only-for-test-runs"
+    else:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set in production (DJANGO_DEBUG is off). "
+            "Set DJANGO_SECRET_KEY to a long random string, or DJANGO_DEBUG=1 for local work."
+        )
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+if DEBUG:
+    for host in ("localhost", "127.0.0.1", "[::1]", "testserver"):
+        if host not in ALLOWED_HOSTS:
+            ALLOWED_HOSTS.append(host)
+
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Database ------------------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=600,
+        conn_health_checks=True,
+    )
+}
+DB_ENGINE = DATABASES["default"]["ENGINE"]
+USING_POSTGRES = DB_ENGINE == "django.db.backends.postgresql"
+
+if DB_ENGINE == "django.db.backends.sqlite3":
+    # WAL lets readers proceed during the importer's writes; IMMEDIATE avoids
+    # "database is locked" errors when a read transaction is upgraded to a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Applications --------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+if USING_POSTGRES:
+    INSTALLED_APPS.append("django.contrib.postgres")
+INSTALLED_APPS += [
+    "django_filters",
+    "cables",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "archive_site.urls"
+WSGI_APPLICATION = "archive_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation ------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static files --------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+if DEBUG or TESTING:
+    # Served straight from the app/static dirs: no collectstatic needed.
+    STATICFILES_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+else:
+    # Hashed, compressed files built by `manage.py collectstatic`, served by WhiteNoise.
+    STATICFILES_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
+}
+
+# Security ------------------------------------------------------------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", 0))
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+
+# Logging -------------------------------------------------------------------
+
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", "INFO").upper()
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "console": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "cables": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+}
+
+# Project constants ---------------------------------------------------------
+
+CABLES_PAGE_SIZE = int(env("CABLES_PAGE_SIZE", 50))

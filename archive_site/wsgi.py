@@ -1,0 +1,12 @@
+"""WSGI config for the cable archive.
+
+It exposes the WSGI callable as a module-level variable named ``application``.
+"""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive_site.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,269 @@
+"""The /cables/ selection: which query-string parameters filter the list, and how.
+
+Every parameter is read and validated here (through the FilterSet's form); views never
+touch ``request.GET`` for filtering. Values are plain codes and names, e.g.
+``?tag=KZ&tag=PREL&classification=CONFIDENTIAL&origin=US+Office+Almaty&year=2006``.
+
+- ``tag`` (repeatable): a cable must carry *every* tag given (AND).
+- ``classification``, ``origin``, ``year`` (repeatable): any of the values given (OR).
+- ``month`` (repeatable, 1-12): any of these months, only with exactly one ``year``.
+- ``date_from`` / ``date_to`` (YYYY-MM-DD): inclusive bounds on the created date, in UTC.
+
+Different parameters combine with AND.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from .models import Cable
+
+# Parameter name -> label, in the order chips are shown.
+PARAM_LABELS: dict[str, str] = {
+    "tag": "Tag",
+    "classification": "Classification",
+    "origin": "Origin",
+    "year": "Year",
+    "month": "Month",
+    "date_from": "From",
+    "date_to": "To",
+}
+FILTER_PARAMS = tuple(PARAM_LABELS)
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def month_name(month: int) -> str:
+    return calendar.month_name[month]
+
+
+def utc_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+class MultipleValueField(forms.Field):
+    """A repeatable parameter (``?tag=A&tag=B``) whose values are free text.
+
+    Unlike a choice field it does not need the list of valid values up front, so an
+    unknown tag or origin is not a form error: it simply matches no cable. Each non-blank
+    value is cleaned by ``child`` (a plain ``CharField`` by default); values are
+    de-duplicated, keeping their order.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, child: forms.Field | None = None, **kwargs: Any) -> None:
+        self.child = child or forms.CharField(max_length=200)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[Any]:
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        cleaned, errors = [], []
+        for raw in value:
+            if raw is None or not str(raw).strip():
+                continue
+            try:
+                item = self.child.clean(str(raw).strip())
+            except ValidationError as error:
+                for message in error.messages:
+                    errors.append(f"“{raw}”: {message}")
+                continue
+            if item not in cleaned:
+                cleaned.append(item)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class MultipleValueFilter(django_filters.MultipleChoiceFilter):
+    """MultipleChoiceFilter semantics (OR, or AND with ``conjoined=True``) on free values."""
+
+    field_class = MultipleValueField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Our lookups never multiply rows (each join matches at most one row per cable),
+        # so there is no need for the DISTINCT MultipleChoiceFilter adds by default.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class CableFilterForm(forms.Form):
+    """Cross-field checks: a month only makes sense within one year, and a range must not
+    end before it starts."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("month") and "year" in data and len(data["year"]) != 1:
+            self.add_error("month", "Choose exactly one year to filter by month.")
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class CableFilter(django_filters.FilterSet):
+    tag = MultipleValueFilter(
+        field_name="tags__code",
+        conjoined=True,
+        label="Tag",
+        child=forms.CharField(max_length=32),
+    )
+    classification = MultipleValueFilter(
+        field_name="classification", label="Classification", child=forms.CharField(max_length=64)
+    )
+    origin = MultipleValueFilter(
+        field_name="origin", label="Origin", child=forms.CharField(max_length=128)
+    )
+    year = MultipleValueFilter(
+        method="filter_year",
+        label="Year",
+        child=forms.IntegerField(
+            min_value=MIN_YEAR,
+            max_value=MAX_YEAR,
+            error_messages={"invalid": "Enter a year such as 2006."},
+        ),
+    )
+    month = MultipleValueFilter(
+        method="filter_month",
+        label="Month",
+        child=forms.IntegerField(
+            min_value=1, max_value=12, error_messages={"invalid": "Enter a month number, 1-12."}
+        ),
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_date_from",
+        label="From",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_date_to",
+        label="To",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    class Meta:
+        model = Cable
+        fields: list[str] = []
+        form = CableFilterForm
+
+    # Years and months are matched as half-open UTC ranges on ``created`` rather than with
+    # ``created__year``: the same result in any TIME_ZONE setting, and they use the index.
+
+    def filter_year(self, queryset: QuerySet, name: str, years: list[int]) -> QuerySet:
+        if not years:
+            return queryset
+        q = Q()
+        for year in years:
+            q |= Q(
+                created__gte=utc_start(date(year, 1, 1)),
+                created__lt=utc_start(date(year + 1, 1, 1)),
+            )
+        return queryset.filter(q)
+
+    def filter_month(self, queryset: QuerySet, name: str, months: list[int]) -> QuerySet:
+        years = self.form.cleaned_data.get("year") or []
+        if not months or len(years) != 1:
+            return queryset
+        (year,) = years
+        q = Q()
+        for month in months:
+            start = date(year, month, 1)
+            end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+            q |= Q(created__gte=utc_start(start), created__lt=utc_start(end))
+        return queryset.filter(q)
+
+    def filter_date_from(self, queryset: QuerySet, name: str, day: date | None) -> QuerySet:
+        if not day:
+            return queryset
+        return queryset.filter(created__gte=utc_start(day))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, day: date | None) -> QuerySet:
+        if not day:
+            return queryset
+        return queryset.filter(created__lt=utc_start(day + timedelta(days=1)))
+
+    # --- what the views need to know about the selection -------------------------------
+
+    @property
+    def cleaned(self) -> dict[str, Any]:
+        """The valid part of the selection (invalid parameters are left out)."""
+        self.errors  # noqa: B018 - runs validation
+        return getattr(self.form, "cleaned_data", {})
+
+    def error_messages(self) -> list[str]:
+        """One readable sentence per invalid parameter."""
+        messages = []
+        for name, errors in self.errors.items():
+            label = PARAM_LABELS.get(name, name)
+            for message in errors:
+                messages.append(f"{label}: {message}")
+        return messages
+
+    def selected_year(self) -> int | None:
+        """The year, when exactly one (valid) year is selected: the month facet's year."""
+        years = self.cleaned.get("year") or []
+        return years[0] if len(years) == 1 else None
+
+
+# --- links that change the selection by one value -------------------------------------
+
+
+def _encode(params: QueryDict) -> str:
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def _normalise(params: QueryDict) -> QueryDict:
+    """Drop the page number (a new selection starts on page 1) and a month that no longer
+    has exactly one year to belong to."""
+    params.pop("page", None)
+    if "month" in params and len([y for y in params.getlist("year") if y.strip()]) != 1:
+        params.pop("month")
+    return params
+
+
+def query_with(query: QueryDict, name: str, value: Any) -> str:
+    """The query string for the current selection plus ``name=value``."""
+    params = query.copy()
+    value = str(value)
+    if value not in params.getlist(name):
+        params.appendlist(name, value)
+    return _encode(_normalise(params))
+
+
+def query_without(query: QueryDict, name: str, value: Any) -> str:
+    """The query string for the current selection without that one ``name=value``."""
+    params = query.copy()
+    value = str(value)
+    params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return _encode(_normalise(params))
+
+
+def query_toggle(query: QueryDict, name: str, value: Any) -> str:
+    """Remove ``name=value`` when it is selected, add it otherwise."""
+    if str(value) in query.getlist(name):
+        return query_without(query, name, value)
+    return query_with(query, name, value)
+
+
+def query_page(query: QueryDict, page: int) -> str:
+    """The query string for another page of the same selection."""
+    params = query.copy()
+    params.pop("page", None)
+    if page != 1:
+        params["page"] = str(page)
+    return _encode(params)

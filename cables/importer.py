@@ -1,0 +1,230 @@
+"""Store parsed cables: the bridge from the pure parser to the models.
+
+Idempotent by natural key (the reference id): a record whose parsed fields are unchanged
+writes nothing; each cable is written in its own transaction, whole or not at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
+from .parser import ParsedCable, ParseError, parse_cable
+from .readers import RawRecord, ReadError, iter_files, read_bytes
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file or record, reason)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def summary(self) -> str:
+        return (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.failed} failed"
+        )
+
+
+@cache
+def tag_glossary() -> dict[str, str]:
+    """TAGS code -> description, from cables/data/tags.tsv."""
+    text = resources.files("cables").joinpath("data/tags.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {row[0]: row[1] for row in rows}
+
+
+def content_hash(parsed: ParsedCable) -> str:
+    """A fingerprint of everything we store from a parse; warnings don't count."""
+    data = dataclasses.asdict(parsed)
+    data.pop("warnings")
+    encoded = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def completeness(parsed: ParsedCable | Cable) -> tuple:
+    """Which of two versions of a cable to show: whole before partial, then the longer text."""
+    return (not parsed.partial, len(parsed.body))
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    on_failure: Callable[[str, str], None] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> ImportReport:
+    """Import every cable in the given files and folders. One bad file never stops the rest."""
+    report = ImportReport()
+
+    def fail(where: str, reason: str) -> None:
+        report.failures.append((where, reason))
+        if on_failure:
+            on_failure(where, reason)
+
+    for path in iter_files(paths):
+        if on_file:
+            on_file(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            fail(str(path), f"can't read the file: {error.strerror or error}")
+            continue
+        try:
+            for record in read_bytes(data, str(path)):
+                try:
+                    parsed = parse_cable(record.text, record.hints)
+                except ParseError as error:
+                    fail(record.locator, str(error))
+                    continue
+                report.count(store_cable(parsed, record))
+        except ReadError as error:
+            fail(str(path), str(error))
+    return report
+
+
+def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
+    """Write one parsed cable and its source; returns NEW, UPDATED or UNCHANGED."""
+    fingerprint = content_hash(parsed)
+    record_hash = hashlib.sha256(record.text.encode()).hexdigest()
+    with transaction.atomic():
+        cable = Cable.objects.select_for_update().filter(reference_id=parsed.reference_id).first()
+        source = cable.sources.filter(path=record.locator).first() if cable else None
+        if cable is None:
+            cable = Cable(reference_id=parsed.reference_id)
+            outcome = NEW
+        elif cable.content_hash == fingerprint:
+            outcome = UNCHANGED
+        elif source is not None or completeness(parsed) > completeness(cable):
+            # The same file, changed (or parsed better); or a more complete version.
+            outcome = UPDATED
+        else:
+            outcome = UNCHANGED  # a less complete copy: recorded as a source only
+
+        if outcome in (NEW, UPDATED):
+            _write_cable(cable, parsed, fingerprint, replace=outcome == UPDATED)
+        if source is None:
+            Source.objects.create(
+                cable=cable, path=record.locator, format=record.format, content_hash=record_hash
+            )
+        elif source.content_hash != record_hash or source.format != record.format:
+            source.content_hash, source.format = record_hash, record.format
+            source.save(update_fields=["content_hash", "format"])
+    return outcome
+
+
+def _write_cable(cable: Cable, parsed: ParsedCable, fingerprint: str, replace: bool) -> None:
+    cable.created = parsed.created
+    cable.classification = parsed.classification
+    cable.origin = parsed.origin
+    cable.subject = parsed.subject
+    cable.summary = parsed.summary
+    cable.keywords = parsed.keywords
+    cable.classified_by = parsed.classified_by
+    cable.classification_reasons = ", ".join(parsed.reasons)
+    cable.declassify_on = parsed.declassify_on
+    cable.signer = parsed.signer
+    cable.header = parsed.header
+    cable.body = parsed.body
+    cable.partial = parsed.partial
+    cable.content_hash = fingerprint
+    cable.save()
+    if replace:
+        # Children are rewritten whole: cheaper and simpler than diffing them.
+        for related in (cable.paragraphs, cable.references, cable.recipients, cable.mentions):
+            related.all().delete()
+        CableTag.objects.filter(cable=cable).delete()
+
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            cable=cable,
+            position=p.position,
+            number=p.number,
+            marking=p.marking,
+            heading=p.heading,
+            anchor=anchor,
+            text=p.text,
+        )
+        for p, anchor in zip(
+            parsed.paragraphs,
+            Paragraph.anchors_for([p.number for p in parsed.paragraphs]),
+            strict=True,
+        )
+    )
+    _write_tags(cable, parsed.tags)
+    cited = {r.cable_id for r in parsed.references if r.cable_id}
+    targets = dict(Cable.objects.filter(reference_id__in=cited).values_list("reference_id", "id"))
+    Reference.objects.bulk_create(
+        Reference(
+            cable=cable,
+            position=i,
+            letter=r.letter,
+            text=r.text[:500],
+            cited_id=r.cable_id,
+            target_id=targets.get(r.cable_id),
+        )
+        for i, r in enumerate(parsed.references, 1)
+    )
+    # Cables already in the archive that cite this one now have their target.
+    Reference.objects.filter(cited_id=cable.reference_id, target__isnull=True).update(target=cable)
+    Recipient.objects.bulk_create(
+        Recipient(
+            cable=cable,
+            position=i,
+            kind=r.kind,
+            name=r.name[:300],
+            route=r.route,
+            precedence=r.precedence,
+        )
+        for i, r in enumerate(parsed.recipients, 1)
+    )
+    _write_people(cable, parsed)
+
+
+def _write_tags(cable: Cable, codes: list[str]) -> None:
+    if not codes:
+        return
+    glossary = tag_glossary()
+    existing = {t.code: t for t in Tag.objects.filter(code__in=codes)}
+    missing = [Tag(code=c, description=glossary.get(c, "")) for c in codes if c not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        existing = {t.code: t for t in Tag.objects.filter(code__in=codes)}
+    CableTag.objects.bulk_create(
+        CableTag(cable=cable, tag=existing[code], position=i) for i, code in enumerate(codes, 1)
+    )
+
+
+def _write_people(cable: Cable, parsed: ParsedCable) -> None:
+    """The signer and the classifying official. The signer signs with a surname in capitals
+    (ORDWAY); when the classifying official has that surname, both are one person."""
+    people: list[tuple[str, str]] = []
+    if parsed.classified_by:
+        people.append((parsed.classified_by, Mention.CLASSIFIED_BY))
+    if parsed.signer:
+        signer = parsed.signer.title()
+        if parsed.classified_by and parsed.classified_by.split()[-1].lower() == signer.lower():
+            signer = parsed.classified_by
+        people.append((signer, Mention.SIGNER))
+    for name, role in people:
+        person, _ = Person.objects.get_or_create(
+            slug=Person.slug_for(name), defaults={"name": name}
+        )
+        Mention.objects.get_or_create(person=person, cable=cable, role=role, paragraph=None)

@@ -1,0 +1,291 @@
+"""The archive's data: cables, their paragraphs, and what they name and cite."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Tag(models.Model):
+    """A TAGS code (PREL, KZ, ...) and what it stands for."""
+
+    code = models.CharField(max_length=32, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        return slugify(name)[:200] or "person"
+
+
+class CableQuerySet(models.QuerySet):
+    def newest_first(self) -> CableQuerySet:
+        return self.order_by("-created", "reference_id")
+
+    def facet_counts(self) -> dict[str, list[dict]]:
+        """Counts per value of every facet, for the cables in this queryset.
+
+        Each facet is one GROUP BY query over the current selection (4-5 queries in all).
+        """
+        year_rows = (
+            self.order_by()
+            .annotate(year=ExtractYear("created"))
+            .values("year")
+            .annotate(count=Count("id"))
+            .order_by("-year")
+        )
+        tag_rows = (
+            Tag.objects.filter(cabletag__cable__in=self.order_by().values("id"))
+            .values("code", "description")
+            .annotate(count=Count("cabletag__cable", distinct=True))
+            .order_by("-count", "code")
+        )
+        return {
+            "year": [{"value": r["year"], "count": r["count"]} for r in year_rows],
+            "tag": [
+                {"value": r["code"], "description": r["description"], "count": r["count"]}
+                for r in tag_rows
+            ],
+            "origin": self._field_counts("origin"),
+            "classification": self._field_counts("classification"),
+        }
+
+    def month_counts(self, year: int) -> list[dict]:
+        rows = (
+            self.filter(created__year=year)
+            .order_by()
+            .annotate(month=ExtractMonth("created"))
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("month")
+        )
+        return [{"value": r["month"], "count": r["count"]} for r in rows]
+
+    def _field_counts(self, field: str) -> list[dict]:
+        rows = self.order_by().values(field).annotate(count=Count("id")).order_by("-count", field)
+        return [{"value": r[field], "count": r["count"]} for r in rows]
+
+
+class Cable(models.Model):
+    reference_id = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(help_text="When the cable was sent, in UTC.")
+    classification = models.CharField(max_length=64)
+    origin = models.CharField(max_length=128)
+    subject = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="Free-text words on the TAGS line."
+    )
+    classified_by = models.CharField(max_length=200, blank=True)
+    classification_reasons = models.CharField(max_length=200, blank=True)
+    declassify_on = models.CharField(max_length=32, blank=True)
+    signer = models.CharField(max_length=200, blank=True)
+    header = models.TextField(blank=True, help_text="The routing header, as sent.")
+    body = models.TextField(blank=True, help_text="The cable text, cleaned of mirror clutter.")
+    partial = models.BooleanField(
+        default=False, help_text="An extract, or text cut off before its end."
+    )
+    tags = models.ManyToManyField(Tag, through="CableTag", related_name="cables")
+    content_hash = models.CharField(
+        max_length=64,
+        help_text="Hash of the parsed fields; an import that finds it unchanged writes nothing.",
+    )
+    first_imported = models.DateTimeField(auto_now_add=True)
+    last_changed = models.DateTimeField(auto_now=True)
+
+    objects = CableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "reference_id"]
+        indexes = [
+            # /cables/ lists newest first and filters by year/month and date ranges.
+            models.Index(fields=["-created"], name="cable_created_idx"),
+            # Origin facet and origin filter; previous/next cable from the same post.
+            models.Index(fields=["origin", "created"], name="cable_origin_created_idx"),
+            # Classification facet and filter.
+            models.Index(fields=["classification", "created"], name="cable_class_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("cables:detail", args=[self.reference_id])
+
+    def get_json_url(self) -> str:
+        return reverse("cables:detail_json", args=[self.reference_id])
+
+
+class CableTag(models.Model):
+    """A cable's TAGS, in the order the cable lists them."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "tag"], name="cabletag_unique"),
+        ]
+        indexes = [
+            # Tag facet counts and ?tag= filters join from the tag side.
+            models.Index(fields=["tag", "cable"], name="cabletag_tag_cable_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cable_id} {self.tag_id}"
+
+
+class Paragraph(models.Model):
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(null=True, blank=True)
+    marking = models.CharField(max_length=64, blank=True)
+    heading = models.CharField(max_length=300, blank=True)
+    anchor = models.CharField(
+        max_length=32, help_text="Fragment id on the cable page: pN for paragraph N."
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["cable", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "position"], name="paragraph_position_unique"),
+            models.UniqueConstraint(fields=["cable", "anchor"], name="paragraph_anchor_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cable_id} {self.anchor}"
+
+    def get_absolute_url(self) -> str:
+        """The paragraph's permalink: the cable page scrolled to this paragraph."""
+        return f"{self.cable.get_absolute_url()}#{self.anchor}"
+
+    @staticmethod
+    def anchors_for(numbers: list[int | None]) -> list[str]:
+        """Stable, unique fragment ids: pN for numbered paragraph N, pN-2 for a repeated
+        number, and u1, u2, ... for unnumbered paragraphs in order."""
+        anchors, seen, unnumbered = [], set(), 0
+        for number in numbers:
+            if number is None:
+                unnumbered += 1
+                anchor = f"u{unnumbered}"
+            else:
+                anchor, k = f"p{number}", 1
+                while anchor in seen:
+                    k += 1
+                    anchor = f"p{number}-{k}"
+            seen.add(anchor)
+            anchors.append(anchor)
+        return anchors
+
+
+class Reference(models.Model):
+    """A REF line item: which cable (or other document) a cable cites."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField()
+    letter = models.CharField(max_length=8, blank=True)
+    text = models.CharField(max_length=500)
+    cited_id = models.CharField(max_length=64, blank=True)
+    target = models.ForeignKey(
+        Cable, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
+    )
+
+    class Meta:
+        ordering = ["cable", "position"]
+        indexes = [
+            # Resolving references when the cited cable arrives later: WHERE cited_id = %s.
+            models.Index(fields=["cited_id"], name="reference_cited_id_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cable_id} -> {self.cited_id or self.text}"
+
+
+class Recipient(models.Model):
+    ACTION, INFO = "action", "info"
+    KIND_CHOICES = [(ACTION, "Action"), (INFO, "Info")]
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="recipients")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES)
+    name = models.CharField(max_length=300)
+    route = models.CharField(max_length=32, blank=True)
+    precedence = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["cable", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mention(models.Model):
+    """A person named by a cable: as its signer, its classifying official, or in a paragraph."""
+
+    SIGNER, CLASSIFIED_BY, NAMED = "signer", "classified_by", "named"
+    ROLE_CHOICES = [(SIGNER, "Signer"), (CLASSIFIED_BY, "Classified by"), (NAMED, "Named")]
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="mentions")
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    role = models.CharField(max_length=16, choices=ROLE_CHOICES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "cable", "role"],
+                condition=Q(paragraph__isnull=True),
+                name="mention_unique_cable_role",
+            ),
+        ]
+        indexes = [
+            # A person's cables: WHERE person_id = %s.
+            models.Index(fields=["person", "cable"], name="mention_person_cable_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.cable_id} ({self.role})"
+
+
+class Source(models.Model):
+    """A file (or archive member, or CSV row) a cable was read from."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="sources")
+    path = models.TextField(help_text="File path, archive member or row it came from.")
+    format = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's text.")
+    imported = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["imported", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "path"], name="source_cable_path_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.format})"

@@ -1,0 +1,33 @@
+"""URLs of the archive: ``/``, ``/cables/``, ``/cables/<ID>/`` and their JSON twins."""
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class CableIdConverter:
+    """A cable's reference id, e.g. ``06ALMATY2803`` (letters, digits, ``-`` and ``_``).
+
+    Any case is accepted here; the view redirects a lower-case id to its canonical form.
+    """
+
+    regex = r"[0-9A-Za-z][0-9A-Za-z_-]*"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CableIdConverter, "cable_id")
+
+app_name = "cables"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cables/", views.cable_list, name="list"),
+    path("cables.json", views.cable_list_json, name="list_json"),
+    path("cables/<cable_id:reference_id>/", views.cable_detail, name="detail"),
+    path("cables/<cable_id:reference_id>.json", views.cable_detail_json, name="detail_json"),
+]
