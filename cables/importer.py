@@ -112,21 +112,31 @@ def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
             outcome = NEW
         elif cable.content_hash == fingerprint:
             outcome = UNCHANGED
-        elif source is not None or completeness(parsed) > completeness(cable):
-            # The same file, changed (or parsed better); or a more complete version.
+        elif (source is not None and source.shown) or completeness(parsed) > completeness(cable):
+            # The shown file changed (or is parsed better now), or a more complete version.
             outcome = UPDATED
         else:
             outcome = UNCHANGED  # a less complete copy: recorded as a source only
 
         if outcome in (NEW, UPDATED):
             _write_cable(cable, parsed, fingerprint, replace=outcome == UPDATED)
+            cable.sources.exclude(path=record.locator).filter(shown=True).update(shown=False)
+        shown = outcome in (NEW, UPDATED) or (source is not None and source.shown)
         if source is None:
             Source.objects.create(
-                cable=cable, path=record.locator, format=record.format, content_hash=record_hash
+                cable=cable,
+                path=record.locator,
+                format=record.format,
+                content_hash=record_hash,
+                shown=shown,
             )
-        elif source.content_hash != record_hash or source.format != record.format:
-            source.content_hash, source.format = record_hash, record.format
-            source.save(update_fields=["content_hash", "format"])
+        elif (source.content_hash, source.format, source.shown) != (
+            record_hash,
+            record.format,
+            shown,
+        ):
+            source.content_hash, source.format, source.shown = record_hash, record.format, shown
+            source.save(update_fields=["content_hash", "format", "shown"])
     return outcome
 
 
@@ -213,18 +223,47 @@ def _write_tags(cable: Cable, codes: list[str]) -> None:
 
 
 def _write_people(cable: Cable, parsed: ParsedCable) -> None:
-    """The signer and the classifying official. The signer signs with a surname in capitals
-    (ORDWAY); when the classifying official has that surname, both are one person."""
-    people: list[tuple[str, str]] = []
+    """The classifying official and the signer, as people.
+
+    The signer signs with a surname in capitals (ORDWAY). Where a person with that surname has
+    already been named by a cable of the same post (John Ordway, classifying), the signer is
+    that person; where the surname alone came first, the full name takes it over later."""
     if parsed.classified_by:
-        people.append((parsed.classified_by, Mention.CLASSIFIED_BY))
-    if parsed.signer:
-        signer = parsed.signer.title()
-        if parsed.classified_by and parsed.classified_by.split()[-1].lower() == signer.lower():
-            signer = parsed.classified_by
-        people.append((signer, Mention.SIGNER))
-    for name, role in people:
-        person, _ = Person.objects.get_or_create(
-            slug=Person.slug_for(name), defaults={"name": name}
+        person = _person_with_full_name(parsed.classified_by, cable.origin)
+        Mention.objects.get_or_create(
+            person=person, cable=cable, role=Mention.CLASSIFIED_BY, paragraph=None
         )
-        Mention.objects.get_or_create(person=person, cable=cable, role=role, paragraph=None)
+    if parsed.signer:
+        person = _person_for_surname(parsed.signer, cable.origin)
+        Mention.objects.get_or_create(
+            person=person, cable=cable, role=Mention.SIGNER, paragraph=None
+        )
+
+
+def _same_post(people, origin: str):
+    return people.filter(mentions__cable__origin=origin).distinct()
+
+
+def _person_for_surname(surname: str, origin: str) -> Person:
+    surname = surname.title()
+    candidates = list(_same_post(Person.objects.filter(name__iendswith=f" {surname}"), origin))
+    if len(candidates) == 1:
+        return candidates[0]
+    person, _ = Person.objects.get_or_create(
+        slug=Person.slug_for(surname), defaults={"name": surname}
+    )
+    return person
+
+
+def _person_with_full_name(name: str, origin: str) -> Person:
+    slug = Person.slug_for(name)
+    person = Person.objects.filter(slug=slug).first()
+    surname_only = _same_post(Person.objects.filter(name__iexact=name.split()[-1]), origin).first()
+    if person is None and surname_only is not None and len(name.split()) > 1:
+        # The surname alone was seen first (a signer): it was this person all along.
+        surname_only.name, surname_only.slug = name, slug
+        surname_only.save(update_fields=["name", "slug"])
+        return surname_only
+    if person is None:
+        person = Person.objects.create(name=name, slug=slug)
+    return person

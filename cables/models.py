@@ -279,6 +279,9 @@ class Source(models.Model):
     path = models.TextField(help_text="File path, archive member or row it came from.")
     format = models.CharField(max_length=64)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's text.")
+    shown = models.BooleanField(
+        default=False, help_text="The source whose text the archive shows for the cable."
+    )
     imported = models.DateTimeField(auto_now_add=True)
 
     class Meta:

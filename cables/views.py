@@ -58,7 +58,6 @@ class Selection:
     notices: list[str] = field(default_factory=list)
 
 
-
 def selection_errors(filterset: CableFilter) -> dict[str, list[str]]:
     """The invalid parameters and what is wrong with each, as plain strings."""
     return {name: list(messages) for name, messages in filterset.errors.items()}
@@ -316,9 +315,7 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         return HttpResponsePermanentRedirect(reverse("cables:detail", args=[found]))
     cable = found
     referenced_by = (
-        Cable.objects.filter(
-            id__in=Reference.objects.filter(target=cable).values("cable_id")
-        )
+        Cable.objects.filter(id__in=Reference.objects.filter(target=cable).values("cable_id"))
         .only("reference_id", "created", "classification", "origin", "subject")
         .newest_first()
     )

@@ -40,3 +40,81 @@ def imported_seeds(db):
     assert report.failures == [], report.failures
     assert report.new == 5
     return report
+
+
+# --- Web pages: cables built directly through the ORM (added for the browse/cable/JSON
+# --- tests; they do not depend on the parser or importer).
+
+
+@pytest.fixture
+def make_cable(db):
+    """A factory: ``make_cable("06ALMATY2803", created="2006-08-05 01:16", tags=["KZ"])``.
+
+    ``created`` is UTC ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM"); ``tags`` are codes (created as
+    needed) or (code, description) pairs; ``paragraphs`` are texts or dicts of Paragraph
+    fields (anchors default to pN / uN); ``references`` are cited ids or dicts (``target``
+    is resolved to the cited cable when it exists); ``recipients`` are (kind, name) pairs
+    or dicts; ``sources`` are (path, format) pairs. Other keywords are Cable fields.
+    """
+    from datetime import UTC, datetime
+
+    from cables.models import (
+        Cable,
+        CableTag,
+        Paragraph,
+        Recipient,
+        Reference,
+        Source,
+        Tag,
+    )
+
+    def make(
+        reference_id: str,
+        created: str = "2006-08-05 01:16",
+        *,
+        tags=(),
+        paragraphs=(),
+        references=(),
+        recipients=(),
+        sources=(),
+        **fields,
+    ) -> Cable:
+        fmt = "%Y-%m-%d %H:%M" if " " in created else "%Y-%m-%d"
+        fields.setdefault("classification", "UNCLASSIFIED")
+        fields.setdefault("origin", "US Office Almaty")
+        fields.setdefault("subject", f"Subject of {reference_id}")
+        fields.setdefault("content_hash", reference_id)
+        cable = Cable.objects.create(
+            reference_id=reference_id,
+            created=datetime.strptime(created, fmt).replace(tzinfo=UTC),
+            **fields,
+        )
+        for position, tag in enumerate(tags, start=1):
+            code, description = (tag, "") if isinstance(tag, str) else tag
+            tag_obj, created_now = Tag.objects.get_or_create(
+                code=code, defaults={"description": description}
+            )
+            if description and not created_now and tag_obj.description != description:
+                tag_obj.description = description
+                tag_obj.save()
+            CableTag.objects.create(cable=cable, tag=tag_obj, position=position)
+        specs = [{"text": p} if isinstance(p, str) else dict(p) for p in paragraphs]
+        numbers = [spec.get("number", i) for i, spec in enumerate(specs, start=1)]
+        anchors = Paragraph.anchors_for(numbers)
+        for position, (spec, number, anchor) in enumerate(zip(specs, numbers, anchors), 1):
+            spec.setdefault("anchor", anchor)
+            Paragraph.objects.create(cable=cable, position=position, number=number, **spec)
+        for position, ref in enumerate(references, start=1):
+            spec = {"cited_id": ref, "text": ref} if isinstance(ref, str) else dict(ref)
+            spec.setdefault("text", spec.get("cited_id", ""))
+            target = Cable.objects.filter(reference_id=spec.get("cited_id") or None).first()
+            spec.setdefault("target", target)
+            Reference.objects.create(cable=cable, position=position, **spec)
+        for position, rec in enumerate(recipients, start=1):
+            spec = {"kind": rec[0], "name": rec[1]} if isinstance(rec, tuple) else dict(rec)
+            Recipient.objects.create(cable=cable, position=position, **spec)
+        for path, fmt_name in sources:
+            Source.objects.create(cable=cable, path=path, format=fmt_name, content_hash="0" * 64)
+        return cable
+
+    return make

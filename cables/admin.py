@@ -1,0 +1,102 @@
+"""A read-mostly admin: cables come from ``import_cables``, so their content is shown,
+not edited; tags (descriptions) and people (names) can be corrected by hand."""
+
+from django.contrib import admin
+
+from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CableTagInline(ReadOnlyInline):
+    model = CableTag
+    fields = ["position", "tag"]
+    readonly_fields = fields
+    ordering = ["position"]
+
+
+class ParagraphInline(ReadOnlyInline):
+    model = Paragraph
+    fields = ["position", "anchor", "number", "marking", "heading", "text"]
+    readonly_fields = fields
+    ordering = ["position"]
+
+
+class ReferenceInline(ReadOnlyInline):
+    model = Reference
+    fk_name = "cable"
+    fields = ["position", "letter", "text", "cited_id", "target"]
+    readonly_fields = fields
+    ordering = ["position"]
+
+
+class RecipientInline(ReadOnlyInline):
+    model = Recipient
+    fields = ["position", "kind", "name", "route", "precedence"]
+    readonly_fields = fields
+    ordering = ["position"]
+
+
+class SourceInline(ReadOnlyInline):
+    model = Source
+    fields = ["path", "format", "content_hash", "imported"]
+    readonly_fields = fields
+
+
+@admin.register(Cable)
+class CableAdmin(admin.ModelAdmin):
+    list_display = ["reference_id", "created", "classification", "origin", "subject", "partial"]
+    list_filter = ["classification", "partial"]
+    search_fields = ["reference_id", "subject", "origin"]
+    date_hierarchy = "created"
+    ordering = ["-created", "reference_id"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [
+        CableTagInline,
+        RecipientInline,
+        ReferenceInline,
+        ParagraphInline,
+        SourceInline,
+    ]
+    readonly_fields = [
+        field.name
+        for field in Cable._meta.get_fields()
+        if getattr(field, "concrete", False) and not field.many_to_many and field.name != "id"
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["code", "description"]
+    search_fields = ["code", "description"]
+    ordering = ["code"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ["person", "cable", "role", "paragraph"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "cable__reference_id"]
+    list_select_related = ["person", "cable", "paragraph"]
+    raw_id_fields = ["person", "cable", "paragraph"]

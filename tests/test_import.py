@@ -1,0 +1,163 @@
+"""The import: seeds stored whole, re-imports idempotent, bad files reported and skipped."""
+
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cables.importer import import_paths
+from cables.models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source
+
+from .conftest import SEED_FILES, SEEDS
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    models = (Cable, Paragraph, CableTag, Reference, Recipient, Source, Person, Mention)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_all_five_seeds_are_stored_with_their_fields(imported_seeds):
+    assert sorted(Cable.objects.values_list("reference_id", flat=True)) == sorted(SEED_FILES)
+    cable = Cable.objects.get(reference_id="06ALMATY2803")
+    assert cable.subject == "KAZAKHSTAN: AMBASSADOR'S AUGUST 1 MEETING WITH PA HEAD DZHAKSYBEKOV"
+    assert cable.classification == "CONFIDENTIAL"
+    assert cable.origin == "US Office Almaty"
+    assert cable.classified_by == "John Ordway"
+    assert cable.classification_reasons == "1.4(b), 1.4(d)"
+    assert cable.signer == "ORDWAY"
+    assert list(cable.tags.order_by("cabletag__position").values_list("code", flat=True)) == [
+        "PREL",
+        "PGOV",
+        "PHUM",
+        "KZ",
+    ]
+    assert list(cable.paragraphs.values_list("anchor", flat=True)) == [f"p{n}" for n in range(1, 9)]
+    assert cable.recipients.filter(kind="action").get().name == "SECSTATE WASHDC"
+
+
+def test_every_seed_has_one_source_naming_its_file_and_layout(imported_seeds):
+    formats = dict(Source.objects.values_list("cable__reference_id", "format"))
+    assert formats == {
+        "06ALMATY2803": "text/labelled-columns",
+        "06ALMATY3273": "text/five-line-header",
+        "06ALMATY2404": "text/markdown",
+        "05ALMATY956": "text/one-line-header",
+        "05ALMATY538": "text/labelled-fields",
+    }
+    source = Source.objects.get(cable__reference_id="05ALMATY956")
+    assert source.path.endswith("003_9624251994f520fd.txt")
+
+
+def test_tags_get_descriptions_from_the_glossary(imported_seeds):
+    descriptions = dict(
+        Cable.objects.get(reference_id="06ALMATY2803").tags.values_list("code", "description")
+    )
+    assert descriptions["PREL"] == "External Political Relations"
+    assert descriptions["KZ"] == "Kazakhstan"
+
+
+def test_references_to_cables_in_the_archive_are_resolved_either_way(imported_seeds):
+    # 06ALMATY2803 cites 06ALMATY2404 (REF C), which is imported after it (file order).
+    ref = Reference.objects.get(cable__reference_id="06ALMATY2803", letter="C")
+    assert ref.cited_id == "06ALMATY2404"
+    assert ref.target.reference_id == "06ALMATY2404"
+    missing = Reference.objects.get(cable__reference_id="06ALMATY2803", letter="A")
+    assert missing.cited_id == "06ALMATY2532"
+    assert missing.target is None
+
+
+def test_signer_and_classifying_official_are_one_person(imported_seeds):
+    person = Person.objects.get(slug="john-ordway")
+    roles = set(
+        person.mentions.filter(cable__reference_id="06ALMATY2803").values_list("role", flat=True)
+    )
+    assert roles == {Mention.SIGNER, Mention.CLASSIFIED_BY}
+    assert not Person.objects.filter(slug="ordway").exists()
+
+
+def test_reimporting_the_same_files_changes_nothing(imported_seeds):
+    before = row_counts()
+    stamps = dict(Cable.objects.values_list("reference_id", "last_changed"))
+    report = import_paths([SEEDS])
+    assert (report.new, report.updated, report.unchanged, report.failed) == (0, 0, 5, 0)
+    assert row_counts() == before
+    assert dict(Cable.objects.values_list("reference_id", "last_changed")) == stamps
+
+
+def test_a_changed_file_updates_its_cable_in_place(db, tmp_path):
+    path = tmp_path / "cable.txt"
+    shutil.copy(SEED_FILES["06ALMATY2803"], path)
+    import_paths([path])
+    paragraph_count = Paragraph.objects.count()
+    path.write_text(path.read_text().replace("flying milair", "flying by military aircraft"))
+    report = import_paths([path])
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 0)
+    assert Cable.objects.count() == 1
+    assert Source.objects.count() == 1
+    assert Paragraph.objects.count() == paragraph_count
+    assert Paragraph.objects.filter(text__contains="by military aircraft").count() == 1
+
+
+def test_a_more_complete_copy_from_another_file_replaces_the_shown_text(db, tmp_path):
+    full = SEED_FILES["06ALMATY2803"].read_text()
+    cut = full[: full.index("5. (SBU) The recent violent conflict")]
+    (tmp_path / "a_cut.txt").write_text(cut)
+    (tmp_path / "b_full.txt").write_text(full)
+    import_paths([tmp_path / "a_cut.txt"])
+    assert Cable.objects.get().partial is True
+    report = import_paths([tmp_path / "b_full.txt"])
+    assert report.updated == 1
+    cable = Cable.objects.get()
+    assert cable.partial is False
+    assert cable.paragraphs.count() == 8
+    assert cable.sources.count() == 2
+    # And the cut copy, imported again, does not win back.
+    assert import_paths([tmp_path / "a_cut.txt"]).unchanged == 1
+    assert Cable.objects.get().paragraphs.count() == 8
+
+
+def test_a_bad_file_among_good_ones_is_reported_and_the_rest_imported(db, tmp_path):
+    shutil.copy(SEED_FILES["05ALMATY538"], tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "junk.txt").write_text("Appears in these articles:<br />\n")
+    (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02garbage")
+    failures = []
+    report = import_paths([tmp_path], on_failure=lambda where, why: failures.append(where))
+    assert report.new == 1
+    assert dict((p.rsplit("/", 1)[-1], why) for p, why in report.failures) == {
+        "binary.bin": "binary file, not text",
+        "empty.txt": "empty file",
+        "junk.txt": "not a cable: no routing header, classification line, TAGS or SUBJECT "
+        "line found",
+    }
+    assert len(failures) == 3
+
+
+def test_a_cable_without_id_or_date_is_rejected_whole(db, tmp_path):
+    (tmp_path / "noid.txt").write_text("SUBJECT: NOTHING ELSE\n\n1. (U) Some text.\n")
+    report = import_paths([tmp_path])
+    assert report.failed == 1
+    assert "no reference id" in report.failures[0][1]
+    assert row_counts() == dict.fromkeys(row_counts(), 0)
+
+
+def test_command_prints_a_summary_and_fails_at_the_end_on_bad_files(db, tmp_path, capsys):
+    shutil.copy(SEED_FILES["05ALMATY956"], tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import_cables", str(tmp_path))
+    out, err = capsys.readouterr()
+    assert "Imported: 1 new, 0 updated, 0 unchanged, 1 failed." in out
+    assert f"FAILED {tmp_path / 'empty.txt'}: empty file" in err
+    assert Cable.objects.filter(reference_id="05ALMATY956").exists()
+
+
+def test_command_succeeds_quietly_on_a_clean_import(db, capsys):
+    call_command("import_cables", str(SEEDS))
+    call_command("import_cables", str(SEEDS))
+    out = capsys.readouterr().out
+    assert "Imported: 5 new, 0 updated, 0 unchanged, 0 failed." in out
+    assert "Imported: 0 new, 0 updated, 5 unchanged, 0 failed." in out
+    assert Cable.objects.count() == 5
