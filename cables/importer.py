@@ -19,7 +19,7 @@ from django.db import transaction
 
 from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
 from .parser import ParsedCable, ParseError, parse_cable
-from .readers import RawRecord, ReadError, iter_files, read_bytes
+from .readers import RawRecord, ReadError, iter_files, read_path
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
@@ -69,34 +69,57 @@ def completeness(parsed: ParsedCable | Cable) -> tuple:
 def import_paths(
     paths: Iterable[str | Path],
     on_failure: Callable[[str, str], None] | None = None,
-    on_file: Callable[[Path], None] | None = None,
+    on_record: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import every cable in the given files and folders. One bad file never stops the rest."""
+    """Import every cable in the given files and folders. One bad file never stops the rest.
+
+    Records that carry an id but no date (body-only texts) are kept until the end of the run
+    and completed from the cable another source stored, where there is one."""
     report = ImportReport()
+    deferred: list[tuple[RawRecord, str]] = []
 
     def fail(where: str, reason: str) -> None:
         report.failures.append((where, reason))
         if on_failure:
             on_failure(where, reason)
 
+    def store(record: RawRecord) -> None:
+        try:
+            parsed = parse_cable(record.text, record.hints)
+        except ParseError as error:
+            if record.hints.reference_id and record.hints.created is None:
+                deferred.append((record, str(error)))
+            else:
+                fail(record.locator, str(error))
+            return
+        outcome = store_cable(parsed, record)
+        report.count(outcome)
+        if on_record:
+            on_record(outcome)
+
     for path in iter_files(paths):
-        if on_file:
-            on_file(path)
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            fail(str(path), f"can't read the file: {error.strerror or error}")
-            continue
-        try:
-            for record in read_bytes(data, str(path)):
-                try:
-                    parsed = parse_cable(record.text, record.hints)
-                except ParseError as error:
-                    fail(record.locator, str(error))
-                    continue
-                report.count(store_cable(parsed, record))
+            for item in read_path(path):
+                if isinstance(item, ReadError):
+                    fail(item.locator or str(path), str(item))
+                else:
+                    store(item)
         except ReadError as error:
-            fail(str(path), str(error))
+            fail(error.locator or str(path), str(error))
+
+    for record, reason in deferred:
+        known = Cable.objects.filter(reference_id=record.hints.reference_id).first()
+        if known is None:
+            fail(
+                record.locator,
+                f"{reason}; and no other source of {record.hints.reference_id} "
+                "is in the archive to date it",
+            )
+            continue
+        record.hints.created = known.created
+        record.hints.classification = record.hints.classification or known.classification
+        record.hints.origin = record.hints.origin or known.origin
+        store(record)
     return report
 
 

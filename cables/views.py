@@ -99,6 +99,9 @@ def _unknown_values(filterset: CableFilter) -> list[str]:
     return notices
 
 
+ANY_OF_FACETS = ("year", "origin", "classification")
+
+
 def select_cables(request: HttpRequest) -> Selection:
     """Filter, count facets and paginate ``/cables/`` (and its JSON twin).
 
@@ -111,6 +114,15 @@ def select_cables(request: HttpRequest) -> Selection:
     page = _get_page(paginator, request.GET.get("page"))
     cables = list(page.object_list)
     facets = queryset.facet_counts()
+    # "Any of" facets keep offering their other values: each is counted over the selection
+    # made by every other parameter (one more query per such facet in use).
+    for name in ANY_OF_FACETS:
+        if filterset.cleaned.get(name):
+            others = request.GET.copy()
+            others.pop(name)
+            if name == "year":
+                others.pop("month", None)
+            facets |= CableFilter(others, queryset=Cable.objects.all()).qs.facet_counts((name,))
     year = filterset.selected_year()
     if year is not None:
         facets["month"] = queryset.month_counts(year)

@@ -99,9 +99,11 @@ def make_cable(db):
                 tag_obj.save()
             CableTag.objects.create(cable=cable, tag=tag_obj, position=position)
         specs = [{"text": p} if isinstance(p, str) else dict(p) for p in paragraphs]
-        numbers = [spec.get("number", i) for i, spec in enumerate(specs, start=1)]
+        numbers = [spec.pop("number", i) for i, spec in enumerate(specs, start=1)]
         anchors = Paragraph.anchors_for(numbers)
-        for position, (spec, number, anchor) in enumerate(zip(specs, numbers, anchors), 1):
+        for position, (spec, number, anchor) in enumerate(
+            zip(specs, numbers, anchors, strict=True), 1
+        ):
             spec.setdefault("anchor", anchor)
             Paragraph.objects.create(cable=cable, position=position, number=number, **spec)
         for position, ref in enumerate(references, start=1):

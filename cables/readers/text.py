@@ -19,10 +19,12 @@ import re
 from datetime import UTC, datetime
 
 from cables.parser import Hints
-from cables.parser.fields import DTG, REFERENCE_ID, split_tags
+from cables.parser.fields import DTG, REFERENCE_ID, REFERENCE_ID_PARTS, split_tags, station_token
 from cables.parser.telegram import BANNER
 
-from .base import RawRecord
+from .base import RawRecord, plain
+
+PARTIAL_NOTICE = "partial extract of the original cable"
 
 # Mirror clutter: whole lines that are the site's, not the cable's.
 CLUTTER = [
@@ -86,23 +88,41 @@ def parse_long_date(value: str) -> datetime | None:
         return None
 
 
-def looks_like_text_cable(text: str) -> bool:
+CABLE_DATED = re.compile(
+    r"^\s*Cable dated:\s*(?P<created>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)\s*"
+)
+GLUED_SERIAL = re.compile(r"^(.*?\b[A-Z][A-Z .]*? \d{6})(?=[A-Z])")
+GLUED_KEYWORD = re.compile(r"\s*(?=\b(?:SIPDIS|E\.O\. \d|TAGS:|SUBJECT:))|(?<=SIPDIS)(?=E\.O\.)")
+
+
+def sniff(text: str) -> bool:
     """A routing header, a classification line, or TAGS/SUBJECT lines somewhere in the text."""
-    if re.search(r"(?m)^\s*(?:TAGS|SUBJECT)\s*:", text):
+    if re.search(r"(?m)^\s*(?:TAGS|SUBJECT)\s*:|^(?:<code><pre>)?Cable dated:", text):
         return True
     return any(is_cable_start(line) for line in text.split("\n"))
 
 
-def read_text(text: str, locator: str) -> list[RawRecord]:
+def read(text: str, locator: str) -> list[RawRecord]:
     """One text file holds one cable."""
-    lines = text.replace("\r\n", "\n").replace("\xa0", " ").split("\n")
     hints = Hints()
+    if re.search(r"<(?:pre|code)>|<a id=", text):
+        text = plain(text)  # the body block of a cablegate page, saved alone
+    text = text.replace("\r\n", "\n").replace("\xa0", " ")
+    dated = CABLE_DATED.match(text)
+    if dated:
+        # "Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305S/CT FOR
+        # REAPE.O. 12958: ..." : the date, then header lines glued into one.
+        hints.created = parse_iso(dated["created"])
+        first, _, rest = text[dated.end() :].partition("\n")
+        first = GLUED_SERIAL.sub(r"\1\n", first, count=1)
+        text = GLUED_KEYWORD.sub("\n", first) + "\n" + rest
+    lines = text.split("\n")
     layout = "text"
     kept: list[str] = []
     for line in lines:
         if any(p.match(line) for p in CLUTTER):
             continue
-        if "partial extract of the original cable" in line:
+        if PARTIAL_NOTICE in line:
             hints.partial = True
             continue
         kept.append(line)
@@ -168,5 +188,23 @@ def read_text(text: str, locator: str) -> list[RawRecord]:
         hints.title = leftovers[0]
     if layout == "text" and "](" in text:
         layout = "text/markdown"
+    if not hints.reference_id:
+        hints.reference_id = _id_from_file_name(locator, body)
+        if hints.reference_id and layout == "text":
+            layout = "text/body-only"
 
     return [RawRecord(text="\n".join(body), hints=hints, format=layout, locator=locator)]
+
+
+def _id_from_file_name(locator: str, body: list[str]) -> str:
+    """A file named after its cable (00HARARE5461.txt) whose text carries no metadata: the
+    name is the id, where the classification line agrees (HARARE 005461)."""
+    stem = re.split(r"[/!]", locator)[-1].rsplit(".", 1)[0]
+    parts = REFERENCE_ID_PARTS.match(stem)
+    banner = next((BANNER.match(line) for line in body if BANNER.match(line)), None)
+    if not parts:
+        return ""
+    if not banner:
+        return stem  # nothing in the text says otherwise
+    same_post = station_token(banner["station"]) == parts["station"]
+    return stem if same_post and int(banner["serial"]) == int(parts["serial"]) else ""

@@ -1,31 +1,51 @@
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from cables.importer import import_paths
+
+# Without a terminal, a plain progress line every this many cables.
+PROGRESS_EVERY = 1000
 
 
 class Command(BaseCommand):
     help = (
-        "Import cables from files and folders (recursively). Each file's format is detected "
-        "from its content. Re-importing a file changes nothing; a file that can't be read is "
-        "reported and skipped, and the command exits non-zero at the end."
+        "Import cables from files and folders (recursively), archives (.tar, .tar.gz, .tar.xz, "
+        ".zip) included. Each file's format is detected from its content. Re-importing changes "
+        "nothing; a file or record that can't be read is reported with the reason and skipped, "
+        "and the command exits non-zero at the end."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="Files or folders to import.")
+        parser.add_argument("paths", nargs="+", help="Files, folders or archives to import.")
 
     def handle(self, *args, paths: list[str], verbosity: int, **options):
+        started = time.monotonic()
+        bar = tqdm(unit=" cables", disable=verbosity < 1 or not sys.stderr.isatty())
+        done = 0
+
+        def on_record(outcome: str) -> None:
+            nonlocal done
+            done += 1
+            bar.update()
+            if bar.disable and verbosity >= 1 and done % PROGRESS_EVERY == 0:
+                rate = done / max(time.monotonic() - started, 1e-9)
+                self.stdout.write(f"{done} cables read ({rate:.0f}/s)")
+
         def on_failure(where: str, reason: str) -> None:
-            self.stderr.write(f"FAILED {where}: {reason}")
+            message = f"FAILED {where}: {reason}"
+            if bar.disable:
+                self.stderr.write(message)
+            else:
+                bar.write(message, file=sys.stderr)
 
-        def on_file(path) -> None:
-            if verbosity >= 2:
-                self.stdout.write(f"reading {path}")
-
-        if verbosity >= 1 and sys.stderr.isatty():
-            self.stdout.write(f"Importing from {', '.join(paths)} ...")
-        report = import_paths(paths, on_failure=on_failure, on_file=on_file)
-        self.stdout.write(f"Imported: {report.summary()}.")
+        try:
+            report = import_paths(paths, on_failure=on_failure, on_record=on_record)
+        finally:
+            bar.close()
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"Imported: {report.summary()}. ({elapsed:.1f} s)")
         if report.failed:
             raise CommandError(f"{report.failed} file(s) or record(s) could not be imported.")

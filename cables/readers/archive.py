@@ -1,0 +1,103 @@
+"""Archives read in place, member by member, never unpacked to disk: ``.tar`` (plain, gzip,
+xz or bzip2) and ``.zip``; a lone gzip, xz or bzip2 file is read as the file inside it."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+from .base import RawRecord, ReadError
+
+ZIP = b"PK\x03\x04"
+COMPRESSED = {b"\x1f\x8b": gzip.GzipFile, b"\xfd7zXZ\x00": lzma.LZMAFile, b"BZh": bz2.BZ2File}
+# A zip read from a stream that can't seek is held in memory: cap it.
+MAX_IN_MEMORY_ZIP = 512 * 1024 * 1024
+
+
+def is_tar(head: bytes) -> bool:
+    return len(head) >= 262 and head[257:262] == b"ustar"
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(ZIP) or is_tar(head) or any(map(head.startswith, COMPRESSED))
+
+
+def unsafe(name: str) -> bool:
+    path = PurePosixPath(name)
+    return path.is_absolute() or ".." in path.parts
+
+
+def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
+    from . import read_stream
+
+    head = stream.peek(512)
+    if head.startswith(ZIP):
+        yield from _read_zip(stream, locator)
+        return
+    for magic, opener in COMPRESSED.items():
+        if head.startswith(magic):
+            stream = io.BufferedReader(opener(stream))
+            head = stream.peek(512)
+            break
+    if not is_tar(head):
+        # A single compressed file: read what is inside it.
+        try:
+            yield from read_stream(stream, f"{locator}!")
+        except (OSError, EOFError, lzma.LZMAError) as error:
+            yield ReadError(f"corrupt compressed file: {error}", locator)
+        return
+    try:
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for member in tar:
+                if not member.isfile():
+                    continue
+                where = f"{locator}!{member.name}"
+                if unsafe(member.name):
+                    yield ReadError("unsafe path in archive (absolute or '..'): skipped", where)
+                    continue
+                yield from _member(read_stream, tar.extractfile(member), where)
+    except (tarfile.TarError, OSError, EOFError, lzma.LZMAError) as error:
+        yield ReadError(f"corrupt archive: {error}", locator)
+
+
+def _read_zip(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
+    from . import read_stream
+
+    try:
+        seekable = stream.seekable()
+    except (AttributeError, OSError):
+        seekable = False
+    if not seekable:
+        data = stream.read(MAX_IN_MEMORY_ZIP + 1)
+        if len(data) > MAX_IN_MEMORY_ZIP:
+            yield ReadError("zip archive too large to read from a stream", locator)
+            return
+        stream = io.BytesIO(data)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                where = f"{locator}!{info.filename}"
+                if unsafe(info.filename):
+                    yield ReadError("unsafe path in archive (absolute or '..'): skipped", where)
+                    continue
+                with archive.open(info) as member:
+                    yield from _member(read_stream, member, where)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        yield ReadError(f"corrupt zip archive: {error}", locator)
+
+
+def _member(read_stream, member: BinaryIO, where: str) -> Iterator[RawRecord | ReadError]:
+    """One archive member; its own failure is reported for it alone."""
+    try:
+        yield from read_stream(member, where)
+    except ReadError as error:
+        yield ReadError(str(error), error.locator or where)

@@ -1,0 +1,57 @@
+"""Pages of the cablegate web site and torrent (``cable/YYYY/MM/<ID>.html``), every build.
+
+Metadata comes from the cable table only (the navigation sidebar also links classifications
+and tags): header cells Reference ID, Created, Released, Classification, Origin, or the oldest
+build's four (Date instead of Created and Released). The classification link's ``title`` is
+wrong on every page; its text is right. Then two ``<code><pre>`` blocks: the routing header
+(or the partial-extract sentence) and the body, with newlines written ``&#x000A;``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cables.parser import Hints
+
+from .base import RawRecord, ReadError, plain
+from .text import PARTIAL_NOTICE, parse_iso
+
+CABLE_TABLE = re.compile(r"<table class=['\"]cable['\"]>(?P<table>.*?)</table>", re.S | re.I)
+ROW = re.compile(r"<tr[^>]*>(?P<row>.*?)</tr>", re.S | re.I)
+HEADER_CELL = re.compile(r"<th[^>]*>(?P<cell>.*?)</th>", re.S | re.I)
+DATA_CELL = re.compile(r"<td[^>]*>(?P<cell>.*?)</td>", re.S | re.I)
+PRE = re.compile(r"<pre[^>]*>(?P<pre>.*?)</pre>", re.S | re.I)
+TITLE = re.compile(r"<h3>\s*Viewing cable\s+(?P<id>[^,<]+),\s*(?P<title>.*?)\s*</h3>", re.S | re.I)
+
+
+def sniff(text: str) -> bool:
+    return bool(CABLE_TABLE.search(text)) or ("<pre" in text and "</html>" in text.lower())
+
+
+def read(text: str, locator: str) -> list[RawRecord]:
+    table = CABLE_TABLE.search(text)
+    if not table:
+        raise ReadError("HTML page without a cable table: not a cablegate cable page", locator)
+    rows = ROW.findall(table["table"])
+    headers = [plain(c).strip().lower() for c in HEADER_CELL.findall(rows[0])] if rows else []
+    values = [plain(c).strip() for c in DATA_CELL.findall(rows[1])] if len(rows) > 1 else []
+    meta = dict(zip(headers, values, strict=False))
+    if not meta.get("reference id"):
+        raise ReadError("cable table without a Reference ID cell", locator)
+    hints = Hints(
+        reference_id=meta["reference id"],
+        created=parse_iso(meta.get("created") or meta.get("date") or ""),
+        classification=meta.get("classification", ""),
+        origin=meta.get("origin", ""),
+    )
+    title = TITLE.search(text)
+    if title:
+        hints.title = " ".join(plain(title["title"]).split())
+    blocks = [plain(b) for b in PRE.findall(text[table.end() :])]
+    if not blocks:
+        raise ReadError(f"{hints.reference_id}: page has no cable text", locator)
+    header, body = (blocks[0], blocks[1]) if len(blocks) > 1 else ("", blocks[0])
+    if PARTIAL_NOTICE in header:
+        hints.partial, header = True, ""
+    layout = "html/cablegate" if "created" in meta else "html/cablegate-4col"
+    return [RawRecord(text=f"{header}\n\n{body}", hints=hints, format=layout, locator=locator)]
