@@ -145,21 +145,21 @@ def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
             _write_cable(cable, parsed, fingerprint, replace=outcome == UPDATED)
             cable.sources.exclude(path=record.locator).filter(shown=True).update(shown=False)
         shown = outcome in (NEW, UPDATED) or (source is not None and source.shown)
+        version = {
+            "format": record.format,
+            "content_hash": record_hash,
+            "shown": shown,
+            "created": parsed.created,
+            "subject": parsed.subject,
+            "body": parsed.body,
+            "partial": parsed.partial,
+        }
         if source is None:
-            Source.objects.create(
-                cable=cable,
-                path=record.locator,
-                format=record.format,
-                content_hash=record_hash,
-                shown=shown,
-            )
-        elif (source.content_hash, source.format, source.shown) != (
-            record_hash,
-            record.format,
-            shown,
-        ):
-            source.content_hash, source.format, source.shown = record_hash, record.format, shown
-            source.save(update_fields=["content_hash", "format", "shown"])
+            Source.objects.create(cable=cable, path=record.locator, **version)
+        elif any(getattr(source, name) != value for name, value in version.items()):
+            for name, value in version.items():
+                setattr(source, name, value)
+            source.save(update_fields=list(version))
     return outcome
 
 

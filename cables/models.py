@@ -289,6 +289,11 @@ class Source(models.Model):
     shown = models.BooleanField(
         default=False, help_text="The source whose text the archive shows for the cable."
     )
+    # This source's version of the cable, kept so that a reader can see what differs.
+    created = models.DateTimeField(null=True, blank=True)
+    subject = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    partial = models.BooleanField(default=False)
     imported = models.DateTimeField(auto_now_add=True)
 
     class Meta:

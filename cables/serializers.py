@@ -187,7 +187,13 @@ def cable_detail(cable: Cable) -> dict[str, Any]:
         ],
         "people": people(cable),
         "sources": [
-            {"path": source.path, "format": source.format}
+            {
+                "path": source.path,
+                "format": source.format,
+                "shown": source.shown,
+                "created": iso_utc(source.created),
+                "partial": source.partial,
+            }
             for source in _ordered(cable, "ordered_sources", "sources", "imported", "id")
         ],
     }

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from . import serializers
+from .diff import differs, word_diff
 from .filters import (
     FILTER_PARAMS,
     PARAM_LABELS,
@@ -342,8 +343,25 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         "info_recipients": [r for r in recipients if r.kind != Recipient.ACTION],
         "people": serializers.people(cable),
         "sources": cable.ordered_sources,
+        "versions": _versions(cable, cable.ordered_sources),
     }
     return render(request, "cables/detail.html", context)
+
+
+def _versions(cable: Cable, sources: list) -> list[dict[str, Any]]:
+    """Each source's version of the text, with a word diff against the shown one."""
+    versions = []
+    for source in sources:
+        body = source.body if source.body or source.shown else ""
+        changed = not source.shown and differs(cable.body, body)
+        versions.append(
+            {
+                "source": source,
+                "words": len(body.split()),
+                "segments": word_diff(cable.body, body) if changed else [],
+            }
+        )
+    return versions
 
 
 def cable_detail_json(request: HttpRequest, reference_id: str) -> HttpResponse:

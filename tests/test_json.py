@@ -268,7 +268,15 @@ def test_cable_json_has_every_field(client, full_cable):
             {"name": "John Ordway", "slug": "john-ordway", "role": "classified_by"},
             {"name": "John Ordway", "slug": "john-ordway", "role": "signer"},
         ],
-        "sources": [{"path": "seeds/000.txt", "format": "text/labelled-columns"}],
+        "sources": [
+            {
+                "path": "seeds/000.txt",
+                "format": "text/labelled-columns",
+                "shown": False,
+                "created": None,
+                "partial": False,
+            }
+        ],
     }
 
 

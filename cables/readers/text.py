@@ -198,13 +198,18 @@ def read(text: str, locator: str) -> list[RawRecord]:
 
 def _id_from_file_name(locator: str, body: list[str]) -> str:
     """A file named after its cable (00HARARE5461.txt) whose text carries no metadata: the
-    name is the id, where the classification line agrees (HARARE 005461)."""
+    name is the id, unless the classification line names another cable (HARARE 005461 must
+    agree). Malformed ids WikiLeaks assigned (08SECTION01GF02BISHIEK21) are kept as they are."""
     stem = re.split(r"[/!]", locator)[-1].rsplit(".", 1)[0]
-    parts = REFERENCE_ID_PARTS.match(stem)
-    banner = next((BANNER.match(line) for line in body if BANNER.match(line)), None)
-    if not parts:
+    if not REFERENCE_ID.match(stem):
         return ""
+    banner = next((BANNER.match(line) for line in body if BANNER.match(line)), None)
     if not banner:
         return stem  # nothing in the text says otherwise
-    same_post = station_token(banner["station"]) == parts["station"]
-    return stem if same_post and int(banner["serial"]) == int(parts["serial"]) else ""
+    parts = REFERENCE_ID_PARTS.match(stem)
+    agrees = (
+        parts is not None
+        and station_token(banner["station"]) == parts["station"]
+        and int(banner["serial"]) == int(parts["serial"])
+    )
+    return stem if agrees else ""
