@@ -9,6 +9,7 @@ import io
 import lzma
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import BinaryIO
@@ -16,7 +17,11 @@ from typing import BinaryIO
 from .base import RawRecord, ReadError
 
 ZIP = b"PK\x03\x04"
-COMPRESSED = {b"\x1f\x8b": gzip.GzipFile, b"\xfd7zXZ\x00": lzma.LZMAFile, b"BZh": bz2.BZ2File}
+COMPRESSED = {
+    b"\x1f\x8b": lambda stream: gzip.GzipFile(fileobj=stream),
+    b"\xfd7zXZ\x00": lzma.LZMAFile,
+    b"BZh": bz2.BZ2File,
+}
 # A zip read from a stream that can't seek is held in memory: cap it.
 MAX_IN_MEMORY_ZIP = 512 * 1024 * 1024
 
@@ -44,13 +49,17 @@ def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
     for magic, opener in COMPRESSED.items():
         if head.startswith(magic):
             stream = io.BufferedReader(opener(stream))
-            head = stream.peek(512)
+            try:
+                head = stream.peek(512)
+            except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
+                yield ReadError(f"corrupt compressed file: {error}", locator)
+                return
             break
     if not is_tar(head):
         # A single compressed file: read what is inside it.
         try:
             yield from read_stream(stream, f"{locator}!")
-        except (OSError, EOFError, lzma.LZMAError) as error:
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
             yield ReadError(f"corrupt compressed file: {error}", locator)
         return
     try:
@@ -63,7 +72,7 @@ def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
                     yield ReadError("unsafe path in archive (absolute or '..'): skipped", where)
                     continue
                 yield from _member(read_stream, tar.extractfile(member), where)
-    except (tarfile.TarError, OSError, EOFError, lzma.LZMAError) as error:
+    except (tarfile.TarError, OSError, EOFError, lzma.LZMAError, zlib.error) as error:
         yield ReadError(f"corrupt archive: {error}", locator)
 
 

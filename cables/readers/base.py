@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from cables.parser import Hints
 
@@ -35,3 +36,26 @@ TAG = re.compile(r"<[^>]+>")
 def plain(fragment: str) -> str:
     """Markup off, entities decoded: '&#x000A;' is a newline, a link is its text."""
     return html.unescape(TAG.sub("", fragment.replace("&#x000A;", "\n").replace("<br />", "\n")))
+
+
+# Some mirrors put "Cable dated:<ISO time>" before the text and glue the first header lines
+# into one: "Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305S/CT FOR
+# REAPE.O. 12958: DECL: ..."
+CABLE_DATED = re.compile(
+    r"^\s*Cable dated:\s*(?P<created>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2})(?::\d{2})?\s*"
+)
+GLUED_SERIAL = re.compile(r"^(.*?\b[A-Z][A-Z .]*? \d{6})(?=[A-Z])")
+GLUED_KEYWORD = re.compile(r"\s*(?=SIPDIS|E\.O\. \d|TAGS:|SUBJECT:)")
+END_MARKS = re.compile(r"(?m)^\s*End Cable Text\s*$")
+
+
+def unglue_cable_dated(text: str) -> tuple[datetime | None, str]:
+    """The date such a mirror gives, and the text with its first lines taken apart again."""
+    text = END_MARKS.sub("", text)
+    dated = CABLE_DATED.match(text)
+    if not dated:
+        return None, text
+    created = datetime.fromisoformat(f"{dated['created']}T{dated['time']}").replace(tzinfo=UTC)
+    first, _, rest = text[dated.end() :].partition("\n")
+    first = GLUED_SERIAL.sub(r"\1\n", first, count=1)
+    return created, GLUED_KEYWORD.sub("\n", first) + "\n" + rest

@@ -13,7 +13,7 @@ import re
 
 from cables.parser import Hints
 
-from .base import RawRecord, ReadError, plain
+from .base import RawRecord, ReadError, plain, unglue_cable_dated
 from .text import PARTIAL_NOTICE, parse_iso
 
 CABLE_TABLE = re.compile(r"<table class=['\"]cable['\"]>(?P<table>.*?)</table>", re.S | re.I)
@@ -21,6 +21,7 @@ ROW = re.compile(r"<tr[^>]*>(?P<row>.*?)</tr>", re.S | re.I)
 HEADER_CELL = re.compile(r"<th[^>]*>(?P<cell>.*?)</th>", re.S | re.I)
 DATA_CELL = re.compile(r"<td[^>]*>(?P<cell>.*?)</td>", re.S | re.I)
 PRE = re.compile(r"<pre[^>]*>(?P<pre>.*?)</pre>", re.S | re.I)
+MISPLACED_ANCHOR = re.compile(r"<a id=['\"]par[A-Za-z]['\"][^>]*>¶</a>")
 TITLE = re.compile(r"<h3>\s*Viewing cable\s+(?P<id>[^,<]+),\s*(?P<title>.*?)\s*</h3>", re.S | re.I)
 
 
@@ -47,10 +48,14 @@ def read(text: str, locator: str) -> list[RawRecord]:
     title = TITLE.search(text)
     if title:
         hints.title = " ".join(plain(title["title"]).split())
-    blocks = [plain(b) for b in PRE.findall(text[table.end() :])]
+    # Paragraph-sign anchors the site put on REF letters ("<a id='parB'>¶</a>B.") are not
+    # paragraphs: the letter stays, the sign goes.
+    rest = MISPLACED_ANCHOR.sub("", text[table.end() :])
+    blocks = [plain(b) for b in PRE.findall(rest)]
     if not blocks:
         raise ReadError(f"{hints.reference_id}: page has no cable text", locator)
     header, body = (blocks[0], blocks[1]) if len(blocks) > 1 else ("", blocks[0])
+    _, body = unglue_cable_dated(body)
     if PARTIAL_NOTICE in header:
         hints.partial, header = True, ""
     layout = "html/cablegate" if "created" in meta else "html/cablegate-4col"

@@ -1,11 +1,543 @@
-"""JSON records (mongo exports, JSON lines, JSONP API responses). Placeholder until written."""
+"""JSON records: mongo exports (one object a line), API responses (``{"info", "items"}``) and
+the same wrapped as JSONP (``cablegrab({...})``).
+
+The mongo exports (``_id``, origin, date_time, classification, body; the WikiLeaks one also
+header and reference_id) lost the cable's line structure, and the parser is line-based:
+
+- in most files every newline became a space, so a blank line is two spaces, a line end one
+  space; but cables also put two spaces after a sentence, so two spaces alone prove nothing;
+- in the WikiLeaks export newlines were deleted outright ("...PINS TUSUBJECT: ..."), its
+  paragraphs were already on one line each, and one record was even sentence-cased.
+
+``rebuild_lines`` puts back the lines the parser reads by: classification line, the preamble
+keys (SIPDIS, E.O., TAGS, SUBJECT, REF, Classified By), paragraph starts, section headings,
+page headers, list items and the signer. Other spaces are left alone: the parser joins a
+paragraph's lines anyway.
+
+Traps of these exports, handled here:
+
+- outside the WikiLeaks export ``_id`` is not the cable's id but the cables it cites (the
+  references column, joined by ``|``): it goes to ``extra["json_references"]`` and the parser
+  makes the id from the classification line and the year;
+- the WikiLeaks export and the API print times as ``HH:hh`` (the minutes are the hour on a
+  12-hour clock): the minutes are dropped, and the parser takes the time from the header's
+  date-time group where there is one;
+- ``iran.json`` does not escape the quotes inside the body: as the body is the last field of
+  a known shape, such a line is read anyway (``extra["json_repaired"]``);
+- the mirrors put a ¶ before REF letters ("¶B. MADRID 162"): it is taken off.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from cables.parser import Hints
+from cables.parser.telegram import CLASS_WORD
+
+from .base import RawRecord, ReadError
+
+Item = RawRecord | ReadError
+
+PARTIAL_NOTICE = "partial extract of the original cable"
+
+# --- Detecting and unwrapping ----------------------------------------------------------------
+
+JSONP = re.compile(r"^\s*(?P<callback>[A-Za-z_$][\w$.]*)\s*\(\s*(?=[\[{])")
+JSON_START = re.compile(r'^\s*(?:\{\s*(?:"|\})|\[\s*(?:\{|\[|"|\]|-?\d))')
+
+# iran.json: a mongoexport line whose body holds bare double quotes. The body is the last field
+# of this shape, so it runs to the closing '" }' whatever it contains.
+MONGO_LINE = re.compile(
+    r'^\{ "_id" : "(?P<_id>[^"\\]*)", "origin" : "(?P<origin>[^"\\]*)", '
+    r'"date_time" : "(?P<date_time>[^"\\]*)", "classification" : "(?P<classification>[^"\\]*)", '
+    r'"body" : "(?P<body>.*)" \}\s*$',
+    re.S,
+)
+
 
 def sniff(text: str) -> bool:
-    return False
+    """JSON lines, one JSON document, or JSONP (``name({...})``)."""
+    return bool(JSONP.match(text) or JSON_START.match(text))
 
 
-def read(text: str, locator: str):
-    return []
+def read(text: str, locator: str) -> Iterator[Item]:
+    """One RawRecord per cable; a bad line or item is yielded as a ReadError."""
+    jsonp = JSONP.match(text)
+    if jsonp:
+        inner = text[jsonp.end() :].rstrip().rstrip(";").rstrip()
+        if not inner.endswith(")"):
+            raise ReadError(f"JSONP {jsonp['callback']}(...) is not closed", locator)
+        yield from _read_document(inner[:-1], locator, "jsonp/api", jsonp=True)
+        return
+    stripped = text.strip()
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError as error:
+        if "\n" not in stripped:
+            raise ReadError(f"invalid JSON: {error}", locator) from None
+        yield from _read_lines(text, locator)
+        return
+    if isinstance(document, dict) and _text_field(document) is not None:
+        yield _record(document, locator, "json/mongoexport")  # a one-line export
+        return
+    yield from _read_document(stripped, locator, "json/api", parsed=document)
+
+
+def _read_document(
+    text: str, locator: str, layout: str, *, jsonp: bool = False, parsed=None
+) -> Iterator[Item]:
+    if parsed is None:
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as error:
+            kind = "JSONP" if jsonp else "JSON"
+            raise ReadError(f"invalid {kind}: {error}", locator) from None
+    if isinstance(parsed, dict) and isinstance(parsed.get("items"), list):
+        items = parsed["items"]
+    elif isinstance(parsed, list):
+        items = parsed
+    elif isinstance(parsed, dict) and _text_field(parsed) is not None:
+        items = [parsed]
+    else:
+        raise ReadError("JSON without cable records (no items, body or text)", locator)
+    if not items:
+        raise ReadError("JSON response with no items", locator)
+    for n, obj in enumerate(items, 1):
+        yield _record(obj, f"{locator}:item {n}", layout)
+
+
+def _read_lines(text: str, locator: str) -> Iterator[Item]:
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{locator}:line {n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as error:
+            repaired = _repair_mongo_line(line)
+            if repaired is None:
+                yield ReadError(f"invalid JSON: {error}", where)
+                continue
+            record = _record(repaired, where, "json/mongoexport")
+            if isinstance(record, RawRecord):
+                record.extra["json_repaired"] = "unescaped double quotes in the body"
+            yield record
+            continue
+        yield _record(obj, where, "json/mongoexport")
+
+
+def _repair_mongo_line(line: str) -> dict | None:
+    match = MONGO_LINE.match(line.strip())
+    if not match:
+        return None
+    body = re.sub(r'(?<!\\)((?:\\\\)*)"', r'\1\\"', match["body"])
+    try:
+        decoded = json.loads(f'"{body}"')
+    except json.JSONDecodeError:
+        return None
+    fields = {k: v for k, v in match.groupdict().items() if k != "body"}
+    return {**fields, "body": decoded}
+
+
+# --- One record ------------------------------------------------------------------------------
+
+
+def _text_field(obj: dict) -> str | None:
+    for key in ("body", "text"):
+        if isinstance(obj.get(key), str):
+            return obj[key]
+    return None
+
+
+def _string(obj: dict, *keys: str) -> str:
+    for key in keys:
+        value = obj.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _record(obj, where: str, layout: str) -> Item:
+    if not isinstance(obj, dict):
+        return ReadError(f"expected a JSON object, found {type(obj).__name__}", where)
+    body = _text_field(obj)
+    if body is None or not body.strip():
+        return ReadError("record without cable text (no body or text field)", where)
+    raw_date = _string(obj, "date_time", "date", "created")
+    created, exact = parse_date(raw_date) if raw_date else (None, True)
+    if raw_date and created is None:
+        return ReadError(f"unreadable date {raw_date!r}", where)
+
+    extra: dict = {}
+    hints = Hints(
+        created=created,
+        created_has_time=exact,
+        classification=_string(obj, "classification"),
+        origin=_string(obj, "origin"),
+        title=" ".join(_string(obj, "subject", "title").split()),
+    )
+    if not exact:
+        extra["date_minutes_unreliable"] = raw_date
+    # Where the record names its own id: the WikiLeaks export's reference_id (its _id is the
+    # same), the API's id. Elsewhere _id is the references column.
+    if "reference_id" in obj or layout != "json/mongoexport":
+        hints.reference_id = _string(obj, "reference_id", "id", "_id")
+    elif isinstance(obj.get("_id"), str):
+        refs = [r.strip() for r in obj["_id"].split("|") if r.strip()]
+        if refs:
+            extra["json_references"] = refs
+    tags = obj.get("tags")
+    if isinstance(tags, str):
+        hints.tags = [t for t in re.split(r"[\s,]+", tags.upper()) if t]
+    elif isinstance(tags, list):
+        hints.tags = [str(t).strip().upper() for t in tags if str(t).strip()]
+
+    header = obj.get("header") if isinstance(obj.get("header"), str) else ""
+    if PARTIAL_NOTICE in header.lower():
+        hints.partial, header = True, ""
+    flattened = "\n" not in body.strip()
+    extra["newlines"] = "kept" if not flattened else "flattened"
+
+    body, dated = take_date_line(body)
+    if dated and (created is None or abs(dated - created) < timedelta(days=2)):
+        hints.created, hints.created_has_time = dated, True
+        extra["date_line"] = f"{dated:%Y-%m-%d %H:%M}"
+    body = STRAY_PILCROW.sub("", body)
+    if flattened:
+        body = rebuild_lines(body)
+    if header and "\n" not in header.strip():
+        header = rebuild_header(header)
+    header = "\n".join(line for line in header.split("\n") if not XTAGS.match(line))
+    text = f"{header.strip()}\n\n{body.strip()}\n" if header.strip() else f"{body.strip()}\n"
+    return RawRecord(text=text, hints=hints, format=layout, locator=where, extra=extra)
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?Z?$")
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+# "Thursday, 23 October 2008, 09:20": the line the Guardian put above its cables (UTC).
+DATE_LINE = re.compile(
+    r"^\s*(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(?P<day>\d{1,2})\s+"
+    rf"(?P<month>{'|'.join(MONTH_NAMES)})\s+(?P<year>\d{{4}}),\s+(?P<hour>\d{{2}}):(?P<minute>\d{{2}})"
+    r"[ \t]*\n?"
+)
+
+
+def parse_date(value: str) -> tuple[datetime | None, bool]:
+    """The record's date (UTC) and whether its minutes can be trusted.
+
+    '6/30/2004 10:01' (M/D/YYYY) is exact. '2004-01-20 12:12' comes from exports that printed
+    the hour on a 12-hour clock where the minutes belong ('14:02' for 14:xx): when the minutes
+    equal that, they are dropped and the date is marked as lacking its time."""
+    value = value.strip()
+    m = US_DATE.match(value)
+    try:
+        if m:
+            month, day, year, hour, minute = (int(x) for x in m.groups()[:5])
+            return datetime(year, month, day, hour, minute, int(m[6] or 0), tzinfo=UTC), True
+        m = ISO_DATE.match(value)
+        if m:
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+            hour, minute, second = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+            if m[4] is None:
+                return datetime(year, month, day, tzinfo=UTC), False
+            if minute == (hour % 12 or 12) and second == 0:
+                return datetime(year, month, day, hour, tzinfo=UTC), False
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC), True
+    except ValueError:
+        return None, True
+    return None, True
+
+
+def take_date_line(body: str) -> tuple[str, datetime | None]:
+    """Take the Guardian's 'Thursday, 23 October 2008, 09:20' line off the top of the text."""
+    m = DATE_LINE.match(body)
+    if not m:
+        return body, None
+    try:
+        dated = datetime(
+            int(m["year"]),
+            MONTH_NAMES.index(m["month"]) + 1,
+            int(m["day"]),
+            int(m["hour"]),
+            int(m["minute"]),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return body, None
+    return body[m.end() :], dated
+
+
+# --- Rebuilding the lines --------------------------------------------------------------------
+
+STRAY_PILCROW = re.compile(r"¶\s*(?=[A-Z][.)]\s)")
+XTAGS = re.compile(r"^\s*XTAGS:")
+
+BANNER_START = re.compile(
+    rf"^\s*(?P<banner>{CLASS_WORD}(?:\s+(?:NOFORN|SENSITIVE|EFTO|NODIS|EXDIS|LIMDIS))*"
+    r"(?:\s+SECTION\s+\d+\s+OF\s+\d+)?\s+(?P<station>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*)*?)"
+    r"\s+(?P<serial>\d{1,8}))(?!\d)[ \t]*",
+    re.I,
+)
+GAP = r"[ \t]{2,}"
+MARK = r"\((?:[A-Z][A-Za-z /-]{0,24}|[A-Z]/+[A-Z]+)\)"
+# A numbered paragraph: "1. (C) Text", "2.  ON DECEMBER 29", "¶3.(S/NF)".
+PARA = rf"(?:¶\s*)?\d{{1,3}} ?\.\s*(?:{MARK}|(?=[A-Z\"'(“‘]))"
+SINGLE_MARK = r"\((?:U|C|S|SBU|S/NF|C/NF|U/FOUO|LOU|TS)\)"
+# Preamble keys that may follow a single space (a single newline) or nothing at all.
+KEY = re.compile(
+    r"(?:\(U\)\s*)?(?:SUBJ(?:ECT)?\s*:|TAGS\b:?|REF(?:S|TEL|TELS)?\s*:|REFERENCES?\s*:|"
+    r"CLASSIFIED\s+BY\b|E\.?\s?O\.?\s*1[23]\d{3}\s*(?::|,?\s*DECL|N/A))",
+    re.I,
+)
+# Keys that are also ordinary words: only after a gap or glued to the previous token.
+LONE_KEY = re.compile(r"(?:SIPDIS|NOFORN|SENSITIVE)(?![a-z])", re.I)
+DASH_RUN = re.compile(r"[-=_]{3,}(?: ?-{1,2}(?=\s|$|¶))?")
+NOT_NAMES = {"NNNN", "BT", "SIPDIS", "NOFORN", "SENSITIVE", "UNCLASSIFIED", "SECRET"}
+NOT_NAMES |= {"CONFIDENTIAL", "UNCLAS", "NNN", "COMMENT", "SUMMARY", "TEXT", "QUOTE", "UNQUOTE"}
+
+
+def rebuild_lines(body: str) -> str:
+    """The line structure of a cable whose newlines became spaces or were deleted."""
+    banner = BANNER_START.match(body)
+    if not banner:
+        return _rebuild_body(body, station="")
+    mangled = banner["banner"] != banner["banner"].upper()
+    rest = body[banner.end() :]
+    station = banner["station"].upper()
+    start = _body_start(rest)
+    preamble, text = rest[:start], rest[start:]
+    preamble, spill = _rebuild_preamble(preamble, mangled)
+    text = _rebuild_body(spill + text, station, mangled)
+    head = banner["banner"].upper() if mangled else banner["banner"]
+    out = f"{' '.join(head.split()) if mangled else head.strip()}\n\n{preamble}\n\n{text}"
+    out = _page_markers(out, station)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in out.split("\n")))
+
+
+def _body_start(rest: str) -> int:
+    """Where the text after the preamble begins: paragraph 1, a ¶, or a dashed heading."""
+    candidates = [
+        m.start()
+        for m in (
+            re.search(r"¶\s*\d", rest),
+            re.search(rf"(?:^|{GAP}|(?<=[.:)]))(?:¶\s*)?1 ?\.\s*(?:{MARK}|[A-Z\"'(])", rest),
+            re.search(r"[-=_]{5,}", rest),
+        )
+        if m
+    ]
+    return min(candidates) if candidates else len(rest)
+
+
+def _rebuild_preamble(preamble: str, mangled: bool) -> tuple[str, str]:
+    """The preamble as lines, and the text after its last item that is really the body."""
+    marks = [m.start() for m in KEY.finditer(preamble)]
+    marks += [
+        m.start()
+        for m in LONE_KEY.finditer(preamble)
+        if m.start() == 0
+        or re.search(rf"(?:{GAP}|[^\s])$", preamble[: m.start()])
+        and not preamble[: m.start()].rstrip().endswith(":")
+    ]
+    cuts = sorted({0, *marks})
+    items = [preamble[a:b] for a, b in zip(cuts, [*cuts[1:], len(preamble)], strict=True)]
+    # LONE_KEY items: the key word is its own line ("SIPDIS", "NOFORN"), the rest goes on.
+    split_items: list[str] = []
+    for item in items:
+        lone = LONE_KEY.match(item)
+        if lone and not KEY.match(item):
+            split_items += [item[: lone.end()], item[lone.end() :]]
+        else:
+            split_items.append(item)
+    lines: list[str] = []
+    spill = ""
+    for i, item in enumerate(split_items):
+        if not item.strip():
+            continue
+        last = i == len(split_items) - 1 or not any(s.strip() for s in split_items[i + 1 :])
+        key = KEY.match(item)
+        name = _key_name(key.group(0)) if key else ""
+        pieces = _split_item(item, name)
+        if last and name and len(pieces) > 1:
+            spill = "  " + "  ".join(pieces[1:])
+            pieces = pieces[:1]
+        for piece in pieces:
+            if mangled and name in ("SUBJECT", "TAGS") or mangled and LONE_KEY.fullmatch(piece):
+                piece = piece.upper()
+            lines.append(piece.strip())
+    return "\n\n".join(line for line in lines if line), spill
+
+
+def _key_name(key: str) -> str:
+    key = key.upper().replace("(U)", "").strip()
+    if key.startswith("SUBJ"):
+        return "SUBJECT"
+    if key.startswith("CLASSIFIED"):
+        return "CLASSIFIED BY"
+    if key.startswith("REF"):
+        return "REF"
+    if key.startswith("TAGS"):
+        return "TAGS"
+    return "E.O."
+
+
+def _split_item(item: str, name: str) -> list[str]:
+    """One preamble item cut at its blank lines (gaps), keeping the gaps that are in-line:
+    after a colon, between REF letters (new line), inside a Classified By line's reasons."""
+    pieces = [""]
+    parts = re.split(f"({GAP})", item)
+    for j, part in enumerate(parts):
+        if j % 2 == 0:
+            pieces[-1] += part
+            continue
+        before, after = pieces[-1], parts[j + 1] if j + 1 < len(parts) else ""
+        if before.rstrip().endswith(":") or not after:
+            pieces[-1] += part
+        elif name == "REF" and re.match(r"(?:\(?[A-Z]\)|[A-Z]\.)\s", after):
+            pieces[-1] += "\n"
+        elif name == "REF" and not before.rstrip().endswith((".", ")")) and after[:1].isupper():
+            pieces[-1] += " " if re.match(r"[A-Z0-9 ,/]+$", after.split("  ")[0]) else part
+            if pieces[-1].endswith(part):
+                pieces.append("")
+        elif name == "CLASSIFIED BY" and re.match(
+            r"(?i)(?:\(?[a-h]\)|and\b|or\b|&|1\.[45]|reasons?\b|e\.?o\.?\b)", after
+        ):
+            pieces[-1] += " "
+        else:
+            pieces.append("")
+    return [p for p in pieces if p.strip()]
+
+
+def _rebuild_body(text: str, station: str, mangled: bool = False) -> str:
+    # ¶ always starts a paragraph; so does a numbered paragraph after a blank line (gap), or
+    # after a sentence's end when it carries a portion marking.
+    text = re.sub(r"\s*¶", "\n\n¶", text)
+    text = re.sub(rf"{GAP}(?={PARA})", "\n\n", text)
+    text = re.sub(rf"(?<=[.!?\"”)])[ \t](?=\d{{1,3}}\.\s*{SINGLE_MARK})", "\n\n", text)
+    text = re.sub(rf"(?<=[a-z]{{2}}[.!?])(?=\d{{1,3}}\.\s*{SINGLE_MARK})", "\n\n", text)
+    # Newlines deleted: a sentence end glued to the next sentence, heading or signer.
+    text = re.sub(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z][.!?][\"”’)])(?=[A-Z])", "\n", text)
+    # List items after a blank line; "--" bullets after a sentence's end.
+    text = re.sub(rf"{GAP}(?=(?:-{{1,2}}|o|\*|•)\s|[A-Z]\.\s|\([a-z0-9]{{1,2}}\)\s)", "\n", text)
+    text = re.sub(r"(?<=[.:;!?\"”)])[ \t]+(?=--\s)", "\n", text)
+    text = _dashed_headings(text)
+    text = _plain_headings(text)
+    text = _signer(text, mangled)
+    return text
+
+
+def _dashed_headings(text: str) -> str:
+    """'Title ------' and '------ Title ------' on lines of their own."""
+    out, pos = [], 0
+    runs = list(DASH_RUN.finditer(text))
+    skip = set()
+    for i, run in enumerate(runs):
+        if i in skip:
+            continue
+        dashes = run.group(0).replace(" ", "")
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        between = text[run.end() : nxt.start()] if nxt else ""
+        boxed = nxt and 0 < len(between.strip()) <= 80 and "\n" not in between.strip()
+        left = text[pos : run.start()]
+        cut = max(left.rfind("\n"), *(m.end() - 1 for m in re.finditer(GAP, left)), -1)
+        title = left[cut + 1 :].strip()
+        if not boxed and 0 < len(title) <= 80 and not title.endswith((".", ",", ";")):
+            out.append(f"{left[: cut + 1].rstrip()}\n\n{title}\n{dashes}\n\n")
+        elif boxed and not title:
+            out.append(f"{left.rstrip()}\n\n{dashes}\n{between.strip()}\n")
+            out.append(f"{nxt.group(0).replace(' ', '')}\n\n")
+            skip.add(i + 1)
+            pos = nxt.end()
+            continue
+        else:
+            out.append(f"{left.rstrip()}\n\n{dashes}\n\n")
+        pos = run.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _plain_headings(text: str) -> str:
+    """A short line without end punctuation between blank lines, before a paragraph."""
+
+    def heading(match: re.Match) -> str:
+        before, title = match["before"], match["title"].strip()
+        words = title.split()
+        if (
+            len(title) > 70
+            or len(words) > 10
+            or not title[:1].isupper()
+            or title.endswith((".", ",", ";", ":"))
+            or words[0].upper() in ("END", "BEGIN")
+            or not before.rstrip().endswith((".", "!", "?", '"', "”", ")", ":"))
+        ):
+            return match.group(0)
+        return f"{before}\n\n{title}\n\n"
+
+    pattern = rf"(?P<before>[^\n]*?)(?:{GAP}|\n)(?P<title>[^\n]+?)\n\n(?={PARA})"
+    return re.sub(pattern, heading, text)
+
+
+def _signer(text: str, mangled: bool) -> str:
+    """The signer's name, at the very end, on a line of its own."""
+    name = r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}"
+    if mangled:
+        name = r"[A-Z][A-Za-z'-]+"
+    m = re.search(rf"(?:(?<=[.!?)\"'”’\]/])[ \t]*|{GAP}|\n)(?P<name>{name})\s*$", text)
+    if not m or m["name"].upper() in NOT_NAMES or m["name"].split()[0] in ("END", "BEGIN"):
+        return text
+    return f"{text[: m.start()].rstrip()}\n\n{m['name'].upper()}\n"
+
+
+def _page_markers(text: str, station: str) -> str:
+    """'BAGHDAD 00000123 002 OF 004' (section pages) on lines of their own."""
+    if not station:
+        return text
+    words = station.split()
+    place = "".join(f"(?:{re.escape(w)} )?" for w in words[:-1]) + re.escape(words[-1])
+    marker = re.compile(
+        rf"[ \t]*(?P<marker>{place}[ \t]+\d{{8}}[ \t]+\d{{3}}(?:\.\d)?[ \t]+OF[ \t]+\d{{3}})[ \t]*"
+    )
+    return marker.sub(lambda m: f"\n{m['marker']}\n", text)
+
+
+# --- The routing header ----------------------------------------------------------------------
+
+HEADER_BREAKS = [
+    r"(?<=^VZCZC[A-Z]{3}\d{4})",  # VZCZCXYZ0015 | PP RUEHWEB
+    r"(?=\bDE R[A-Z]{3,6} #)|(?<=[A-Z])(?=DE R[A-Z]{3,6} #)",  # RUEHWEB | DE RUEHAK #4688
+    r"(?=ZNY [A-Z]{5})",  # 2231453 | ZNY CCCCC ZZH
+    r"(?<=ZZH)(?=[A-Z]{1,2} \d{6}Z)",  # ZZH | P 111453Z AUG 06
+    r"(?<=\d{6}Z [A-Z]{3} \d{2})(?=FM )",  # AUG 06 | FM AMEMBASSY ANKARA
+    r"(?=\bBT\b)",
+]
+RECIPIENT_START = re.compile(
+    r"(?<=[A-Z0-9)])(?=R[A-Z]{3,6}/)|(?<=[A-Z0-9)])(?=(?:AMEMBASSY|AMCONSUL|USMISSION|SECSTATE)\b)"
+)
+
+
+def rebuild_header(header: str) -> str:
+    """A routing header whose newlines were deleted, cut back into its lines."""
+    text = header
+    for pattern in HEADER_BREAKS:
+        text = re.sub(pattern, "\n", text, flags=re.M)
+    # TO and INFO glued to the line before: only the first of each after FM.
+    fm = re.search(r"^FM ", text, re.M)
+    if fm:
+        head, tail = text[: fm.start()], text[fm.start() :]
+        tail = re.sub(r"\s*\bTO (?=\S)|(?<=[A-Z])TO (?=\S)", "\nTO ", tail, count=1)
+        tail = re.sub(r"(?<=\S)INFO (?=\S)|\s+INFO (?=\S)", "\nINFO ", tail, count=1)
+        lines = []
+        for line in tail.split("\n"):
+            if line.startswith(("TO ", "INFO ")):
+                lines.extend(RECIPIENT_START.sub("\n", line).split("\n"))
+            else:
+                lines.append(line)
+        text = head + "\n".join(lines)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())

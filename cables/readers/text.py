@@ -22,7 +22,7 @@ from cables.parser import Hints
 from cables.parser.fields import DTG, REFERENCE_ID, REFERENCE_ID_PARTS, split_tags, station_token
 from cables.parser.telegram import BANNER
 
-from .base import RawRecord, plain
+from .base import RawRecord, plain, unglue_cable_dated
 
 PARTIAL_NOTICE = "partial extract of the original cable"
 
@@ -88,13 +88,6 @@ def parse_long_date(value: str) -> datetime | None:
         return None
 
 
-CABLE_DATED = re.compile(
-    r"^\s*Cable dated:\s*(?P<created>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)\s*"
-)
-GLUED_SERIAL = re.compile(r"^(.*?\b[A-Z][A-Z .]*? \d{6})(?=[A-Z])")
-GLUED_KEYWORD = re.compile(r"\s*(?=\b(?:SIPDIS|E\.O\. \d|TAGS:|SUBJECT:))|(?<=SIPDIS)(?=E\.O\.)")
-
-
 def sniff(text: str) -> bool:
     """A routing header, a classification line, or TAGS/SUBJECT lines somewhere in the text."""
     if re.search(r"(?m)^\s*(?:TAGS|SUBJECT)\s*:|^(?:<code><pre>)?Cable dated:", text):
@@ -108,14 +101,9 @@ def read(text: str, locator: str) -> list[RawRecord]:
     if re.search(r"<(?:pre|code)>|<a id=", text):
         text = plain(text)  # the body block of a cablegate page, saved alone
     text = text.replace("\r\n", "\n").replace("\xa0", " ")
-    dated = CABLE_DATED.match(text)
-    if dated:
-        # "Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305S/CT FOR
-        # REAPE.O. 12958: ..." : the date, then header lines glued into one.
-        hints.created = parse_iso(dated["created"])
-        first, _, rest = text[dated.end() :].partition("\n")
-        first = GLUED_SERIAL.sub(r"\1\n", first, count=1)
-        text = GLUED_KEYWORD.sub("\n", first) + "\n" + rest
+    created, text = unglue_cable_dated(text)
+    if created:
+        hints.created = created
     lines = text.split("\n")
     layout = "text"
     kept: list[str] = []
@@ -190,7 +178,7 @@ def read(text: str, locator: str) -> list[RawRecord]:
         layout = "text/markdown"
     if not hints.reference_id:
         hints.reference_id = _id_from_file_name(locator, body)
-        if hints.reference_id and layout == "text":
+        if hints.reference_id and layout == "text" and not any(map(DTG.match, body)):
             layout = "text/body-only"
 
     return [RawRecord(text="\n".join(body), hints=hints, format=layout, locator=locator)]
