@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,12 +25,18 @@ from .readers import RawRecord, ReadError, iter_files, read_path
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
 
+class Failure(NamedTuple):
+    where: str  # the file, archive member or record
+    reason: str
+    format: str  # the record's format; "" where the file's format was not recognised
+
+
 @dataclass
 class ImportReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (file or record, reason)
+    failures: list[Failure] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -68,8 +75,8 @@ def completeness(parsed: ParsedCable | Cable) -> tuple:
 
 def import_paths(
     paths: Iterable[str | Path],
-    on_failure: Callable[[str, str], None] | None = None,
-    on_record: Callable[[str], None] | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+    on_record: Callable[[str, RawRecord, ParsedCable], None] | None = None,
 ) -> ImportReport:
     """Import every cable in the given files and folders. One bad file never stops the rest.
 
@@ -78,10 +85,11 @@ def import_paths(
     report = ImportReport()
     deferred: list[tuple[RawRecord, str]] = []
 
-    def fail(where: str, reason: str) -> None:
-        report.failures.append((where, reason))
+    def fail(where: str, reason: str, format: str = "") -> None:
+        failure = Failure(where, reason, format)
+        report.failures.append(failure)
         if on_failure:
-            on_failure(where, reason)
+            on_failure(failure)
 
     def store(record: RawRecord) -> None:
         try:
@@ -90,18 +98,18 @@ def import_paths(
             if record.hints.reference_id and record.hints.created is None:
                 deferred.append((record, str(error)))
             else:
-                fail(record.locator, str(error))
+                fail(record.locator, str(error), record.format)
             return
         outcome = store_cable(parsed, record)
         report.count(outcome)
         if on_record:
-            on_record(outcome)
+            on_record(outcome, record, parsed)
 
     for path in iter_files(paths):
         try:
             for item in read_path(path):
                 if isinstance(item, ReadError):
-                    fail(item.locator or str(path), str(item))
+                    fail(item.locator or str(path), str(item), item.format)
                 else:
                     store(item)
         except ReadError as error:
@@ -114,6 +122,7 @@ def import_paths(
                 record.locator,
                 f"{reason}; and no other source of {record.hints.reference_id} "
                 "is in the archive to date it",
+                record.format,
             )
             continue
         record.hints.created = known.created

@@ -124,9 +124,9 @@ def test_a_bad_file_among_good_ones_is_reported_and_the_rest_imported(db, tmp_pa
     (tmp_path / "junk.txt").write_text("Appears in these articles:<br />\n")
     (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02garbage")
     failures = []
-    report = import_paths([tmp_path], on_failure=lambda where, why: failures.append(where))
+    report = import_paths([tmp_path], on_failure=failures.append)
     assert report.new == 1
-    assert dict((p.rsplit("/", 1)[-1], why) for p, why in report.failures) == {
+    assert {f.where.rsplit("/", 1)[-1]: f.reason for f in report.failures} == {
         "binary.bin": "binary file, not text",
         "empty.txt": "empty file",
         "junk.txt": "not a cable: no routing header, classification line, TAGS or SUBJECT "
@@ -139,7 +139,7 @@ def test_a_cable_without_id_or_date_is_rejected_whole(db, tmp_path):
     (tmp_path / "noid.txt").write_text("SUBJECT: NOTHING ELSE\n\n1. (U) Some text.\n")
     report = import_paths([tmp_path])
     assert report.failed == 1
-    assert "no reference id" in report.failures[0][1]
+    assert "no reference id" in report.failures[0].reason
     assert row_counts() == dict.fromkeys(row_counts(), 0)
 
 

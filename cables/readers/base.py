@@ -14,9 +14,10 @@ class ReadError(ValueError):
     Readers of many-record files yield a ReadError for a bad record (so the others go on)
     and raise one when the whole file is unreadable."""
 
-    def __init__(self, message: str, locator: str = ""):
+    def __init__(self, message: str, locator: str = "", format: str = ""):
         super().__init__(message)
         self.locator = locator
+        self.format = format  # where known: the format of the file the record was in
 
 
 @dataclass

@@ -20,6 +20,7 @@ from cables.parser import Hints
 from .base import RawRecord, ReadError
 
 FIELDS = 8
+FORMAT = "csv/cables"
 FIRST_ROW = re.compile(rb'^\s*"\d+","\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}","')
 DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})$")
 
@@ -69,19 +70,19 @@ def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
         except StopIteration:
             return
         except csv.Error as error:
-            yield ReadError(f"unreadable CSV near line {rows.line_num}: {error}", locator)
+            yield ReadError(f"unreadable CSV near line {rows.line_num}: {error}", locator, FORMAT)
             return
         line += 1
         if not row:
             continue  # the dump's files start with an empty line
         where = f"{locator}:row {row[0].strip() or line}"
         if len(row) != FIELDS:
-            yield ReadError(f"expected {FIELDS} columns, found {len(row)}", where)
+            yield ReadError(f"expected {FIELDS} columns, found {len(row)}", where, FORMAT)
             continue
         number, date, ref_id, origin, classification, references, header, body = row
         created = parse_date(date)
         if created is None:
-            yield ReadError(f"unreadable date {date!r}", where)
+            yield ReadError(f"unreadable date {date!r}", where, FORMAT)
             continue
         hints = Hints(
             reference_id=ref_id.strip(),
@@ -92,7 +93,7 @@ def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
         yield RawRecord(
             text=f"{header}\n\n{body}",
             hints=hints,
-            format="csv/cables",
+            format=FORMAT,
             locator=where,
             extra={"csv_references": [r for r in references.split("|") if r.strip()]},
         )

@@ -299,6 +299,9 @@ KEY = re.compile(
 )
 # Keys that are also ordinary words: only after a gap or glued to the previous token.
 LONE_KEY = re.compile(r"(?:SIPDIS|NOFORN|SENSITIVE)(?![a-z])", re.I)
+PAGE_LINE = re.compile(r"^[A-Z][A-Z .'-]* \d{8} \d{3}(?:\.\d)? OF \d{3}$")
+REF_LETTER = re.compile(r"(?:\(?[A-Z]\)|[A-Z]\.)\s")
+REASONS_GOING_ON = re.compile(r"(?i)(?:\(?[a-h]\)|and\b|or\b|&|1\.[45]|reasons?\b|e\.?o\.?\b)")
 DASH_RUN = re.compile(r"[-=_]{3,}(?: ?-{1,2}(?=\s|$|¶))?")
 NOT_NAMES = {"NNNN", "BT", "SIPDIS", "NOFORN", "SENSITIVE", "UNCLASSIFIED", "SECRET"}
 NOT_NAMES |= {"CONFIDENTIAL", "UNCLAS", "NNN", "COMMENT", "SUMMARY", "TEXT", "QUOTE", "UNQUOTE"}
@@ -308,18 +311,32 @@ def rebuild_lines(body: str) -> str:
     """The line structure of a cable whose newlines became spaces or were deleted."""
     banner = BANNER_START.match(body)
     if not banner:
-        return _rebuild_body(body, station="")
+        return _tidy(_rebuild_body(body))
     mangled = banner["banner"] != banner["banner"].upper()
-    rest = body[banner.end() :]
-    station = banner["station"].upper()
+    head = " ".join(banner["banner"].upper().split()) if mangled else banner["banner"].strip()
+    rest = _page_markers(body[banner.end() :], banner["station"].upper())
     start = _body_start(rest)
-    preamble, text = rest[:start], rest[start:]
-    preamble, spill = _rebuild_preamble(preamble, mangled)
-    text = _rebuild_body(spill + text, station, mangled)
-    head = banner["banner"].upper() if mangled else banner["banner"]
-    out = f"{' '.join(head.split()) if mangled else head.strip()}\n\n{preamble}\n\n{text}"
-    out = _page_markers(out, station)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in out.split("\n")))
+    lines, spill = _rebuild_preamble(rest[:start], mangled)
+    text = _rebuild_body(spill + rest[start:], mangled)
+    return _tidy("\n\n".join([head, *lines, text]))
+
+
+def _tidy(text: str) -> str:
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _page_markers(text: str, station: str) -> str:
+    """'BAGHDAD 00000123  002 OF 004' (the page header of a section) on a line of its own.
+    The station is the classification line's, so a marker is found even glued to its
+    neighbours ('...IRGC, MOISDUBAI 00000049 001.2 OF 003CLASSIFIED BY')."""
+    words = station.split()
+    if not words:
+        return text
+    place = "".join(f"(?:{re.escape(w)} )?" for w in words[:-1]) + re.escape(words[-1])
+    marker = re.compile(rf"[ \t]*\b?(?P<place>{place})[ \t]+(?P<serial>\d{{8}})[ \t]+"
+                        rf"(?P<page>\d{{3}}(?:\.\d)?)[ \t]+OF[ \t]+(?P<of>\d{{3}})[ \t]*")
+    return marker.sub(lambda m: f"\n{m['place']} {m['serial']} {m['page']} OF {m['of']}\n", text)
 
 
 def _body_start(rest: str) -> int:
@@ -336,86 +353,71 @@ def _body_start(rest: str) -> int:
     return min(candidates) if candidates else len(rest)
 
 
-def _rebuild_preamble(preamble: str, mangled: bool) -> tuple[str, str]:
-    """The preamble as lines, and the text after its last item that is really the body."""
-    marks = [m.start() for m in KEY.finditer(preamble)]
-    marks += [
-        m.start()
-        for m in LONE_KEY.finditer(preamble)
-        if m.start() == 0
-        or re.search(rf"(?:{GAP}|[^\s])$", preamble[: m.start()])
-        and not preamble[: m.start()].rstrip().endswith(":")
-    ]
-    cuts = sorted({0, *marks})
-    items = [preamble[a:b] for a, b in zip(cuts, [*cuts[1:], len(preamble)], strict=True)]
-    # LONE_KEY items: the key word is its own line ("SIPDIS", "NOFORN"), the rest goes on.
-    split_items: list[str] = []
-    for item in items:
-        lone = LONE_KEY.match(item)
-        if lone and not KEY.match(item):
-            split_items += [item[: lone.end()], item[lone.end() :]]
-        else:
-            split_items.append(item)
+def _rebuild_preamble(preamble: str, mangled: bool) -> tuple[list[str], str]:
+    """The preamble's lines, and what follows its last item (the start of the text).
+
+    The keys start lines wherever they are; other breaks are the gaps (blank lines). Once a
+    keyed item (SUBJECT, REF, Classified By...) runs on past a blank line, the preamble is
+    over: what follows is the text, keys or not."""
+    cuts = {0, *(m.start() for m in KEY.finditer(preamble))}
+    for m in LONE_KEY.finditer(preamble):
+        before = preamble[: m.start()]
+        if not before or re.search(rf"(?:{GAP}|\n|\d|SIPDIS|NOFORN|SENSITIVE)$", before, re.I):
+            cuts.add(m.start())
+    cuts_sorted = sorted(cuts)
+    items = [preamble[a:b] for a, b in zip(cuts_sorted, [*cuts_sorted[1:], len(preamble)])]
     lines: list[str] = []
-    spill = ""
-    for i, item in enumerate(split_items):
-        if not item.strip():
-            continue
-        last = i == len(split_items) - 1 or not any(s.strip() for s in split_items[i + 1 :])
+    for n, item in enumerate(items):
+        lone = None if KEY.match(item) else LONE_KEY.match(item)
+        if lone:
+            lines.append(lone.group(0).upper())
+            item = item[lone.end() :]
         key = KEY.match(item)
         name = _key_name(key.group(0)) if key else ""
         pieces = _split_item(item, name)
-        if last and name and len(pieces) > 1:
-            spill = "  " + "  ".join(pieces[1:])
-            pieces = pieces[:1]
-        for piece in pieces:
-            if mangled and name in ("SUBJECT", "TAGS") or mangled and LONE_KEY.fullmatch(piece):
-                piece = piece.upper()
-            lines.append(piece.strip())
-    return "\n\n".join(line for line in lines if line), spill
+        if mangled and name in ("SUBJECT", "TAGS"):
+            pieces = [p.upper() for p in pieces]
+        content = [i for i, p in enumerate(pieces) if not PAGE_LINE.match(p)]
+        if name and len(content) > 1:
+            lines += pieces[: content[1]]
+            spill = "  ".join(pieces[content[1] :]) + "".join(items[n + 1 :])
+            return lines, f"  {spill}"
+        lines += pieces
+    return lines, ""
 
 
 def _key_name(key: str) -> str:
     key = key.upper().replace("(U)", "").strip()
-    if key.startswith("SUBJ"):
-        return "SUBJECT"
-    if key.startswith("CLASSIFIED"):
-        return "CLASSIFIED BY"
-    if key.startswith("REF"):
-        return "REF"
-    if key.startswith("TAGS"):
-        return "TAGS"
+    for name in ("SUBJ", "CLASSIFIED", "REF", "TAGS"):
+        if key.startswith(name):
+            return {"SUBJ": "SUBJECT", "CLASSIFIED": "CLASSIFIED BY"}.get(name, name)
     return "E.O."
 
 
 def _split_item(item: str, name: str) -> list[str]:
-    """One preamble item cut at its blank lines (gaps), keeping the gaps that are in-line:
-    after a colon, between REF letters (new line), inside a Classified By line's reasons."""
-    pieces = [""]
-    parts = re.split(f"({GAP})", item)
-    for j, part in enumerate(parts):
-        if j % 2 == 0:
-            pieces[-1] += part
-            continue
-        before, after = pieces[-1], parts[j + 1] if j + 1 < len(parts) else ""
-        if before.rstrip().endswith(":") or not after:
-            pieces[-1] += part
-        elif name == "REF" and re.match(r"(?:\(?[A-Z]\)|[A-Z]\.)\s", after):
-            pieces[-1] += "\n"
-        elif name == "REF" and not before.rstrip().endswith((".", ")")) and after[:1].isupper():
-            pieces[-1] += " " if re.match(r"[A-Z0-9 ,/]+$", after.split("  ")[0]) else part
-            if pieces[-1].endswith(part):
-                pieces.append("")
-        elif name == "CLASSIFIED BY" and re.match(
-            r"(?i)(?:\(?[a-h]\)|and\b|or\b|&|1\.[45]|reasons?\b|e\.?o\.?\b)", after
-        ):
-            pieces[-1] += " "
-        else:
-            pieces.append("")
-    return [p for p in pieces if p.strip()]
+    """One preamble item cut at its blank lines (gaps) into lines, but for the gaps that are
+    in-line: after a colon, before a REF letter (a new line), inside the reasons of a
+    Classified By line."""
+    pieces: list[str] = []
+    for chunk in item.split("\n"):
+        parts = re.split(f"({GAP})", chunk)
+        current = parts[0]
+        for j in range(1, len(parts), 2):
+            gap, after = parts[j], parts[j + 1]
+            if not after.strip() or not current.strip() or current.rstrip().endswith(":"):
+                current += gap + after
+            elif name == "REF" and REF_LETTER.match(after):
+                current += "\n" + after
+            elif name == "CLASSIFIED BY" and REASONS_GOING_ON.match(after):
+                current += " " + after
+            else:
+                pieces.append(current)
+                current = after
+        pieces.append(current)
+    return [p.strip() for p in pieces if p.strip()]
 
 
-def _rebuild_body(text: str, station: str, mangled: bool = False) -> str:
+def _rebuild_body(text: str, mangled: bool = False) -> str:
     # ¶ always starts a paragraph; so does a numbered paragraph after a blank line (gap), or
     # after a sentence's end when it carries a portion marking.
     text = re.sub(r"\s*¶", "\n\n¶", text)
@@ -493,18 +495,6 @@ def _signer(text: str, mangled: bool) -> str:
     if not m or m["name"].upper() in NOT_NAMES or m["name"].split()[0] in ("END", "BEGIN"):
         return text
     return f"{text[: m.start()].rstrip()}\n\n{m['name'].upper()}\n"
-
-
-def _page_markers(text: str, station: str) -> str:
-    """'BAGHDAD 00000123 002 OF 004' (section pages) on lines of their own."""
-    if not station:
-        return text
-    words = station.split()
-    place = "".join(f"(?:{re.escape(w)} )?" for w in words[:-1]) + re.escape(words[-1])
-    marker = re.compile(
-        rf"[ \t]*(?P<marker>{place}[ \t]+\d{{8}}[ \t]+\d{{3}}(?:\.\d)?[ \t]+OF[ \t]+\d{{3}})[ \t]*"
-    )
-    return marker.sub(lambda m: f"\n{m['marker']}\n", text)
 
 
 # --- The routing header ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cables.importer import import_paths
+from cables.importer import Failure, import_paths
 
 # Without a terminal, a plain progress line every this many cables.
 PROGRESS_EVERY = 1000
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         bar = tqdm(unit=" cables", disable=verbosity < 1 or not sys.stderr.isatty())
         done = 0
 
-        def on_record(outcome: str) -> None:
+        def on_record(outcome: str, record, parsed) -> None:
             nonlocal done
             done += 1
             bar.update()
@@ -34,8 +34,8 @@ class Command(BaseCommand):
                 rate = done / max(time.monotonic() - started, 1e-9)
                 self.stdout.write(f"{done} cables read ({rate:.0f}/s)")
 
-        def on_failure(where: str, reason: str) -> None:
-            message = f"FAILED {where}: {reason}"
+        def on_failure(failure: Failure) -> None:
+            message = f"FAILED {failure.where}: {failure.reason}"
             if bar.disable:
                 self.stderr.write(message)
             else:
