@@ -76,12 +76,12 @@ def read(text: str, locator: str) -> Iterator[Item]:
     try:
         document = json.loads(stripped)
     except json.JSONDecodeError as error:
-        if "\n" not in stripped:
+        if "\n" not in stripped and _repair_mongo_line(stripped) is None:
             raise ReadError(f"invalid JSON: {error}", locator) from None
         yield from _read_lines(text, locator)
         return
     if isinstance(document, dict) and _text_field(document) is not None:
-        yield _record(document, locator, "json/mongoexport")  # a one-line export
+        yield _record(document, f"{locator}:line 1", "json/mongoexport")  # a one-line export
         return
     yield from _read_document(stripped, locator, "json/api", parsed=document)
 
@@ -205,7 +205,7 @@ def _record(obj, where: str, layout: str) -> Item:
     if dated and (created is None or abs(dated - created) < timedelta(days=2)):
         hints.created, hints.created_has_time = dated, True
         extra["date_line"] = f"{dated:%Y-%m-%d %H:%M}"
-    body = STRAY_PILCROW.sub("", body)
+    body = STRAY_PILCROW.sub(" ", body)
     if flattened:
         body = rebuild_lines(body)
     if header and "\n" not in header.strip():
@@ -282,7 +282,7 @@ XTAGS = re.compile(r"^\s*XTAGS:")
 
 BANNER_START = re.compile(
     rf"^\s*(?P<banner>{CLASS_WORD}(?:\s+(?:NOFORN|SENSITIVE|EFTO|NODIS|EXDIS|LIMDIS))*"
-    r"(?:\s+SECTION\s+\d+\s+OF\s+\d+)?\s+(?P<station>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*)*?)"
+    r"(?:\s+(?:SECTION\s+)?\d+\s+OF\s+\d+)?\s+(?P<station>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*)*?)"
     r"\s+(?P<serial>\d{1,8}))(?!\d)[ \t]*",
     re.I,
 )
@@ -290,7 +290,13 @@ GAP = r"[ \t]{2,}"
 MARK = r"\((?:[A-Z][A-Za-z /-]{0,24}|[A-Z]/+[A-Z]+)\)"
 # A numbered paragraph: "1. (C) Text", "2.  ON DECEMBER 29", "¶3.(S/NF)".
 PARA = rf"(?:¶\s*)?\d{{1,3}} ?\.\s*(?:{MARK}|(?=[A-Z\"'(“‘]))"
-SINGLE_MARK = r"\((?:U|C|S|SBU|S/NF|C/NF|U/FOUO|LOU|TS)\)"
+# Paragraph numbers at a line's start (to count) or after a sentence's end (a lost newline).
+INLINE_NUMBER = re.compile(
+    rf"(?m)(?:^(?P<start>¶?\s*)(?=\d{{1,3}} ?\.)|(?<=[.!?\"”)])[ \t](?=\d{{1,3}}\.\s+(?:{MARK}|[A-Z\"(])))"
+    r"(?P<number>\d{1,3})(?= ?\.)"
+)
+PARA_LINE = re.compile(rf"^\s*{PARA}")
+SINGLE_MARK = r"[(\[](?:U|C|S|SBU|S/NF|C/NF|U/FOUO|LOU|TS)[)\]]"
 # Preamble keys that may follow a single space (a single newline) or nothing at all.
 KEY = re.compile(
     r"(?:\(U\)\s*)?(?:SUBJ(?:ECT)?\s*:|TAGS\b:?|REF(?:S|TEL|TELS)?\s*:|REFERENCES?\s*:|"
@@ -298,11 +304,21 @@ KEY = re.compile(
     re.I,
 )
 # Keys that are also ordinary words: only after a gap or glued to the previous token.
-LONE_KEY = re.compile(r"(?:SIPDIS|NOFORN|SENSITIVE)(?![a-z])", re.I)
+LONE_KEY = re.compile(r"(?:SIPDIS|NOFORN|SENSITIVE)(?-i:(?![a-z]))", re.I)
 PAGE_LINE = re.compile(r"^[A-Z][A-Z .'-]* \d{8} \d{3}(?:\.\d)? OF \d{3}$")
 REF_LETTER = re.compile(r"(?:\(?[A-Z]\)|[A-Z]\.)\s")
-REASONS_GOING_ON = re.compile(r"(?i)(?:\(?[a-h]\)|and\b|or\b|&|1\.[45]|reasons?\b|e\.?o\.?\b)")
-DASH_RUN = re.compile(r"[-=_]{3,}(?: ?-{1,2}(?=\s|$|¶))?")
+# More of a Classified By line's reasons: "(b) and (d)", "(b,d).", "d", "1.4 ...", "and (d)";
+# not a portion marking starting the text ("(C) On February 18...").
+REASONS_GOING_ON = re.compile(
+    r"(?i)(?:(?:\([a-h](?:\s*(?:[,/&]|and)\s*[a-h])*\s*\)|[a-h](?:\s*(?:[,/&]|and)\s*[a-h])*)"
+    r"(?=\s*(?:[.,;]|and\b|or\b|$))|and\b|or\b|&|1\.[45]|reasons?\b|e\.?o\.?\b)"
+)
+# A word broken at a line's end: 'HEADQUAR- TERS' (the parser joins it back); not 'pre- and'.
+HYPHEN_WRAP = re.compile(r"(?<=[A-Za-z])- (?=[A-Za-z])(?!(?:and|or|to|AND|OR|TO)\b)")
+# A dashed line, with the piece it wrapped onto ('----- --') and a stray slash ('-----/').
+DASH_RUN = re.compile(r"[-=_]{3,}(?: ?[-=_]+(?=[\s/¶]|$))*/?")
+DANGLING = {"TO", "OF", "AND", "THE", "FOR", "IN", "ON", "WITH", "AT", "BY", "A", "AN", "OR"}
+DANGLING |= {"FROM", "AS", "ITS", "HIS", "HER", "THEIR", "OUR", "VS", "VS."}
 NOT_NAMES = {"NNNN", "BT", "SIPDIS", "NOFORN", "SENSITIVE", "UNCLASSIFIED", "SECRET"}
 NOT_NAMES |= {"CONFIDENTIAL", "UNCLAS", "NNN", "COMMENT", "SUMMARY", "TEXT", "QUOTE", "UNQUOTE"}
 
@@ -334,8 +350,10 @@ def _page_markers(text: str, station: str) -> str:
     if not words:
         return text
     place = "".join(f"(?:{re.escape(w)} )?" for w in words[:-1]) + re.escape(words[-1])
-    marker = re.compile(rf"[ \t]*\b?(?P<place>{place})[ \t]+(?P<serial>\d{{8}})[ \t]+"
-                        rf"(?P<page>\d{{3}}(?:\.\d)?)[ \t]+OF[ \t]+(?P<of>\d{{3}})[ \t]*")
+    marker = re.compile(
+        rf"[ \t]*(?P<place>{place})[ \t]+(?P<serial>\d{{8}})[ \t]+"
+        rf"(?P<page>\d{{3}}(?:\.\d)?)[ \t]+OF[ \t]+(?P<of>\d{{3}})[ \t]*"
+    )
     return marker.sub(lambda m: f"\n{m['place']} {m['serial']} {m['page']} OF {m['of']}\n", text)
 
 
@@ -346,6 +364,7 @@ def _body_start(rest: str) -> int:
         for m in (
             re.search(r"¶\s*\d", rest),
             re.search(rf"(?:^|{GAP}|(?<=[.:)]))(?:¶\s*)?1 ?\.\s*(?:{MARK}|[A-Z\"'(])", rest),
+            re.search(rf"(?<=[.:)])[ \t](?:¶\s*)?1 ?\.\s*{SINGLE_MARK}", rest),
             re.search(r"[-=_]{5,}", rest),
         )
         if m
@@ -365,7 +384,9 @@ def _rebuild_preamble(preamble: str, mangled: bool) -> tuple[list[str], str]:
         if not before or re.search(rf"(?:{GAP}|\n|\d|SIPDIS|NOFORN|SENSITIVE)$", before, re.I):
             cuts.add(m.start())
     cuts_sorted = sorted(cuts)
-    items = [preamble[a:b] for a, b in zip(cuts_sorted, [*cuts_sorted[1:], len(preamble)])]
+    items = [
+        preamble[a:b] for a, b in zip(cuts_sorted, [*cuts_sorted[1:], len(preamble)], strict=True)
+    ]
     lines: list[str] = []
     for n, item in enumerate(items):
         lone = None if KEY.match(item) else LONE_KEY.match(item)
@@ -375,12 +396,13 @@ def _rebuild_preamble(preamble: str, mangled: bool) -> tuple[list[str], str]:
         key = KEY.match(item)
         name = _key_name(key.group(0)) if key else ""
         pieces = _split_item(item, name)
+        pieces = [HYPHEN_WRAP.sub("-\n", p) for p in pieces]
         if mangled and name in ("SUBJECT", "TAGS"):
             pieces = [p.upper() for p in pieces]
         content = [i for i, p in enumerate(pieces) if not PAGE_LINE.match(p)]
         if name and len(content) > 1:
             lines += pieces[: content[1]]
-            spill = "  ".join(pieces[content[1] :]) + "".join(items[n + 1 :])
+            spill = "  ".join([*pieces[content[1] :], *(i.strip() for i in items[n + 1 :])])
             return lines, f"  {spill}"
         lines += pieces
     return lines, ""
@@ -408,8 +430,12 @@ def _split_item(item: str, name: str) -> list[str]:
                 current += gap + after
             elif name == "REF" and REF_LETTER.match(after):
                 current += "\n" + after
-            elif name == "CLASSIFIED BY" and REASONS_GOING_ON.match(after):
+            elif name == "CLASSIFIED BY" and (
+                REASONS_GOING_ON.match(after) or not current.rstrip().endswith((".", ")"))
+            ):
                 current += " " + after
+            elif name == "SUBJECT" and _subject_goes_on(current, gap, after):
+                current += gap + after
             else:
                 pieces.append(current)
                 current = after
@@ -417,95 +443,163 @@ def _split_item(item: str, name: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+def _subject_goes_on(subject: str, gap: str, after: str) -> bool:
+    """A gap inside a SUBJECT line that is no blank line: after its marking ('SUBJECT: (C)
+    REQUEST...'), after a word that can't end it ('...RESPONSE TO  INDIAN NUCLEAR
+    CHALLENGE', 'IRAN/IRAQ WAR;  SITUATION IN TEHRAN'), before more of it in capitals (a
+    wrapped line whose newline was deleted after a trailing space), or the indent of its next
+    line ('IRAN-SOVIET -         TIES')."""
+    text = re.sub(r"^\S+\s*:?", "", subject.strip(), count=1).strip()
+    if not text or re.fullmatch(MARK, text):
+        return True
+    last = text.rsplit(None, 1)[-1].upper()
+    if last[-1:] in ",;-/&(" or last in DANGLING:
+        return True
+    following = after.split("  ")[0].strip()
+    if not following.isupper() or len(following) > 70 or following.endswith((".", ":")):
+        return False
+    return len(gap) >= 3 or len(following.split()) >= 2
+
+
 def _rebuild_body(text: str, mangled: bool = False) -> str:
-    # ¶ always starts a paragraph; so does a numbered paragraph after a blank line (gap), or
+    # A ¶ after a sentence's end or a blank line starts a paragraph; after an unfinished
+    # sentence only a line (the WikiLeaks export put a ¶ before any number that began a
+    # wrapped line: "on June ¶30."). A numbered paragraph starts after a blank line (gap), or
     # after a sentence's end when it carries a portion marking.
-    text = re.sub(r"\s*¶", "\n\n¶", text)
+    text = re.sub(rf"(?:(?<=[.!?:;\"”’)\]])|{GAP})\s*¶", "\n\n¶", text)
+    text = re.sub(r"[ \t]*(?<!\n)¶", "\n¶", text)
     text = re.sub(rf"{GAP}(?={PARA})", "\n\n", text)
     text = re.sub(rf"(?<=[.!?\"”)])[ \t](?=\d{{1,3}}\.\s*{SINGLE_MARK})", "\n\n", text)
-    text = re.sub(rf"(?<=[a-z]{{2}}[.!?])(?=\d{{1,3}}\.\s*{SINGLE_MARK})", "\n\n", text)
+    text = re.sub(rf"(?<=[^\d\s¶.])(?=\d{{1,3}}\.\s*{SINGLE_MARK})", "\n\n", text)
+    # A "-" line between paragraphs ('ENTIRE TEXT. - 2.  SUMMARY').
+    text = re.sub(rf"(?<=[.!?\"”)])[ \t]+-[ \t]+(?={PARA})", "\n-\n", text)
+    # A word broken at a line's end: 'HEADQUAR- TERS' (the parser joins it back).
+    text = HYPHEN_WRAP.sub("-\n", text)
     # Newlines deleted: a sentence end glued to the next sentence, heading or signer.
     text = re.sub(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z][.!?][\"”’)])(?=[A-Z])", "\n", text)
     # List items after a blank line; "--" bullets after a sentence's end.
-    text = re.sub(rf"{GAP}(?=(?:-{{1,2}}|o|\*|•)\s|[A-Z]\.\s|\([a-z0-9]{{1,2}}\)\s)", "\n", text)
+    text = re.sub(
+        rf"(?<!\d\.)(?<!\)){GAP}(?=(?:-{{1,2}}|o|\*|•)\s|[A-Z]\.\s|\([a-z0-9]{{1,2}}\)\s)",
+        "\n",
+        text,
+    )
     text = re.sub(r"(?<=[.:;!?\"”)])[ \t]+(?=--\s)", "\n", text)
+    text = _next_paragraph_in_line(text)
     text = _dashed_headings(text)
     text = _plain_headings(text)
     text = _signer(text, mangled)
     return text
 
 
+def _next_paragraph_in_line(text: str) -> str:
+    """'...Composite Dialogue. 44. Pakistan Foreign Minister': a paragraph that started on the
+    next line without a blank line between. Only the number that comes next is taken."""
+    out, pos, last = [], 0, 0
+    for m in INLINE_NUMBER.finditer(text):
+        if m["start"] is not None:
+            last = int(m["number"])
+            continue
+        if int(m["number"]) == last + 1:
+            out.append(text[pos : m.start()] + "\n")
+            pos = m.start("number")
+            last += 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _dashed_headings(text: str) -> str:
-    """'Title ------' and '------ Title ------' on lines of their own."""
+    """'Title ------' (underlined) and '------ Title ------' (boxed) on lines of their own."""
     out, pos = [], 0
     runs = list(DASH_RUN.finditer(text))
-    skip = set()
-    for i, run in enumerate(runs):
-        if i in skip:
-            continue
+    i = 0
+    while i < len(runs):
+        run = runs[i]
         dashes = run.group(0).replace(" ", "")
-        nxt = runs[i + 1] if i + 1 < len(runs) else None
-        between = text[run.end() : nxt.start()] if nxt else ""
-        boxed = nxt and 0 < len(between.strip()) <= 80 and "\n" not in between.strip()
         left = text[pos : run.start()]
-        cut = max(left.rfind("\n"), *(m.end() - 1 for m in re.finditer(GAP, left)), -1)
+        cut = max([left.rfind("\n"), *(m.end() - 1 for m in re.finditer(GAP, left))])
         title = left[cut + 1 :].strip()
-        if not boxed and 0 < len(title) <= 80 and not title.endswith((".", ",", ";")):
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        between = text[run.end() : nxt.start()].strip() if nxt else ""
+        if title and len(title) <= 80 and not title.endswith((".", ",", ";")):
             out.append(f"{left[: cut + 1].rstrip()}\n\n{title}\n{dashes}\n\n")
-        elif boxed and not title:
-            out.append(f"{left.rstrip()}\n\n{dashes}\n{between.strip()}\n")
-            out.append(f"{nxt.group(0).replace(' ', '')}\n\n")
-            skip.add(i + 1)
+        elif nxt and not title and 0 < len(between) <= 80 and "\n" not in between:
+            closing = nxt.group(0).replace(" ", "")
+            out.append(f"{left.rstrip()}\n\n{dashes}\n{between}\n{closing}\n\n")
             pos = nxt.end()
+            i += 2
             continue
         else:
             out.append(f"{left.rstrip()}\n\n{dashes}\n\n")
         pos = run.end()
+        i += 1
     out.append(text[pos:])
     return "".join(out)
 
 
 def _plain_headings(text: str) -> str:
-    """A short line without end punctuation between blank lines, before a paragraph."""
-
-    def heading(match: re.Match) -> str:
-        before, title = match["before"], match["title"].strip()
+    """A short line without end punctuation, after a sentence's end and before a paragraph,
+    between blank lines: 'END SUMMARY.  Background  2. (C) ...'."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-2]):
+        if lines[i + 1].strip() or not PARA_LINE.match(lines[i + 2]):
+            continue
+        gaps = list(re.finditer(GAP, line))
+        if gaps:
+            before, title = line[: gaps[-1].start()], line[gaps[-1].end() :]
+        elif i > 0 and lines[i - 1].strip():
+            before, title = lines[i - 1], line
+        else:
+            continue
+        title = title.strip()
         words = title.split()
         if (
-            len(title) > 70
+            not words
+            or len(title) > 70
             or len(words) > 10
             or not title[:1].isupper()
             or title.endswith((".", ",", ";", ":"))
             or words[0].upper() in ("END", "BEGIN")
             or not before.rstrip().endswith((".", "!", "?", '"', "”", ")", ":"))
         ):
-            return match.group(0)
-        return f"{before}\n\n{title}\n\n"
-
-    pattern = rf"(?P<before>[^\n]*?)(?:{GAP}|\n)(?P<title>[^\n]+?)\n\n(?={PARA})"
-    return re.sub(pattern, heading, text)
+            continue
+        lines[i] = f"{before}\n\n{title}" if gaps else f"\n{title}"
+    return "\n".join(lines)
 
 
 def _signer(text: str, mangled: bool) -> str:
-    """The signer's name, at the very end, on a line of its own."""
-    name = r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}"
-    if mangled:
-        name = r"[A-Z][A-Za-z'-]+"
-    m = re.search(rf"(?:(?<=[.!?)\"'”’\]/])[ \t]*|{GAP}|\n)(?P<name>{name})\s*$", text)
-    if not m or m["name"].upper() in NOT_NAMES or m["name"].split()[0] in ("END", "BEGIN"):
+    """The signer's name (or the NNNN end mark), at the very end, on a line of its own:
+    'END COMMENT.   NEGROPONTE', '...unrealistic.DERSE', '...King of Bhutan MULFORD',
+    '...decisions.   Negroponte'."""
+    upper = r"[A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]{2,}){0,2}"
+    capitalised = r"[A-Z][a-z'-]+(?:[- ][A-Z][a-z'-]+)?"
+    sentence_end = r"(?<=[.!?)\"'”’\]/*])"
+    m = (
+        re.search(rf"(?:{sentence_end}[ \t]*|{GAP}|\n|(?<=[a-z]) ?)(?P<name>{upper})\s*$", text)
+        if not mangled
+        else None
+    ) or re.search(rf"(?:{sentence_end}[ \t]+|{GAP}|\n)(?P<name>{capitalised})\s*$", text)
+    if not m:
         return text
-    return f"{text[: m.start()].rstrip()}\n\n{m['name'].upper()}\n"
+    words = m["name"].split()
+    stops = [i for i, w in enumerate(words) if w.upper() in NOT_NAMES | {"END", "BEGIN"}]
+    if words[-1] != "NNNN" and stops:
+        if stops[-1] == len(words) - 1 or words[0].upper() in ("END", "BEGIN"):
+            return text
+        words = words[stops[-1] + 1 :]
+    name = " ".join(words)
+    start = text.rstrip().rfind(name)
+    name = name.upper() if mangled else name
+    return f"{text[:start].rstrip()}\n\n{name}\n"
 
 
 # --- The routing header ----------------------------------------------------------------------
 
 HEADER_BREAKS = [
-    r"(?<=^VZCZC[A-Z]{3}\d{4})",  # VZCZCXYZ0015 | PP RUEHWEB
-    r"(?=\bDE R[A-Z]{3,6} #)|(?<=[A-Z])(?=DE R[A-Z]{3,6} #)",  # RUEHWEB | DE RUEHAK #4688
-    r"(?=ZNY [A-Z]{5})",  # 2231453 | ZNY CCCCC ZZH
-    r"(?<=ZZH)(?=[A-Z]{1,2} \d{6}Z)",  # ZZH | P 111453Z AUG 06
-    r"(?<=\d{6}Z [A-Z]{3} \d{2})(?=FM )",  # AUG 06 | FM AMEMBASSY ANKARA
-    r"(?=\bBT\b)",
+    r"(?<=^VZCZC[A-Z]{3}\d{4}) ?",  # VZCZCXYZ0015 | PP RUEHWEB
+    r" ?(?=\bDE R[A-Z]{3,6} #)|(?<=[A-Z])(?=DE R[A-Z]{3,6} #)",  # RUEHWEB | DE RUEHAK #4688
+    r" ?(?=ZN[YR] [A-Z]{5} )",  # 2231453 | ZNY CCCCC ZZH
+    r"(?<=ZZH) ?(?=[A-Z]{1,2} \d{6}Z [A-Z]{3} \d{2})",  # ZZH | P 111453Z AUG 06
+    r"(?<=\d{6}Z [A-Z]{3} \d{2}) ?(?=FM )",  # AUG 06 | FM AMEMBASSY ANKARA
 ]
 RECIPIENT_START = re.compile(
     r"(?<=[A-Z0-9)])(?=R[A-Z]{3,6}/)|(?<=[A-Z0-9)])(?=(?:AMEMBASSY|AMCONSUL|USMISSION|SECSTATE)\b)"
