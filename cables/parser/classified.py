@@ -14,26 +14,23 @@ from __future__ import annotations
 
 import re
 
-from .stations import osa_distance
+from .distance import osa_distance
 
 # Words of titles, offices and sections that stand before a classifier's name.
 TITLE_WORDS = frozenset(
     """
-    acting ambassador amb chief deputy mission dcm charge chargé affaires affairs a.i. ai
+    acting ambassador amb chief deputy mission dcm adcm charge chargé affaires affairs a.i. ai
     interim political economic economics econ pol polecon polmil pol-mil econpol ecopol
-    economical counselor counsellor councilor counselour minister minister-counselor mc
-    officer officers section head principal office consul general consulate consular conoff
-    poloff econoff polecoff pao rso rao dao ds assistant secretary under director deputy
-    office regional affairs embassy mission management public diplomacy senior advisor adviser
-    coordinator attache attaché defense military commercial labor refugee legal special envoy
-    representative permanent alternate temporary ad interim member team leader unit provincial
-    interagency governance chargé d'affaires d' de d dir director-general ltc col lt cdr capt
-    maj gen colonel lieutenant commander major admiral tdy usdel usun useu usnato usoas
-    delegation delegate head-of-section acting-dcm counselor-general ambassador-at-large
-    executive assistant-secretary undersecretary under-secretary principal-officer officer-in
-    charge-d'affaires d'affaires affaries affiars pdas das a/s das. min coun couns couns. cons
-    mincons polmincons ipo prt prm afr isn io sca eur nea wha eap af inr vci t p e u s c
-    the u.s. us usg department dept state of for and in a an by this message
+    counselor counsellor councilor minister minister-counselor mc officer officers section
+    head principal office consul general consulate consular conoff poloff econoff polecoff
+    pao rso rao dao ds assistant secretary under director regional embassy management public
+    diplomacy senior advisor adviser coordinator attache attaché defense military commercial
+    labor refugee legal special envoy representative permanent alternate temporary ad member
+    team leader unit provincial interagency governance d' de d dir director-general ltc col
+    lt cdr capt maj gen colonel lieutenant commander major admiral tdy usdel usun useu usnato
+    usoas delegation delegate executive undersecretary under-secretary ambassador-at-large
+    pdas das a/s min coun couns cons ipo prt prm isn io sca eur nea wha eap af inr vci the
+    u.s. us usg department dept state of for and in a an by this message
     """.split()
 )
 # Titles long enough to recognise when mistyped ("Ambassaor", "Counselr", "REPRESENATIVE").
@@ -46,12 +43,12 @@ LONG_TITLES = tuple(
 SUFFIXES = re.compile(r"^(?:JR|SR|II|III|IV|V)\.?$", re.I)
 INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
 PARTICLES = frozenset("de da del della di du van von der den la le al bin ibn st. st".split())
-MC_NAME = re.compile(r"^(?:Mc|Mac|O'|D'|De|Di|Du|La|Le|Van|Von)[A-Z][a-z]")
+MC_NAME = re.compile(r"^(?:Mc|Mac|O'|D'|De|Di|Du|Da|La|Le|Van|Von|Fitz|St|Ten|Ter)[A-Z][a-z]")
 
 STATEMENT = re.compile(r"\bCLASS\w{0,6}\s+BY\b\s*:?", re.I)
 # Where the classifier's part ends: the reason clause or the order it cites.
 REASON_CUT = re.compile(
-    r"\b(?:reasons?|rea\s?sons?|reaons|resons)\b|\b1\s*[.,]\s*[45]\b|\bE\.?\s?O\.?\s*1[23]\d{3}\b"
+    r"\br\s?e\s?a\s?s\s?o\s?n\s?s?\b|\b(?:reaons|resons)\b|\b1\s*[.,]\s*[45]\b|\bE\.?\s?O\.?\s*1[23]\d{3}\b"
     r"|\b1[23]\d{3}\b|\bpara\s+1\b",
     re.I,
 )
@@ -81,14 +78,17 @@ def join_statement_lines(lines: list[str], width: int = 71, offset: int = 0) -> 
             out = line.rstrip()
             continue
         previous = len(lines[i - 1].rstrip()) + (offset if i == 1 else 0)
-        if previous >= width and line[:1].strip():
+        # A line that opens with a whole word of the reason clause was not a broken word
+        # ("... SHARON WIENER" + "FOR REASONS 1.4").
+        whole_word = re.match(r"(?i)^(?:for|reasons?|and|under|per|by|due|based|e\.o\.|eo)\b", line)
+        if previous >= width and line[:1].strip() and not whole_word:
             out += line.rstrip()
         else:
             out += " " + line.strip()
     return " ".join(out.split())
 
 
-def _is_title(token: str, mixed_case: bool) -> bool:
+def _is_title(token: str, mixed_case: bool, last: bool = False) -> bool:
     word = token.strip(".,;:()'\"")
     word = word.replace("0", "o" if re.search(r"[a-z]", word) else "O")
     low = word.lower()
@@ -108,7 +108,9 @@ def _is_title(token: str, mixed_case: bool) -> bool:
         for title in LONG_TITLES:
             if osa_distance(low, title, limit) <= limit:
                 return True
-    if mixed_case and word.isupper() and len(word) >= 2 and not INITIAL.match(word):
+    if low in ("a.i", "ai") or (len(low) >= 3 and any(t.startswith(low) for t in LONG_TITLES)):
+        return True  # "a.i." (ad interim); a title cut short ("Ambass", "Politica")
+    if mixed_case and word.isupper() and len(word) >= 2 and not INITIAL.match(word) and not last:
         return True  # COM, IPO, CDA, USDEL in mixed-case text: offices, not names
     if re.search(r"[a-z][A-Z]", word) and not MC_NAME.match(word):
         return True  # PolMinCons, MinCons: compounds of abbreviations
@@ -116,7 +118,7 @@ def _is_title(token: str, mixed_case: bool) -> bool:
     return bool(token.endswith(".") and len(word) >= 2 and not INITIAL.match(word + "."))
 
 
-def _name_from(piece: str, bounded: bool, mixed_case: bool) -> str:
+def _name_from(piece: str, bounded: bool, mixed_case: bool, single_ok: bool = True) -> str:
     """The name at the end of one piece of the classifier's part, or "".
 
     ``bounded``: a separator ("AF/C - ", "AMB:") stands before the piece, so a name may fill it
@@ -139,17 +141,25 @@ def _name_from(piece: str, bounded: bool, mixed_case: bool) -> str:
     while i >= 0:
         token = tokens[i]
         bare = token.strip(",;:()")
-        if INITIAL.match(bare) or re.match(r"^(?:[A-Z]\.){1,2}[A-Z][a-z'A-Z-]+$", bare):
-            name.insert(0, bare)  # "F.", "W.S.", "T.Monroe"
+        if bare.lower() in ("a.i.", "a.i"):
+            break
+        if INITIAL.match(bare):
+            name.insert(0, bare)  # "F.", "W.S."
             i -= 1
             continue
+        glued = re.match(r"^(?:[A-Z]\.){1,2}[A-Z][a-z'A-Z-]+$", bare)  # "T.Monroe", "L.Carter"
+        # A surname that is also a title word ("Damian R. Leader") when an initial precedes it.
+        surname = full_words == 0 and i > 0 and INITIAL.match(tokens[i - 1].strip(",;:()"))
         if bare.lower() in PARTICLES and full_words and i > 0:
             name.insert(0, bare)
             i -= 1
             continue
-        if re.fullmatch(r"\d+", bare):
-            return ""  # a number where the name should be: this is no name
-        if _is_title(token, mixed_case) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9'’.-]*$", bare):
+        if re.search(r"\d", bare) and not re.fullmatch(r"[A-Za-z]*0[A-Za-z0]*", bare):
+            return ""  # a number where the name should be ("DSCG 05-01"): this is no name
+        if not (glued or surname) and (
+            _is_title(token, mixed_case, last=full_words == 0)
+            or not re.match(r"^[A-Za-z0-9][A-Za-z0-9'’.-]*$", bare)
+        ):
             break
         if full_words == 3 or (full_words == 2 and not (bounded and i == 0)):
             break
@@ -158,9 +168,12 @@ def _name_from(piece: str, bounded: bool, mixed_case: bool) -> str:
         i -= 1
     if full_words == 0:
         return ""
-    if len(name) == 1 and (len(name[0]) < 4 or (i < 0 and not bounded)):
+    if len(name) == 1 and (len(name[0]) < 4 or not single_ok):
         return ""
-    return " ".join(name)
+    if re.fullmatch(r"[Xx]+", name[-1]):
+        return ""  # the name was redacted
+    text = " ".join(name)
+    return text[:-1] if re.search(r"\b(?:II|III|IV)\.$", text) else text
 
 
 def name_in_statement(text: str) -> str:
@@ -168,6 +181,11 @@ def name_in_statement(text: str) -> str:
 
     'Ambassador Glyn T. Davies for reasons 1.4 b and d' -> 'Glyn T. Davies'."""
     text = text.replace("\\'", "'").replace("\\", " ")
+    truncated = text.rstrip().endswith("...")
+    if truncated:
+        # The mirror cut the statement short: its last word may not be the whole word, nor
+        # the last word of the name.
+        text = re.sub(r"\s*\S*\.\.\.\s*$", "", text)
     cut = REASON_CUT.search(text)
     head = text[: cut.start()] if cut else text
     # "This message classified by ...", "DOS CLASSIFICATION GUIDE BY ...": the name follows
@@ -178,6 +196,10 @@ def name_in_statement(text: str) -> str:
     head = re.sub(r"^\s*(?:\d{1,2}\.\s*)?", "", head)
     head = re.sub(r"\((?:U|C|S|SBU)\)", " ", head)
     head = re.sub(r"\([^)]{1,12}\)", ",", head)  # "Charge d'Affaires (CDA) Daniel Shields"
+    words = head.split()
+    while words and (CONNECTOR.match(words[-1].strip("-:,;.")) or not words[-1].strip("-:,;.")):
+        words.pop()
+    head = " ".join(words)
     mixed_case = bool(re.search(r"[A-Z][a-z]", head))
     # Comma and semicolon segments: the first that names someone; a suffix segment that follows
     # ("JR.", "III.") belongs to the name.
@@ -188,7 +210,9 @@ def name_in_statement(text: str) -> str:
         if not piece:
             continue
         bounded = len([p for p in pieces if p.strip()]) > 1 or n > 0
-        name = _name_from(piece, bounded=bounded, mixed_case=mixed_case)
+        name = _name_from(piece, bounded=bounded, mixed_case=mixed_case, single_ok=n == 0)
+        if truncated and len(name.split()) < 2:
+            return ""
         if name:
             following = segments[n + 1].split() if n + 1 < len(segments) else []
             while following and CONNECTOR.match(following[-1].strip(".")):
@@ -209,7 +233,7 @@ def find_classified_by(lines: list[str]) -> tuple[str, str]:
     for i, line in enumerate(lines):
         for match in STATEMENT.finditer(line):
             rest = line[match.end() :]
-            if re.match(r"\s*LINE\b", rest, re.I):
+            if re.match(r"\W*LINE\b", rest, re.I):
                 continue
             statement = [rest]
             for following in lines[i + 1 : i + 8]:

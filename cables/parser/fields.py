@@ -128,110 +128,234 @@ def normalise_classification(level: str, sensitive: bool = False, noforn: bool =
 
 # --- TAGS ------------------------------------------------------------------------------------
 
-TAG_CODE = re.compile(r"^[A-Z]{2,5}$")
+TAG_TOKEN = re.compile(r"\([^)]*\)|[,;]|[^\s,;()]+")
 
 
-def split_tags(text: str) -> tuple[list[str], list[str]]:
+def split_tags(text: str, canonical: bool = True) -> tuple[list[str], list[str]]:
     """'KZ, PGOV, PHUM, PREL, POLITICAL' -> (['KZ', 'PGOV', 'PHUM', 'PREL'], ['POLITICAL']).
 
-    TAGS codes are two to five letters; longer words on the line are free-text keywords."""
+    Codes are the listed TAGS codes and what has their shape (two letters; four letters
+    starting A, B, C, E, K, M, O, P, S or T); other words are free text, kept as phrases
+    ("MEDIA REACTION REPORT"). A code-shaped word between two free-text words belongs to the
+    phrase ("TIP IN TURKEY"). Person tags become "SURNAME, GIVEN" ("OVIP BIDEN JOSEPH",
+    "OVIP (CLINTON, HILLARY)"). Page headers of later sections are dropped. With
+    ``canonical``, codes run together are split ("PHUMBA" -> PHUM, BA) and mistyped ones
+    corrected ("MOPPS" -> MOPS)."""
+    from .tagcodes import PAGE_HEADER, code_kind, nearest_code, split_glued
+
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # markdown links
+    text = PAGE_HEADER.sub(" , ", text)
+    # Entries: (kind, value, comma_before); kind is "code", "word" or "person".
+    entries: list[list] = []
+    comma = True
+    for token in TAG_TOKEN.findall(text):
+        if token in ",;":
+            comma = True
+            continue
+        if token.startswith("("):
+            inner = " ".join(token[1:-1].upper().replace(",", ", ").split()).replace(" ,", ",")
+            if inner:
+                entries.append(["person", inner.strip(" ,"), comma])
+            comma = False
+            continue
+        token = token.strip(".:").upper()
+        if not token or not re.search(r"[A-Z]", token):
+            continue
+        kind = "code" if code_kind(token) else "word"
+        entries.append([kind, token, comma])
+        comma = False
+    if canonical:
+        expanded: list[list] = []
+        for n, (kind, value, comma_before) in enumerate(entries):
+            if kind == "word":
+                pieces = split_glued(value)
+                if pieces:
+                    expanded.extend(
+                        ["code", p, comma_before and k == 0] for k, p in enumerate(pieces)
+                    )
+                    continue
+                before = entries[n - 1][0] if n > 0 and not comma_before else "code"
+                after = (
+                    entries[n + 1][0] if n + 1 < len(entries) and not entries[n + 1][2] else "code"
+                )
+                fixed = nearest_code(value) if "word" not in (before, after) else ""
+                if fixed:
+                    expanded.append(["code", fixed, comma_before])
+                    continue
+            expanded.append([kind, value, comma_before])
+        entries = expanded
+    # Inside a run of free text, a country code between two words ("TIP IN TURKEY") and a
+    # code-shaped word next to one ("SUNNI ARAB") are words of the phrase.
+    for n, entry in enumerate(entries):
+        if entry[0] != "code":
+            continue
+        before = entries[n - 1][0] == "word" and not entry[2] if n > 0 else False
+        after = (
+            entries[n + 1][0] == "word" and not entries[n + 1][2] if n + 1 < len(entries) else False
+        )
+        if len(entry[1]) == 2 and before and after:
+            entry[0] = "word"
+        elif len(entry[1]) > 2 and code_kind(entry[1]) == "shape" and (before or after):
+            entry[0] = "word"
     codes: list[str] = []
     keywords: list[str] = []
-    for token in re.split(r"[\s,;]+", text.strip()):
-        token = token.strip(".:").upper()
-        if not token:
+    phrase: list[str] = []
+    after_ovip = False
+
+    def close() -> None:
+        nonlocal phrase
+        if phrase:
+            text = " ".join(phrase)
+            if after_ovip and len(phrase) == 2:
+                text = f"{phrase[0]}, {phrase[1]}"
+            if text not in keywords:
+                keywords.append(text)
+        phrase = []
+
+    for kind, value, comma_before in entries:
+        if kind == "word":
+            if comma_before:
+                close()
+            phrase.append(value)
             continue
-        target = codes if TAG_CODE.match(token) else keywords
-        if token not in target:
-            target.append(token)
+        close()
+        if kind == "person":
+            if value not in keywords:
+                keywords.append(value)
+        elif value not in codes:
+            codes.append(value)
+        after_ovip = kind == "code" and value == "OVIP"
+    close()
     return codes, keywords
 
 
-# --- REF items -------------------------------------------------------------------------------
+def looks_like_tags(line: str) -> bool:
+    """A line of nothing but TAGS codes ("NATO, UK, CN", "EINV"): the TAGS line wrapped."""
+    from .tagcodes import code_kind, split_glued
 
-REF_BULLET = re.compile(r"(?:^|\s)(?:\(([A-Z])\)|([A-Z])[.)])\s+")
-REF_CABLE = re.compile(
-    r"^(?:(?P<year>\d{2}|\d{4})\s+)?(?P<station>[A-Z][A-Z .']*?[A-Z])\s+0*(?P<serial>\d{1,6})\b"
-)
-NOT_CABLE = re.compile(r"E-?MAIL|TELCON|MEMCON|MEMO|LETTER|FAX|IIR|//", re.I)
+    tokens = [t.strip(".:").upper() for t in re.split(r"[\s,;]+", line.strip()) if t.strip(".:")]
+    return (
+        bool(tokens)
+        and all(t.isupper() and (code_kind(t) or split_glued(t)) for t in tokens if t)
+        and not any(c.islower() for c in line)
+    )
+
+
+# --- REF items -------------------------------------------------------------------------------
 
 
 def parse_ref_items(text: str, cable_year: int, own_id: str = "") -> list[tuple[str, str, str]]:
     """The items of a REF block as (letter, text, cited cable id or '').
 
     'A. ALMATY 2532 B. 05 ALMATY 347' in a 2006 cable -> [('A', 'ALMATY 2532', '06ALMATY2532'),
-    ('B', '05 ALMATY 347', '05ALMATY347')]. The citing cable's year applies only where the item
-    gives none; a cable citing itself is dropped."""
-    text = " ".join(text.split())
-    starts = [m for m in REF_BULLET.finditer(text)]
-    pieces: list[tuple[str, str]] = []
-    # Bullets must run A, B, C...: a lone "(C)" inside an item is not a new item.
-    expected = "A"
-    bullets = []
-    for m in starts:
-        letter = m.group(1) or m.group(2)
-        if letter == expected:
-            bullets.append(m)
-            expected = chr(ord(expected) + 1)
-    if bullets:
-        for i, m in enumerate(bullets):
-            end = bullets[i + 1].start() if i + 1 < len(bullets) else len(text)
-            pieces.append((m.group(1) or m.group(2), text[m.end() : end].strip(" ;,")))
-    elif text.strip():
-        pieces.append(("", text.strip(" ;,")))
-    items = []
-    for letter, piece in pieces:
-        cited = ""
-        match = REF_CABLE.match(piece)
-        if match and not NOT_CABLE.search(piece):
-            year = match["year"]
-            year_num = int(year) if year else cable_year
-            if year and len(year) == 2:
-                year_num = int(year) + (1900 if int(year) >= 66 else 2000)
-            cited = make_reference_id(year_num, match["station"], match["serial"])
-        if cited and cited == own_id:
+    ('B', '05 ALMATY 347', '05ALMATY347')]. See ``refs.parse_references`` for the typed form."""
+    from .refs import parse_references
+
+    return [(c.letter, c.text, c.cable_id) for c in parse_references(text, cable_year, own_id)]
+
+
+# --- Reference ids ---------------------------------------------------------------------------
+
+ID_HEAD = re.compile(r"^(?P<year>\d{2})(?P<rest>.*\d)\D*$")
+
+
+def canonical_id(reference_id: str) -> str:
+    """The id a cable's reference id stands for, with the station spelt the archive's way.
+
+    '06SECSTATE123' -> '06STATE123', '05RIO123' -> '05RIODEJANEIRO123', '07BRASIIA1568' ->
+    '07BRASILIA1568', '08ECTION01OF02MANAMA492' -> '08MANAMA492' (a section banner run into
+    the id), '06EFTOATHENS1738' -> '06ATHENS1738' (a caveat), '7575LIBREVILLE1895' ->
+    '75LIBREVILLE1895' (the year twice). Ids it cannot read are returned as they are."""
+    from .stations import resolve_station, strip_noise_prefix
+
+    compact = re.sub(r"[^A-Z0-9]", "", reference_id.upper())
+    match = ID_HEAD.match(compact)
+    if not match:
+        return reference_id
+    year = match["year"]
+    parts = re.findall(r"[A-Z]+|\d+", match["rest"])
+    if parts and parts[0].isdigit() and len(parts) > 1 and parts[1].isalpha():
+        # A section marker ("01OF02", "0QF05", "01F03") or the year again ("7575").
+        if not (len(parts) > 2 and re.fullmatch(r"[A-Z]{0,2}F", parts[1]) and parts[2].isdigit()):
+            if parts[0] == year:
+                parts = parts[1:]
+    cleaned: list[str] = []
+    i = 0
+    while i < len(parts):
+        if (
+            parts[i].isdigit()
+            and i + 2 < len(parts)
+            and re.fullmatch(r"[A-Z]?[OQG]?F", parts[i + 1])
+            and parts[i + 2].isdigit()
+            and len(parts[i]) <= 2
+            and len(parts[i + 2]) <= 2
+        ):
+            if cleaned and cleaned[-1].isalpha() and not resolve_station(cleaned[-1]):
+                cleaned.pop()  # "SECTION", "SCTION", "SECTIOQ" before the marker
+            i += 3
             continue
-        items.append((letter, piece, cited))
-    return items
+        cleaned.append(parts[i])
+        i += 1
+    for n in range(len(cleaned) - 1):
+        letters, digits = cleaned[n], cleaned[n + 1]
+        if not (letters.isalpha() and digits.isdigit()):
+            continue
+        station = resolve_station(letters) or strip_noise_prefix(letters)
+        serial = digits
+        # "08ACCRA001382SUSPECTEDDUPLICATE1392": the message-centre note gives its own number.
+        for m in range(n + 2, len(cleaned) - 1):
+            if "DUPLICATE" in cleaned[m] and cleaned[m + 1].isdigit():
+                serial = cleaned[m + 1]
+        return f"{year}{station}{int(serial)}"
+    return reference_id
 
 
 # --- Classified By ---------------------------------------------------------------------------
 
-REASONS_START = re.compile(
-    r"[,;]?\s*\b(?:for\s+)?(?:reasons?|reason:)\b|\b1\.[45]\b|\bE\.?O\.?\s*12958", re.I
-)
-TITLE_WORDS = {
-    w.lower()
-    for w in """amb amb. ambassador acting deputy chief of mission dcm charge d'affaires chargé
-    a.i. a/dcm political economic econ pol polecon pol/econ econ/pol counselor counsellor officer
-    section head principal consul general consulate minister pol-econ poloff econoff
-    assistant secretary under director office regional affairs the u.s. us embassy by and for
-    management public diplomacy senior advisor adviser coordinator attache attaché defense
-    military commercial labor refugee rso legal acting. ambassador, a/s das das. special envoy
-    representative permanent alternate interim temporary ad interim pao ds ec ecpo""".split()
-}
+
+def parse_reasons(text: str) -> list[str]:
+    """'reasons 1.4 (B) and (D).' -> ['1.4(b)', '1.4(d)']."""
+    text = " ".join(text.split())
+    reasons: list[str] = []
+    part = re.search(r"1\s*[.,]\s*([45])\s*(.*)$", text)
+    if part:
+        section = part.group(1)
+        for letter in re.findall(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])", part.group(2)):
+            reason = f"1.{section}({letter.lower()})"
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons
 
 
 def parse_classified_by(line: str) -> tuple[str, list[str]]:
     """'Amb. John Ordway, reasons 1.4 (B) and (D).' -> ('John Ordway', ['1.4(b)', '1.4(d)'])."""
+    from .classified import name_in_statement
+
     line = " ".join(line.split())
-    reasons = []
-    reason_part = re.search(r"1\.([45])\s*(.*)$", line)
-    if reason_part:
-        section = reason_part.group(1)
-        for letter in re.findall(r"\(?\b([a-hA-H])\b\)?", reason_part.group(2)):
-            reason = f"1.{section}({letter.lower()})"
-            if reason not in reasons:
-                reasons.append(reason)
-    cut = REASONS_START.search(line)
-    name_part = line[: cut.start()] if cut else line
-    name_part = name_part.split(",")[0].split(";")[0].strip(" .:")
-    tokens = name_part.split()
-    # The name is the run of words at the end that are not titles or offices.
-    name: list[str] = []
-    for token in reversed(tokens):
-        if token.lower() in TITLE_WORDS or token.lower().strip(".,") in TITLE_WORDS:
-            break
-        name.insert(0, token)
-    return " ".join(name).strip(" ."), reasons
+    line = re.sub(r"^\s*CLASSI\w{0,6}\s+BY\s*:?\s*", "", line, flags=re.I)
+    return name_in_statement(line), parse_reasons(line)
+
+
+def normalise_person_name(name: str) -> str:
+    """A name as a person's name is written: 'R0BIN L. RAPHEL' -> 'Robin L. Raphel'; names
+    already in mixed case keep their case ('Joseph LeBaron'), suffixes stay ('III', 'Jr.')."""
+    name = re.sub(r"(?<=[A-Za-z])0|0(?=[A-Za-z])", "O", name)
+    if re.search(r"[a-z]", name):
+        return name
+
+    def word(w: str) -> str:
+        if re.fullmatch(r"(?:II|III|IV|V)\.?,?", w):
+            return w
+        return re.sub(r"[A-Z]+", lambda m: m.group(0).capitalize(), w)
+
+    return " ".join(word(w) for w in name.split())
+
+
+def parse_declassify(value: str) -> str:
+    """'08/04/2016' -> '2016-08-04', '6/30/08' -> '2008-06-30'; other values as written."""
+    value = " ".join(value.split()).strip(" .")
+    date = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", value)
+    if not date:
+        return value
+    year = int(date[3]) if len(date[3]) == 4 else 2000 + int(date[3])
+    return f"{year}-{int(date[1]):02d}-{int(date[2]):02d}"

@@ -28,6 +28,9 @@ class Reference:
     letter: str  # "A", "B", ... or "" for a single unlettered reference
     text: str  # the reference as written, e.g. "ALMATY 2532"
     cable_id: str  # the cited cable's reference id, "" when the reference is not a cable
+    # What is cited: "cable", or "email", "telcon", "memo", "letter", "fax", "book" (a manual
+    # such as the FAM), "report", "message" (a message known by its date-time group), "other".
+    kind: str = "cable"
 
 
 @dataclass
@@ -36,6 +39,11 @@ class Recipient:
     name: str  # "SECSTATE WASHDC"
     route: str = ""  # routing indicator, "RUEHC"
     precedence: str = ""  # "PRIORITY", "NIACT IMMEDIATE", ...
+    # The message number at that address ("6472" in "RUEHC/SECSTATE WASHDC PRIORITY 6472"):
+    # a serial of the channel, not part of who the recipient is, so not compared.
+    mcn: str = field(default="", compare=False)
+    # Addresses a collective is sent to except these ("XMT AMEMBASSY SOFIA" after it).
+    excluded: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -58,10 +66,13 @@ class ParsedCable:
     created: datetime  # UTC, timezone-aware
     classification: str  # normalised, e.g. "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     origin: str  # "US Office Almaty"
-    subject: str = ""
+    subject: str = ""  # without its portion marking
+    subject_marking: str = ""  # the subject line's portion marking, "C/NF" in "(C/NF) WHO ..."
     summary: str = ""
     tags: list[str] = field(default_factory=list)  # TAGS codes, upper case, in cable order
-    keywords: list[str] = field(default_factory=list)  # free-text words on the TAGS line
+    # Free text on the TAGS line: phrases ("MEDIA REACTION REPORT"), person tags ("BIDEN, JOSEPH").
+    keywords: list[str] = field(default_factory=list)
+    tags_line: str = ""  # the TAGS line as written (joined when it wraps)
     references: list[Reference] = field(default_factory=list)
     recipients: list[Recipient] = field(default_factory=list)
     classified_by: str = ""  # the classifying official's name

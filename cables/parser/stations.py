@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .distance import osa_distance
 from .fields import station_origins
 
 # Posts and senders that write cables in the release (or are cited in REF lines) but are not
@@ -50,6 +51,7 @@ ALIASES = {
     "BKK": "BANGKOK",
     "HK": "HONGKONG",
     "PAUP": "PORTAUPRINCE",
+    "USUN": "USUNNEWYORK",
     "USUNNY": "USUNNEWYORK",
     "USCUSTOMS": "USCBP",
     "CUSTOMS": "USCBP",
@@ -122,25 +124,6 @@ def _initials() -> dict[str, list[str]]:
         if len(station.words) >= 3:
             out.setdefault("".join(w[0] for w in station.words), []).append(station.token)
     return out
-
-
-def osa_distance(a: str, b: str, limit: int = 3) -> int:
-    """Edit distance counting a swap of two neighbouring letters as one edit (stops early)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def _unique(candidates: list[str]) -> str:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .classified import find_classified_by
 from .fields import (
+    looks_like_tags,
     make_reference_id,
     normalise_classification,
     origin_for,
-    parse_classified_by,
+    parse_declassify,
     parse_dtg,
-    parse_ref_items,
+    parse_reasons,
     split_tags,
 )
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
+from .refs import parse_references
 
 CLASS_WORD = (
     r"(?:U\s?N\s?C\s?L\s?A\s?S(?:\s?S\s?I\s?F\s?I\s?E\s?D)?|"
@@ -37,11 +40,15 @@ BANNER = re.compile(
 )
 # "ALMATY 00002803 002 OF 002": the page header of section two on.
 PAGE_BREAK = re.compile(
-    r"^\s*[A-Z][A-Z .'-]*?\s+\d{5,8}\s+(?P<page>\d{1,3})\s+OF\s+(?P<of>\d{1,3})\s*$"
+    r"^\s*[A-Z][A-Z .'-]*?\s+\d{5,8}\s+(?P<page>\d{1,3})(?:\.\d)?\s+OF\s+(?P<of>\d{1,3})\s*$"
 )
 # "PAGE 02 STATE 015113 182333Z" in older cables.
 OLD_PAGE_BREAK = re.compile(r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*\s+\d+\s+\d{6}Z\s*$")
-DASHES = re.compile(r"^\s*[-=_]{3,}\s*$")
+DASHES = re.compile(r"^\s*[-=_‐‑–—]{3,}\s*$")
+RULED_HEADING = re.compile(
+    r"^\s*(?:[-=_‐‑–—]{3,}\s*(?P<a>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*[-=_‐‑–—]{3,}|"
+    r"(?P<b>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*={3,})\s*$"
+)
 PARAGRAPH_START = re.compile(
     r"^\s*(?P<pilcrow>¶\s*)?(?P<number>\d{1,3})\s?\.\s*"
     r"(?:\((?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+)\)\s*\.?)?\s*(?P<rest>.*)$"
@@ -55,14 +62,49 @@ RECIPIENT = re.compile(
     r"^(?:(?P<route>[A-Z]{4,8})/)?(?P<name>.+?)"
     rf"(?:\s+(?P<precedence>{'|'.join(PRECEDENCES)}))?(?:\s+(?P<mcn>\d{{3,5}}))?\s*$"
 )
-PREAMBLE_KEY = re.compile(
-    r"^\s*(?:E\.?\s?O\.?\s*\d|TAGS\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL)?\s*:|REFERENCES?\s*:|"
-    r"CLASSIFIED\s+BY)",
+# A field label at the start of a (head) line. Typists and the telegraph mangled them: "TAGS;",
+# "TAS:", "TABS:", "TAGES:", "AGS:" (first letter lost), "UBJECT:", "SUBJ:", "Ref(s):",
+# "REFTELS:", "REF." and "REF" with no colon before a lettered list.
+LABEL = re.compile(
+    r"^\s*(?:"
+    r"(?P<tags>(?:TAGS?|TAS|TABS|TAGES|AGS)\s*[:;]|TAGS?\s+(?=\S))"
+    r"|(?P<subject>S?UBJ(?:ECT)?\s*:)"
+    r"|(?P<ref>REF(?:S|TELS?|ERENCES?|\(S\))?\s*[:.]|REFS?\s+(?=(?:\(?[A-Z][.)]|\([A-Z]\))\s)"
+    r"|(?=[A-Z][.)]\s+REF\b))"
+    r"|(?P<cb>CLASSI\w{0,6}\s+BY\b\s*:?)"
+    r"|(?P<eo>E\.?\s?O\.?\s*\d|DECL(?:ASSIFY)?\s*(?:ON)?\s*:)"
+    r")\s*(?P<value>.*)$",
     re.I,
+)
+PREAMBLE_KEY = LABEL
+# Where a run-on head line is split so that each field starts its own line ("E.o. 12958:
+# decl: 01/07/2014 Tags: prel, pgov Subject: ...", "...UK PRIMEREF: A. LONDON 1939").
+INLINE_LABEL = re.compile(
+    r"(?<=\S)[ \t]+(?=(?:TAGS?|TAS|TABS|TAGES|AGS)\s*[:;]|S?UBJ(?:ECT)?\s*:|"
+    r"REF(?:S|TELS?|ERENCES?|\(S\))?\s*:|CLASSI\w{0,6}\s+BY\b|E\.?\s?O\.?\s*\d{4,6}\b|"
+    r"Sensitive\s+but\b|SENSITIVE\s+BUT\b|¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|"
+    r"SBU/NF|U//FOUO)\)(?:\s|$))|(?<=[A-Z])(?=REF:)"
+    r"|(?<=[\w.)])[ \t]+(?=(?-i:\((?:U|C|S|SBU|S/NF|C/NF|SBU/NF)\)\s+[A-Z][a-z]))",
+    re.I,
+)
+SPACED_LETTERS = re.compile(r"^\s*(?:[A-Za-z]\s){4,}")
+PARAGRAPH_NUMBERED = re.compile(r"^\s*¶?\s*\d{1,2}\s?\.(?:\s|\(|$)")
+FURNITURE = re.compile(
+    r"^\s*(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS|SIPDIS|SENSITIVE|"
+    r"NOFORN)(?:\s+(?:SIPDIS|NOFORN|SENSITIVE))*|PAGE\s+\d{2,3}\b.*)\s*$"
 )
 TERMINAL = (".", "!", "?", '"', "'", ")", ":", ";")
 LIST_ITEM = re.compile(r"^\s*(?:-{1,2}\s|[A-Z]\.\s|\(?[a-z0-9]{1,2}\)\s|o\s|\*\s|•)")
 SIGNER = re.compile(r"^\s*(?P<name>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,2})\s*$")
+TITLE_SIGNER = re.compile(r"^\s*(?P<name>[A-Z][a-z]+(?:[-' ][A-Z][a-z]+){0,2})\s*$")
+# The message centre's e-mail wrapper some posts' cables came in: "Subject: TRIPOLI 00000063 P
+# CO 28-JAN-09 RISKY BUSINESS? AMERICAN" / "CONSTRUCTION FIRM ... WITH GOL [8466936]".
+WRAPPER_SUBJECT = re.compile(
+    r"^Subject:\s+[A-Z][A-Z ]*?\s+\d{5,8}\s+[A-Z]{1,2}\s+[A-Z]{1,2}\s+\d{1,2}-[A-Z]{3}-\d{2}\s+(?P<s>.*)$"
+)
+NOT_SIGNER_WORDS = re.compile(
+    r"(?i)\b(?:END|COMMENT|SUMMARY|TEXT|NOTE|QUOTE|UNQUOTE|SIPDIS|NNNN|BT|PAGE|SECTION)\b"
+)
 NOT_SIGNERS = {
     "NNNN",
     "BT",
@@ -76,6 +118,16 @@ NOT_SIGNERS = {
     "UNCLAS",
     "END OF MESSAGE",
     "NNN",
+    "UNQUOTE",
+    "QUOTE",
+    "END TEXT",
+    "END OF TEXT",
+    "END COMMENT",
+    "END SUMMARY",
+    "COMMENT",
+    "SUMMARY",
+    "BACKGROUND",
+    "LIMITED OFFICIAL USE",
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 
@@ -106,8 +158,7 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     lines = _normalise(text).split("\n")
     banner_at = next((i for i, line in enumerate(lines) if BANNER.match(line)), None)
     if banner_at is None:
-        # No classification line: the body starts at the first E.O./TAGS/SUBJECT line.
-        banner_at = next((i for i, line in enumerate(lines) if PREAMBLE_KEY.match(line)), 0)
+        banner_at = _body_start(lines)
     header_lines = [line for line in lines[:banner_at] if line.strip()]
     body_lines = _drop_repeated_header(lines[banner_at:])
     banner = BANNER.match(body_lines[0]) if body_lines else None
@@ -151,15 +202,21 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     if not tags and hints.tags:
         tags = list(hints.tags)
 
-    subject = fields["subject"] or hints.title
-    if hints.title and len(hints.title) > len(subject):
-        subject = hints.title
+    subject_marking, subject = _strip_marking(fields["subject"] or _wrapper_subject(header_lines))
+    title_marking, title = _strip_marking(" ".join(hints.title.replace("\\", " ").split()))
+    if title and (not subject or _cut_short(subject, title)):
+        subject, subject_marking = title, subject_marking or title_marking
 
     references = [
-        Reference(letter=letter, text=item_text, cable_id=cited)
-        for letter, item_text, cited in parse_ref_items(fields["ref"], created.year, reference_id)
+        Reference(letter=c.letter, text=c.text, cable_id=c.cable_id, kind=c.kind)
+        for c in parse_references(fields["ref"], created.year, reference_id)
     ]
-    classified_by, reasons = parse_classified_by(fields["classified_by"])
+    # The classification statement: in the preamble, or in the first paragraph of older cables
+    # ("1. CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED BY ..."). Read from the lines as printed: the
+    # telegraph's line width tells where it broke a word.
+    classified_by, statement = find_classified_by(
+        _head_lines(body_lines[1:] if banner else body_lines)
+    )
 
     paragraphs, signer, tail_complete = _paragraphs(rest, warnings)
     partial = hints.partial or PARTIAL_NOTICE in text
@@ -178,14 +235,16 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         classification=level,
         origin=hints.origin or origin_for(reference_id, from_line),
         subject=subject,
+        subject_marking=subject_marking,
         summary=_summary(paragraphs),
         tags=tags,
         keywords=keywords,
+        tags_line=fields["tags"],
         references=references,
         recipients=_recipients(header_lines),
         classified_by=classified_by,
-        classified_by_line=fields["classified_by"],
-        reasons=reasons,
+        classified_by_line=statement,
+        reasons=parse_reasons(statement),
         declassify_on=fields["declassify_on"],
         signer=signer,
         header="\n".join(header_lines),
@@ -201,7 +260,57 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\[([^\]\n]*)\]\([^)\n]*\)", r"\1", text)  # markdown links: [PREL](#)
     # A header glued to the body: "RUEHNE/AMEMBASSY NEW DELHI 0384UNCLAS SECTION 01 OF 03".
     text = re.sub(rf"(?m)^([A-Z]{{4,8}}/[^\n]*?\d)(?={CLASS_WORD}\b)", r"\1\n", text)
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    # A backslash ending a line is a CSV dump's escaped newline, not text.
+    return "\n".join(re.sub(r"[ \t]*\\$", "", line.rstrip()) for line in text.split("\n"))
+
+
+HEADER_LINE = re.compile(
+    r"^\s*(?:(?:[OPRZ]\s?){1,2}\s*\d{6}Z\b|FM\s|TO\s|INFO\s|VZCZC|ZNY\b|BT\s*$|[A-Z]{4,8}/)"
+)
+
+
+def _wrapper_subject(header: list[str]) -> str:
+    """The subject from a message-centre e-mail wrapper above the routing header."""
+    for i, line in enumerate(header):
+        match = WRAPPER_SUBJECT.match(line.strip())
+        if match:
+            text = match["s"]
+            for following in header[i + 1 : i + 4]:
+                if re.search(r"\[\d+\]\s*$", text):
+                    break
+                text += " " + following.strip()
+            return " ".join(re.sub(r"\s*\[\d+\]\s*$", "", text).split())
+    return ""
+
+
+def _body_start(lines: list[str]) -> int:
+    """Where the body starts when there is no classification line: at the first field label,
+    after a routing header the text opens with, or at the top."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines and first < len(lines) and HEADER_LINE.match(lines[first]):
+        end = first
+        while end < len(lines) and lines[end].strip() and not LABEL.match(lines[end]):
+            end += 1
+        return end
+    return next((i for i, line in enumerate(lines) if LABEL.match(line)), 0)
+
+
+def _cut_short(subject: str, title: str) -> bool:
+    """Whether the subject line is a shorter copy of the mirror's title ("RUSSIAN SCIEN...")."""
+
+    def letters(text: str) -> str:
+        return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+    short = letters(re.sub(r"\.\.\.\s*$", "", subject))
+    return len(letters(title)) > len(short) and letters(title).startswith(short)
+
+
+def _strip_marking(subject: str) -> tuple[str, str]:
+    """'(C/NF) WHO WOULD REPLACE ...' -> ('C/NF', 'WHO WOULD REPLACE ...')."""
+    match = re.match(r"^\s*\((?P<marking>[A-Z][A-Z/ -]{0,14})\)\s*(?P<rest>.*)$", subject)
+    if match and MARKING.match(" ".join(match["marking"].split())) and match["rest"]:
+        return " ".join(match["marking"].split()), match["rest"]
+    return "", subject
 
 
 def _drop_repeated_header(lines: list[str]) -> list[str]:
@@ -209,6 +318,8 @@ def _drop_repeated_header(lines: list[str]) -> list[str]:
     if not lines:
         return lines
     first = " ".join(lines[0].split())
+    if not first:
+        return lines
     for i in range(1, len(lines)):
         line = lines[i]
         if PARAGRAPH_START.match(line) and _is_paragraph_start(PARAGRAPH_START.match(line), None):
@@ -218,56 +329,90 @@ def _drop_repeated_header(lines: list[str]) -> list[str]:
     return lines
 
 
+def _head_lines(lines: list[str]) -> list[str]:
+    """The preamble and the first paragraph, as printed."""
+    start = next((i for i, line in enumerate(lines) if _is_real_paragraph(line)), None)
+    if start is None:
+        return lines[:40]
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[: max(end, start + 12)]
+
+
+def _explode(lines: list[str]) -> list[tuple[int, str]]:
+    """The head lines with run-on fields split onto lines of their own, each piece with the
+    index of the line it came from. A statement inside a numbered paragraph stays in it."""
+    out: list[tuple[int, str]] = []
+    for n, line in enumerate(lines):
+        if PARAGRAPH_NUMBERED.match(line):
+            out.append((n, line))
+            continue
+        out.extend((n, p) for p in INLINE_LABEL.split(line) if p is not None)
+    return out
+
+
+def _is_real_paragraph(line: str) -> bool:
+    match = PARAGRAPH_START.match(line)
+    return bool(match and _is_paragraph_start(match, None))
+
+
 def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
     """Split the lines after the classification line into the preamble (SIPDIS, E.O., TAGS,
-    SUBJECT, REF, Classified By) and the text."""
-    last_key = -1
-    for i, line in enumerate(lines):
-        match = PARAGRAPH_START.match(line)
-        if match and _is_paragraph_start(match, None):
-            break
-        if PREAMBLE_KEY.match(line):
-            last_key = i
-    if last_key < 0:
+    SUBJECT, REF, Classified By) and the text. Only the lines that hold preamble fields are
+    split where fields run on; the text keeps its lines."""
+    pieces = _explode(lines)
+    head_end = next(
+        (i for i, (_, line) in enumerate(pieces) if _is_real_paragraph(line)), len(pieces)
+    )
+    end = _preamble_end([line for _, line in pieces[:head_end]])
+    if end < 0:
         return [], lines
-    # The last keyed item runs on until a blank line, or across blank lines while its
-    # continuation looks like more of it (REF bullets).
-    end = last_key + 1
-    key = lines[last_key].strip().upper()
-    while end < len(lines):
-        line = lines[end]
-        if not line.strip():
-            following = next((x for x in lines[end:] if x.strip()), "")
-            if key.startswith("REF") and re.match(r"^\s*(?:\(?[A-Z]\)|[A-Z]\.)\s", following):
-                end += 1
-                continue
-            break
-        if PARAGRAPH_START.match(line) and _is_paragraph_start(PARAGRAPH_START.match(line), None):
-            break
-        end += 1
-    return lines[:end], lines[end:]
+    last_line = pieces[end - 1][0]
+    rest = [line for n, line in pieces[end:] if n == last_line]
+    return [line for _, line in pieces[:end]], rest + lines[last_line + 1 :]
+
+
+def _preamble_end(lines: list[str]) -> int:
+    """The index after the last line that belongs to a preamble field, -1 when none."""
+    return _scan_preamble(lines)[1]
 
 
 def _preamble_fields(lines: list[str]) -> dict:
+    return _scan_preamble(lines)[0]
+
+
+def _scan_preamble(lines: list[str]) -> tuple[dict, int]:
+    """Read the preamble fields. Returns them and the index after the last line they use.
+
+    Each label opens a field that runs on over the following lines until a blank line or the
+    next label; the subject also ends at a paragraph, a rule or a line of prose after an
+    all-capital subject; a REF list also runs on across blank lines while it is unfinished
+    ("D. 03" + blank + "HANOI 2323"); the TAGS line runs on only where it ends with a comma
+    or the next line is nothing but codes. Page headers inside a field are skipped."""
     fields = {
         "tags": "",
         "subject": "",
         "ref": "",
-        "classified_by": "",
         "declassify_on": "",
         "sensitive": False,
         "noforn": False,
     }
     current = None
-    for line in lines:
+    gap = False
+    last_used = -1
+    subject_started = False
+    for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
-            if current in ("subject", "classified_by", "tags"):
-                current = None
+            if current == "subject" and not subject_started:
+                continue  # "SUBJECT:" alone, the subject after a blank line
+            if current == "ref":
+                gap = True
+                continue
+            current = None
             continue
         upper = stripped.upper()
         if upper in ("SENSITIVE", "SENSITIVE BUT UNCLASSIFIED", "SBU") or upper.startswith(
-            "SENSITIVE "
+            ("SENSITIVE ", "SENSITIVE BUT")
         ):
             fields["sensitive"] = True
             current = None
@@ -276,39 +421,96 @@ def _preamble_fields(lines: list[str]) -> dict:
             fields["noforn"] = True
             current = None
             continue
-        if re.match(r"^E\.?\s?O\.?\s*\d", upper):
-            decl = re.search(r"DECL(?:ASSIFY)?\s*(?:ON)?\s*:?\s*(.*)$", upper)
-            value = decl.group(1).strip() if decl else upper.split(":", 1)[-1].strip()
-            date = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", value)
-            fields["declassify_on"] = (
-                f"{date[3]}-{int(date[1]):02d}-{int(date[2]):02d}" if date else value
-            )
-            current = None
+        if FURNITURE.match(stripped) or PAGE_BREAK.match(stripped) or OLD_PAGE_BREAK.match(line):
             continue
-        keyed = re.match(
-            r"^(TAGS|SUBJ(?:ECT)?|REF(?:S|TEL)?|REFERENCES?|CLASSIFIED\s+BY)\s*:?\s*(.*)$",
-            stripped,
-            re.I,
-        )
-        if keyed:
-            key = keyed.group(1).upper()
-            current = (
-                "tags"
-                if key == "TAGS"
-                else "subject"
-                if key.startswith("SUBJ")
-                else "classified_by"
-                if key.startswith("CLASSIFIED")
-                else "ref"
-            )
-            fields[current] = (fields[current] + " " + keyed.group(2).strip()).strip()
+        label = LABEL.match(stripped)
+        if label:
+            value = label["value"].strip()
+            gap = False
+            last_used = i
+            if label["eo"]:
+                decl = re.search(r"DECL(?:ASSIFY)?\s*(?:ON)?\s*:?\s*(.*)$", stripped, re.I)
+                plain = re.match(r"^E\.?\s?O\.?\s*\d+\s*[:,;]?\s*(.*)$", stripped, re.I)
+                value = decl.group(1) if decl else plain.group(1) if plain else ""
+                if not decl and re.match(r"^\s*(?:1\s*[.,]\s*[45]|REASON)", value, re.I):
+                    value = ""  # "E.O. 12958, 1.4 (B)": the classification reasons, no date
+                if value.strip() and not fields["declassify_on"]:
+                    fields["declassify_on"] = parse_declassify(value.upper())
+                current = None
+                continue
+            if label["cb"]:
+                current = "classified_by"
+                continue
+            previous = current
+            current = "tags" if label["tags"] else "subject" if label["subject"] else "ref"
+            if current == "ref" and re.search(r"(?:\b[a-z]{2,}\s+){4}[a-z]{2,}", value):
+                if not re.search(r"\bE-?\s?MAIL|\bTELCON|\bMEMO|\bLETTER", value, re.I):
+                    current = "done"  # prose that starts with "Ref.", not a REF list
+                    continue
+            if current == "ref" and previous == "ref":
+                fields["ref"] += " " + value  # "REF: A. REF: KATHMANDU 2282"
+                continue
+            if current in ("subject", "tags", "ref") and fields[current]:
+                current = "done"  # a second SUBJECT or TAGS (a repeated header): keep the first
+                continue
+            if current == "subject":
+                subject_started = bool(value)
+            fields[current] = (fields[current] + " " + value).strip()
             continue
-        if current == "tags" and not fields["tags"].endswith(","):
-            current = None
-        if current:
-            fields[current] = (fields[current] + " " + stripped).strip()
+        if current == "subject":
+            if _ends_subject(stripped, fields["subject"]):
+                current = None
+                continue
+            subject_started = True
+            joined = fields["subject"]
+            if re.search(r"[A-Za-z0-9]-$", joined):
+                fields["subject"] = joined + stripped  # "US-" + "LATIN AMERICAN"
+            else:
+                fields["subject"] = (joined + " " + stripped).strip()
+            last_used = i
+        elif current == "tags":
+            if fields["tags"].rstrip().endswith((",", ";")) or looks_like_tags(stripped):
+                fields["tags"] = fields["tags"] + " " + stripped
+                last_used = i
+            else:
+                current = None
+        elif current == "ref":
+            if _is_real_paragraph(line) or SPACED_LETTERS.match(stripped) or BANNER.match(line):
+                current = None
+                continue
+            if gap and not _continues_ref(fields["ref"], stripped):
+                current = None
+                continue
+            gap = False
+            fields["ref"] = fields["ref"] + "\n" + stripped
+            last_used = i
+        elif current == "classified_by":
+            last_used = i
     fields["subject"] = " ".join(fields["subject"].split())
-    return fields
+    fields["tags"] = " ".join(fields["tags"].split())
+    return fields, last_used + 1 if last_used >= 0 else -1
+
+
+def _ends_subject(line: str, subject: str) -> bool:
+    """Whether a line after the subject's first line ends the subject instead of going on."""
+    if PARAGRAPH_NUMBERED.match(line) or DASHES.match(line) or SPACED_LETTERS.match(line):
+        return True
+    if re.match(rf"^\s*{CLASS_WORD}\b", line) or re.match(r"^\s*\((?:U|C|S|SBU)\)", line):
+        return True
+    # Prose after an all-capital subject: "This is an Action request. Please see para 2."
+    return bool(
+        subject and not re.search(r"[a-z]", subject) and re.search(r"[a-z]{2,}\s+[a-z]{2,}", line)
+    )
+
+
+def _continues_ref(ref: str, line: str) -> bool:
+    """Whether a line after a blank line goes on with the REF list."""
+    if len(line) > 70 or re.search(r"[a-z]{3,}\s+[a-z]{3,}", line):
+        return False
+    if re.match(r"^\s*¶?\s*(?:\(?[A-Z]\)|\[[A-Z]\]|[A-Z]\.\)?)\s*\S", line):
+        return True  # the next lettered item
+    # The list so far stops in mid-item: a station without its serial, a year, a bullet.
+    return bool(re.search(r"(?:[A-Za-z]|\b\d{2}|\bAND|[,&]|[A-Z][.)])\s*$", ref))
 
 
 def _is_paragraph_start(match: re.Match, expected: int | None) -> bool:
@@ -319,7 +521,7 @@ def _is_paragraph_start(match: re.Match, expected: int | None) -> bool:
         return True
     number = int(match["number"])
     rest = match["rest"]
-    if not rest or not (rest[0].isupper() or rest[0] in "\"'("):
+    if not rest or not (rest[0].isupper() or rest[0] in "\"'(["):
         return False
     return number == (expected or 1)
 
@@ -361,21 +563,7 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
     """Split the text into paragraphs. Returns them, the signer and whether the text ends
     like a finished cable (end punctuation, a signer or an end-of-message mark)."""
     cleaned = _clean_lines(lines)
-    # The signer and end marks sit at the very end.
-    signer = ""
-    tail_complete = False
-    while cleaned and (not cleaned[-1].text.strip() or cleaned[-1].text.strip() in ("-", "NNNN")):
-        if cleaned[-1].text.strip() == "NNNN":
-            tail_complete = True
-        cleaned.pop()
-    if cleaned:
-        match = SIGNER.match(cleaned[-1].text)
-        if match and match["name"] not in NOT_SIGNERS and not BANNER.match(cleaned[-1].text):
-            signer = match["name"]
-            cleaned.pop()
-            tail_complete = True
-            while cleaned and cleaned[-1].text.strip() in ("", "-"):
-                cleaned.pop()
+    signer, tail_complete = _take_signer(cleaned)
     uses_pilcrow = any(re.match(r"^\s*¶\s*\d", x.text) for x in cleaned)
 
     paras: list[_Para] = []
@@ -391,7 +579,14 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
             blank_before = True
             i += 1
             continue
-        # Dashed headings: "----\nTitle\n----" or "Title\n----".
+        # Dashed headings: "----\nTitle\n----" or "Title\n----", "--- Title ---", "Title ===".
+        ruled = RULED_HEADING.match(line)
+        if ruled and blank_before:
+            heading = " ".join((ruled["a"] or ruled["b"]).split())
+            current = None
+            blank_before = True
+            i += 1
+            continue
         if DASHES.match(line):
             blank_before = True
             i += 1
@@ -482,32 +677,173 @@ def _join_block(lines: list[str]) -> str:
     return out
 
 
+_MARK = r"\((?:U|C|S|SBU|LOU|TS|FOUO|[CSU]\s?/+\s?(?:NF|FOUO|SBU)|SBU\s?/+\s?NF)\)"
+SUMMARY_START = re.compile(
+    r"(?is)^(?:.{0,200}?[.!?:]\s+)??(?:\(?(?:introduction|background|overview)\s+and\s+)?"
+    r"(?:begin\s+)?\bsummary\b(?:\s*(?:and|/)\s*(?:comment|action\s+request|introduction|"
+    r"table\s+of\s+contents|recommendations?))?\)?\s*(?:[:.\-]+|(?=\())\s*"
+    rf"(?:{_MARK}\s*)?"
+)
+# What may stand before the summary's first word: a paragraph number, a marking, "Summary:".
+SUMMARY_LEAD = re.compile(
+    rf"(?is)^(?:¶?\s*\d{{1,2}}\.\s*)?(?:{_MARK}\s*)?(?:(?:begin\s+)?summary\s*[:.\-]+\s*)?"
+    rf"(?:{_MARK}\s*)?"
+)
+SUMMARY_END = re.compile(r"(?is)[(\s-]*\bend\s+(?:of\s+)?summary\b")
+
+
 def _summary(paragraphs: list[Paragraph]) -> str:
-    """The text between 'Summary:' and 'End summary' near the top, without those words."""
-    text = "\n\n".join(p.text for p in paragraphs[:6])
-    match = re.search(
-        r"(?is)^(?:.{0,200}?\b)?summary(?:\s+and\s+(?:comment|action request))?\s*[:.\-]+\s*"
-        r"(?P<summary>.+?)\s*\(?\bend\s+(?:of\s+)?summary\b",
-        text,
-    )
-    if match:
-        return match["summary"].strip()
+    """The text between 'Summary:' (or a Summary heading) and 'End summary' near the top,
+    without those words or a portion marking; without an end mark, the rest of the block
+    'Summary:' opens."""
+    head = paragraphs[:8]
+    for n, paragraph in enumerate(head):
+        start = SUMMARY_START.match(paragraph.text)
+        offset = start.end() if start else 0
+        opens = re.match(r"(?i)^summary\b", paragraph.heading) and (
+            n == 0 or head[n - 1].heading != paragraph.heading
+        )
+        if not start and not opens:
+            continue
+        text = "\n\n".join([paragraph.text[offset:], *(p.text for p in head[n + 1 :])])
+        end = SUMMARY_END.search(text)
+        if end:
+            return _clean_summary(text[: end.start()])
+        if start:
+            return _clean_summary(paragraph.text[offset:].split("\n\n")[0])
+    # "End summary" with no start: the summary is the text before it (after a "Summary" that
+    # the paragraph split did not see, as in a repeated header run into the text).
+    for paragraph in head[:3]:
+        end = SUMMARY_END.search(paragraph.text)
+        if end:
+            text = paragraph.text[: end.start()]
+            starts = list(re.finditer(r"(?i)\bsummary\s*[:.\-]+\s*", text))
+            return _clean_summary(text[starts[-1].end() :] if starts else text)
     return ""
 
 
+def _clean_summary(text: str) -> str:
+    text = text.strip()
+    while True:
+        lead = SUMMARY_LEAD.match(text)
+        if not lead or not lead.group(0):
+            return text
+        text = text[lead.end() :].strip()
+
+
+def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
+    """Take the signer and the end marks off the end of the text. Returns the signer and
+    whether the text ends like a finished cable (a signer or NNNN).
+
+    After the signer may come a classification line, SIPDIS, NNNN, a page header, the
+    dump's id footer ("2004CARACA01540 - UNCLASSIFIED") or a note by the message centre
+    ("NOTE BY OC/T: ...")."""
+    signer = ""
+    tail_complete = False
+
+    def junk(text: str) -> bool:
+        return (
+            not text
+            or text in ("-", ".", "#", "BT", "NNNN", "NNN")
+            or bool(FURNITURE.match(text) or END_FOOTER.match(text))
+        )
+
+    def drop_junk() -> None:
+        nonlocal tail_complete
+        while cleaned and junk(cleaned[-1].text.strip()):
+            tail_complete = tail_complete or cleaned[-1].text.strip().startswith("NNN")
+            cleaned.pop()
+
+    drop_junk()
+    # A message-centre note after the signer.
+    notes = [i for i, x in enumerate(cleaned) if re.match(r"^\s*NOTE\b", x.text)]
+    if notes and len(cleaned) - notes[-1] <= 3:
+        before = [x.text for x in cleaned[: notes[-1]] if x.text.strip()]
+        if before and _signer_in(before[-1]):
+            del cleaned[notes[-1] :]
+            drop_junk()
+    if cleaned:
+        last = cleaned[-1].text
+        # A mixed-case name ("Murphy") only in a mixed-case cable, alone after a blank line and
+        # a finished sentence: in capitals it would be any last word.
+        before = [x.text.strip().strip("-") for x in cleaned[-3:-1]]
+        mixed = (
+            len(before) == 2
+            and not before[-1]
+            and before[0].endswith(TERMINAL)
+            and sum(bool(re.search(r"[a-z]", x.text)) for x in cleaned) > len(cleaned) // 2
+        )
+        name = _signer_in(last, mixed_case=mixed)
+        wrapped = last.rstrip().endswith(".") and before and before[-1]
+        if name and wrapped and not before[-1].endswith(TERMINAL):
+            name = ""  # the last word of a sentence wrapped onto its own line ("ASSISTANCE.")
+        if name:
+            signer = name
+            cleaned.pop()
+            tail_complete = True
+            while cleaned and cleaned[-1].text.strip() in ("", "-"):
+                cleaned.pop()
+        else:
+            # A signer at the end of the last line: after "END OF TEXT." in capitals, after any
+            # finished sentence in mixed-case text whose lines the mirror ran together.
+            inline = re.search(
+                r"\bEND\s+(?:OF\s+)?(?:TEXT|COMMENT|MESSAGE)\.?\s+([A-Z][A-Z'-]{2,})$", last
+            ) or re.search(
+                r"[a-z][^A-Z]*[.!?)\"'’]\s+([A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]{2,})?)$", last
+            )
+            if inline and _is_signer_name(inline[1]):
+                signer = inline[1]
+                cleaned[-1] = _Line(last[: inline.start(1)].rstrip(), cleaned[-1].soft)
+                tail_complete = True
+    return signer, tail_complete
+
+
+# After the text: the dump's id footer ("2004CARACA01540 - UNCLASSIFIED"), the release stamp of
+# old cables ("Declassified/Released US Department of State EO Systematic Review 05 JUL 2006").
+END_FOOTER = re.compile(
+    r"^\s*(?:\d{4}[A-Z]+\d+\s*-\s*[A-Z /]+|Declassified/Released\b.*|Systematic Review\b.*)$"
+)
+
+
+def _signer_in(line: str, mixed_case: bool = False) -> str:
+    """The signer's name when the line is nothing else ("ORDWAY", "MCNAMARA.", "HORAN##"; in a
+    mixed-case cable also "Murphy")."""
+    text = line.strip().rstrip("#").strip()
+    if text.endswith("..."):
+        return ""  # a line the mirror cut short
+    text = text.rstrip(".").strip()
+    match = SIGNER.match(text) or (mixed_case and TITLE_SIGNER.match(text))
+    name = match["name"] if match else ""
+    if not _is_signer_name(name) or BANNER.match(text) or FURNITURE.match(text):
+        return ""
+    return name
+
+
+def _is_signer_name(name: str) -> bool:
+    return bool(name) and name.upper() not in NOT_SIGNERS and not NOT_SIGNER_WORDS.search(name)
+
+
 def _recipients(header: list[str]) -> list[Recipient]:
+    """The TO and INFO addressees. Lines after "XMT" name the addresses a collective goes to
+    except these; they belong to the collective, not to the recipients."""
     recipients: list[Recipient] = []
     kind = None
+    excluding: Recipient | None = None
     for line in header:
         stripped = " ".join(line.split())
-        if OLD_PAGE_BREAK.match(stripped):
+        if OLD_PAGE_BREAK.match(stripped) or re.match(r"^PAGE\s+\d{2,3}\b", stripped):
+            continue
+        if "VZCZC" in stripped or re.match(
+            r"^(?:DE\s|ZNY\b|ZNR\b|(?:[OPRZ]\s?){1,2}\s*\d{6}Z)", stripped
+        ):
+            kind = None  # the routing header printed again: its addressees were read already
             continue
         if stripped.startswith("TO "):
-            kind, stripped = "action", stripped[3:]
+            kind, excluding, stripped = "action", None, stripped[3:]
             stripped = re.sub(r"^PAGE\s+\d+\s+[A-Z]+\s+\d+\s+\d+Z\s*", "", stripped)
         elif stripped.startswith("INFO "):
-            kind, stripped = "info", stripped[5:]
-        elif stripped in ("BT", "") or stripped.startswith(("FM ", "ZEN/", "XMT ")):
+            kind, excluding, stripped = "info", None, stripped[5:]
+        elif stripped in ("BT", "") or stripped.startswith(("FM ", "ZEN/")):
             if stripped == "BT":
                 kind = None
             continue
@@ -515,6 +851,20 @@ def _recipients(header: list[str]) -> list[Recipient]:
             continue
         if not stripped:
             continue
+        xmt = re.match(r"^XMT\b\s*/?\s*(?P<rest>.*)$", stripped)
+        if xmt:
+            section = [r for r in recipients if r.kind == kind]
+            excluding = section[-1] if section else None
+            stripped = xmt["rest"]
+            if not stripped:
+                continue
+        if excluding is not None:
+            name = re.sub(r"^[A-Z]{4,8}/", "", stripped).strip()
+            if name:
+                excluding.excluded.append(name)
+            continue
+        if xmt:
+            continue  # "INFO XMT FOOBAR": an exception with nothing to except it from
         match = RECIPIENT.match(stripped)
         if match:
             recipients.append(
@@ -523,6 +873,7 @@ def _recipients(header: list[str]) -> list[Recipient]:
                     name=match["name"].strip(),
                     route=match["route"] or "",
                     precedence=match["precedence"] or "",
+                    mcn=match["mcn"] or "",
                 )
             )
     return recipients

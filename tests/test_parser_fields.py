@@ -1,0 +1,465 @@
+"""The parser's field rules, one behaviour each, on fragments of real cables."""
+
+from datetime import UTC, datetime
+
+from cables.parser import Hints, Recipient, parse_cable
+from cables.parser.classified import find_classified_by, name_in_statement
+from cables.parser.fields import (
+    canonical_id,
+    normalise_person_name,
+    parse_declassify,
+    split_tags,
+)
+from cables.parser.refs import parse_references
+from cables.parser.stations import resolve_station
+
+
+def cited(text, year, own_id=""):
+    return [c.cable_id for c in parse_references(text, year, own_id) if c.cable_id]
+
+
+def parse(text, reference_id="08PARIS1698", year=2008):
+    hints = Hints(
+        reference_id=reference_id,
+        created=datetime(year, 1, 1, tzinfo=UTC),
+        created_has_time=False,
+        classification="CONFIDENTIAL",
+    )
+    return parse_cable(text, hints)
+
+
+# --- Reference ids and stations ----------------------------------------------------------------
+
+
+def test_the_departments_address_in_an_id_is_the_state_station():
+    assert canonical_id("06SECSTATE123") == "06STATE123"
+
+
+def test_a_short_form_of_a_station_is_expanded():
+    assert canonical_id("05RIO123") == "05RIODEJANEIRO123"
+
+
+def test_a_misspelt_station_becomes_the_nearest_known_station():
+    assert canonical_id("07BRASIIA1568") == "07BRASILIA1568"
+
+
+def test_a_section_banner_run_into_an_id_is_dropped():
+    assert canonical_id("08ECTION01OF02MANAMA492") == "08MANAMA492"
+
+
+def test_a_caveat_before_the_station_is_dropped():
+    assert canonical_id("06EFTOATHENS1738") == "06ATHENS1738"
+
+
+def test_a_doubled_year_is_read_once():
+    assert canonical_id("7575LIBREVILLE1895") == "75LIBREVILLE1895"
+
+
+def test_a_q_stands_for_letters_lost_in_transmission():
+    assert canonical_id("07QXICO3307") == "07MEXICO3307"
+
+
+def test_address_words_go_even_before_an_unknown_station():
+    assert canonical_id("05EMBASSYBLABLA1") == "05BLABLA1"
+
+
+def test_a_well_formed_id_is_left_as_it_is():
+    assert canonical_id("06ALMATY2803") == "06ALMATY2803"
+
+
+def test_an_id_with_neither_station_nor_serial_is_returned_unchanged():
+    assert canonical_id("092OF5") == "092OF5"
+
+
+def test_the_initials_of_a_stations_words_name_it():
+    assert resolve_station("HCMC") == "HOCHIMINHCITY"
+
+
+def test_a_station_written_with_its_city_word_is_the_station():
+    assert resolve_station("MEXICO CITY") == "MEXICO"
+
+
+def test_a_word_that_is_no_station_resolves_to_nothing():
+    assert resolve_station("POINTS") == ""
+
+
+# --- REF ----------------------------------------------------------------------------------------
+
+
+def test_a_bare_reference_takes_the_citing_cables_year_and_an_explicit_year_wins():
+    text = "A. TBILISI 1605  B. 06 TBILISI 2601  C. 05 TBILISI 3171"
+    assert cited(text, 2007) == ["07TBILISI1605", "06TBILISI2601", "05TBILISI3171"]
+
+
+def test_a_serial_after_and_keeps_the_station_and_year():
+    assert cited("A. BRASILIA 2799 AND 2764 ¶B. PORT AU PRINCE 2325", 2004) == [
+        "04BRASILIA2799",
+        "04BRASILIA2764",
+        "04PORTAUPRINCE2325",
+    ]
+
+
+def test_serials_listed_with_slashes_are_separate_cables():
+    assert cited("A) Kabul 936/935; B) 06 Kabul 5353/5194", 2007) == [
+        "07KABUL936",
+        "07KABUL935",
+        "06KABUL5353",
+        "06KABUL5194",
+    ]
+
+
+def test_a_year_after_the_serial_gives_the_cited_cables_year():
+    assert cited("A. QUITO 4525-91 B. QUITO 1735", 2006) == ["91QUITO4525", "06QUITO1735"]
+
+
+def test_a_year_in_parentheses_between_station_and_serial_is_the_year():
+    assert cited("A) STATE (01) 201265, B) STATE (01) 213042", 2002) == [
+        "01STATE201265",
+        "01STATE213042",
+    ]
+
+
+def test_a_trailing_year_in_parentheses_belongs_to_the_last_serial():
+    assert cited("COLOMBO CABLES 0266 AND 02259 (2002)", 2003) == [
+        "03COLOMBO266",
+        "02COLOMBO2259",
+    ]
+
+
+def test_a_serial_before_its_station_is_read_in_reverse():
+    assert cited("870 Ulaanbaatar", 2006) == ["06ULAANBAATAR870"]
+
+
+def test_ids_written_run_together_are_read():
+    assert cited("09CAIRO0561; 08CAIRO2528", 2010) == ["09CAIRO561", "08CAIRO2528"]
+
+
+def test_a_zero_for_the_letter_o_in_a_station_is_read_as_o():
+    assert cited("A. OTTAWA 2258 ¶B. 05 0TTAWA 3518", 2006) == ["06OTTAWA2258", "05OTTAWA3518"]
+
+
+def test_a_department_address_and_a_us_mission_short_form_are_resolved():
+    assert cited("SECSTATE 232089 & USUN 2336", 2004) == ["04STATE232089", "04USUNNEWYORK2336"]
+
+
+def test_an_email_is_typed_and_gets_no_cable_id():
+    (citation,) = parse_references("LAKHDHIR E-MAIL 12/01/09", 2009)
+    assert (citation.kind, citation.cable_id, citation.text) == (
+        "email",
+        "",
+        "LAKHDHIR E-MAIL 12/01/09",
+    )
+
+
+def test_a_foreign_affairs_manual_citation_is_a_book():
+    (citation,) = parse_references("9 FAM Appendix K, 406 (6)", 2009)
+    assert citation.kind == "book"
+
+
+def test_words_after_a_station_name_are_not_a_cable():
+    assert cited("A. PARIS POINTS JULY 15  B. PARIS 1025", 2009) == ["09PARIS1025"]
+
+
+def test_a_page_marker_inside_the_block_is_not_a_reference():
+    text = "PORT AU PRINCE 01407 PORT AU PR 00002230 001.2 OF 002"
+    assert cited(text, 2006) == ["06PORTAUPRINCE1407"]
+
+
+def test_redundant_bullets_and_labels_after_a_bullet_are_skipped():
+    citations = parse_references("A. REF A STATE 122214 B. REF B LONDON 2649", 2009)
+    assert [(c.letter, c.cable_id) for c in citations] == [
+        ("A", "09STATE122214"),
+        ("B", "09LONDON2649"),
+    ]
+
+
+def test_a_repeated_bullet_letter_still_starts_a_new_item():
+    text = "A) TALLINN 366 B) LEE-GOLDSTEIN EMAIL 05/11/07 B) TALLINN 347"
+    assert cited(text, 2007) == ["07TALLINN366", "07TALLINN347"]
+
+
+def test_a_bare_serial_opening_a_list_is_a_cable_of_the_citing_post():
+    assert cited("A) 6307", 2003, own_id="03ANKARA6322") == ["03ANKARA6307"]
+
+
+def test_a_cable_citing_itself_is_left_out():
+    assert cited("A. ALMATY 2803 B. ALMATY 2464", 2006, own_id="06ALMATY2803") == ["06ALMATY2464"]
+
+
+def test_the_ref_block_runs_across_a_blank_line_while_an_item_is_unfinished():
+    cable = parse(
+        "SUBJECT:  INPUT FOR 2004 TIP REPORT - VIETNAM\n\nREFS:  A. STATE 7869 B. 03 \n\n"
+        "HANOI 2323 E. HCMC 196\n\n1. Mission Vietnam",
+        "04HANOI652",
+        2004,
+    )
+    assert [r.cable_id for r in cable.references] == [
+        "04STATE7869",
+        "03HANOI2323",
+        "04HOCHIMINHCITY196",
+    ]
+
+
+def test_a_ref_glued_to_the_end_of_the_subject_is_found():
+    cable = parse(
+        "SUBJECT: FBI DIRECTOR MUELLER'S VISIT TO EGYPTREF: CAIRO 493", "06CAIRO941", 2006
+    )
+    assert cable.subject == "FBI DIRECTOR MUELLER'S VISIT TO EGYPT"
+    assert [r.cable_id for r in cable.references] == ["06CAIRO493"]
+
+
+# --- TAGS ---------------------------------------------------------------------------------------
+
+
+def test_a_person_tag_after_ovip_is_surname_comma_given_name():
+    assert split_tags("OVIP BIDEN JOSEPH PREL ECON") == (
+        ["OVIP", "PREL", "ECON"],
+        ["BIDEN, JOSEPH"],
+    )
+
+
+def test_a_person_tag_in_parentheses_is_kept_whole():
+    assert split_tags("ovip (steinberg, james b.), prel") == (
+        ["OVIP", "PREL"],
+        ["STEINBERG, JAMES B."],
+    )
+
+
+def test_codes_typed_together_are_split():
+    assert split_tags("KCRM KWMN ASEC PHUMBA") == (["KCRM", "KWMN", "ASEC", "PHUM", "BA"], [])
+
+
+def test_a_code_mistyped_by_one_letter_is_corrected():
+    assert split_tags("PTER MARR, MOPPS") == (["PTER", "MARR", "MOPS"], [])
+
+
+def test_free_text_on_the_tags_line_is_one_phrase():
+    assert split_tags("IS KMDR MEDIA REACTION REPORT") == (
+        ["IS", "KMDR"],
+        ["MEDIA REACTION REPORT"],
+    )
+
+
+def test_a_country_code_inside_free_text_is_a_word_of_the_phrase():
+    assert split_tags("PGOV KJUS TIP IN TURKEY") == (["PGOV", "KJUS"], ["TIP IN TURKEY"])
+
+
+def test_page_headers_inside_a_repeated_tags_line_are_dropped():
+    text = "PINR, PGOV, PE    SECRET   PAGE 02   LIMA  02475  01 OF 03  251228Z PINR, PE"
+    assert split_tags(text) == (["PINR", "PGOV", "PE"], [])
+
+
+def test_without_canonicalising_codes_typed_together_stay_as_written():
+    assert split_tags("AMEDCASCKFLO TBIO", canonical=False) == (["TBIO"], ["AMEDCASCKFLO"])
+
+
+def test_a_line_of_codes_after_the_tags_line_continues_it():
+    cable = parse(
+        "TAGS: ECON EFIN ELAB ETRD KIPR PTER SOCI TBIO SP\nEINV\nSUBJECT: MADRID WEEKLY UPDATE"
+    )
+    assert cable.tags[-2:] == ["SP", "EINV"]
+
+
+def test_a_lower_case_word_after_the_tags_line_does_not_continue_it():
+    assert parse("TAGS: something\nhere").tags == []
+    assert parse("TAGS: something\nhere").keywords == ["SOMETHING"]
+
+
+def test_a_mistyped_tags_label_is_still_a_label():
+    assert parse("E.O. 12958: N/A\nTAGES:  OIIP, KPAO, PREL, JO\nSUBJECT:  JORDAN").tags == [
+        "OIIP",
+        "KPAO",
+        "PREL",
+        "JO",
+    ]
+
+
+# --- Subject ------------------------------------------------------------------------------------
+
+
+def test_the_subjects_portion_marking_is_kept_apart():
+    cable = parse("SUBJECT: (C/NF) WHO WOULD REPLACE GORDON BROWN AS UK PRIME\n\n1. (C) Text.")
+    assert (cable.subject_marking, cable.subject) == (
+        "C/NF",
+        "WHO WOULD REPLACE GORDON BROWN AS UK PRIME",
+    )
+
+
+def test_prose_after_a_capitals_subject_is_not_part_of_it():
+    cable = parse(
+        "SUBJECT: SWEDISH DEPUTY PM URGES SENIOR USG VISITS TO SWEDEN DURING\n"
+        "EU PRESIDENCY\nThis is an Action request. Please see para 2.\n"
+    )
+    assert (
+        cable.subject == "SWEDISH DEPUTY PM URGES SENIOR USG VISITS TO SWEDEN DURING EU PRESIDENCY"
+    )
+
+
+def test_a_page_marker_inside_the_subject_is_dropped():
+    cable = parse(
+        "SUBJECT: PART 3 OF 3:  THE LIFE AND TIMES OF SOUTH AFRICA'S \nNEW PRESIDENT\n"
+        "PRETORIA 00000954 001.2 OF 004\n"
+    )
+    assert cable.subject == "PART 3 OF 3: THE LIFE AND TIMES OF SOUTH AFRICA'S NEW PRESIDENT"
+
+
+def test_fields_run_together_on_one_line_are_split():
+    cable = parse(
+        "E.o. 12958: decl: 01/07/2014 Tags: prel, pgov, pins, tu Subject: turkish p.m. "
+        "Erdogan goes to washington\n\n(U) Classifi"
+    )
+    assert cable.tags == ["PREL", "PGOV", "PINS", "TU"]
+    assert cable.subject == "turkish p.m. Erdogan goes to washington"
+    assert cable.declassify_on == "2014-01-07"
+
+
+def test_a_title_that_only_misreads_the_subject_does_not_replace_it():
+    hints = Hints(
+        reference_id="05SOFIA1207",
+        created=datetime(2005, 7, 7, tzinfo=UTC),
+        classification="CONFIDENTIAL",
+        title="U) BULGARIAN ORGANIZED CRIME (C-CN5-00054)",
+    )
+    cable = parse_cable(
+        "SUBJECT: (U) BULGARIAN ORGANIZED CRIME (C-CN5-00054)\n\n1. (C) Text.", hints
+    )
+    assert cable.subject == "BULGARIAN ORGANIZED CRIME (C-CN5-00054)"
+
+
+# --- Classified By ------------------------------------------------------------------------------
+
+
+def test_a_mistyped_title_is_not_part_of_the_name():
+    assert name_in_statement("Ambassaor Joseph LeBaron for reasons 1.4 (b and d).") == (
+        "Joseph LeBaron"
+    )
+
+
+def test_an_office_abbreviation_in_mixed_case_text_is_not_part_of_the_name():
+    assert name_in_statement("COM Jonathan Farrar for reasons 1.5 (b) and (d)") == "Jonathan Farrar"
+
+
+def test_a_name_after_a_dash_may_have_three_words():
+    assert name_in_statement("AF/C - MARY BETH LEONARD, REASON 1.5 (D).") == "MARY BETH LEONARD"
+
+
+def test_a_suffix_after_a_comma_stays_with_the_name():
+    assert name_in_statement("Ambassodor Robert O. Blake, Jr. for reasons 1.4 (b, d).") == (
+        "Robert O. Blake, Jr."
+    )
+
+
+def test_the_name_follows_the_last_by():
+    assert name_in_statement("DOS CLASSIFICATION GUIDE BY MARY TOWNSWICK") == "MARY TOWNSWICK"
+
+
+def test_a_derived_classification_names_no_one():
+    assert name_in_statement("Derived from DSCG 05-01, b and d") == ""
+
+
+def test_a_word_broken_at_the_telegraphs_line_width_is_joined():
+    lines = [
+        "Classified By: Interagency Provincial Affairs Deputy Coordinator Hoyt Y ",
+        "ee for reasons 1.4 (b) and (d) ",
+    ]
+    assert find_classified_by(lines)[0] == "Hoyt Yee"
+
+
+def test_a_whole_word_at_the_start_of_the_next_line_is_not_glued_on():
+    lines = [
+        "CLASSIFIED BY: CLASSIFIED BY POLITICAL MINISTER COUNSELOR SHARON WIENER ",
+        "FOR REASONS 1.5 (B) AND (D).",
+    ]
+    assert find_classified_by(lines)[0] == "SHARON WIENER"
+
+
+def test_a_statement_naming_no_one_is_passed_over_for_the_next():
+    lines = [
+        "Classified By: ADANA 222 ",
+        "ANKARA 6772 ",
+        " ",
+        "Classified by DCM Nancy McEldowney; reasons 1.4 b and d.",
+    ]
+    assert find_classified_by(lines)[0] == "Nancy McEldowney"
+
+
+def test_the_statement_in_the_first_paragraph_of_an_old_cable_is_found():
+    cable = parse("1.  (U) CLASSIFIED BY CDA THEODORE KATTOUF, REASON 1.5.D.\n\n2.  (C) Text.")
+    assert cable.classified_by == "THEODORE KATTOUF"
+    assert cable.reasons == ["1.5(d)"]
+
+
+def test_a_name_in_capitals_is_normalised_to_a_persons_name():
+    assert normalise_person_name("R0BIN L. RAPHEL") == "Robin L. Raphel"
+    assert normalise_person_name("Joseph LeBaron") == "Joseph LeBaron"
+
+
+# --- Declassification, summary, signer, recipients ----------------------------------------------
+
+
+def test_a_two_digit_declassification_year_is_read():
+    assert parse_declassify("6/30/08") == "2008-06-30"
+
+
+def test_a_summary_under_a_summary_heading_ends_at_end_summary():
+    cable = parse(
+        "Classified By: AMBASSADOR PHILIP D. MURPHY FOR REASONS 1.4 (B) AND (D)\n\nSUMMARY\n"
+        "-------\n\n1. (C) Chancellor Merkel leads.\nEnd Summary.\n\n2. (C) More."
+    )
+    assert cable.summary == "Chancellor Merkel leads."
+
+
+def test_a_summary_without_an_end_mark_is_the_rest_of_its_block():
+    cable = parse("1. (C) SUMMARY: Fidel Castro's health is failing.\n \nWHAT WE KNOW")
+    assert cable.summary == "Fidel Castro's health is failing."
+
+
+def test_the_signer_is_found_above_a_classification_line_and_a_footer():
+    cable = parse(
+        "1. (U) THE ANC GROUP REPORTEDLY FLED BACK.\n\nLORD\nLIMITED OFFICIAL USE\nNNNN\n"
+    )
+    assert cable.signer == "LORD"
+
+
+def test_a_mixed_case_signer_alone_after_the_text_is_found():
+    cable = parse("1. (C) We hope for close cooperation on operational matters.\n\nMurphy\n")
+    assert cable.signer == "Murphy"
+
+
+def test_a_signer_run_onto_the_last_sentence_is_found():
+    cable = parse("1. (C) Request feedback by January 8. Point of contact is Tom. CLINTON")
+    assert cable.signer == "CLINTON"
+    assert cable.paragraphs[-1].text.endswith("Point of contact is Tom.")
+
+
+def test_the_last_word_of_a_wrapped_sentence_is_not_a_signer():
+    cable = parse("1. (U) PLEASE CABLE CONCURRENCE. BRIDGETOWN APPRECIATES TRINIDAD'S\nASSISTANCE.")
+    assert cable.signer == ""
+
+
+def test_addresses_after_xmt_are_exceptions_to_the_collective_before_them():
+    cable = parse(
+        "FM AMEMBASSY FOOBAR\nTO RUEHC/SECSTATE WASHDC IMMEDIATE 3355\n"
+        "RUEHX/EUROPEAN POLITICAL COLLECTIVE\nXMT AMEMBASSY SOFIA\nAMEMBASSY BUCHAREST"
+    )
+    assert cable.recipients == [
+        Recipient("action", "SECSTATE WASHDC", "RUEHC", "IMMEDIATE"),
+        Recipient(
+            "action",
+            "EUROPEAN POLITICAL COLLECTIVE",
+            "RUEHX",
+            excluded=["AMEMBASSY SOFIA", "AMEMBASSY BUCHAREST"],
+        ),
+    ]
+    assert cable.recipients[0].mcn == "3355"
+
+
+def test_a_page_header_after_to_is_not_a_recipient():
+    cable = parse(
+        "FM SECSTATE WASHDC\nTO PAGE 02        STATE   023763  071504Z\n"
+        "AMEMBASSY NEW DELHI PRIORITY\nINFO MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE PRIORITY"
+    )
+    assert [(r.kind, r.name, r.precedence) for r in cable.recipients] == [
+        ("action", "AMEMBASSY NEW DELHI", "PRIORITY"),
+        ("info", "MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE", "PRIORITY"),
+    ]
