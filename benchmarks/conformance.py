@@ -87,7 +87,30 @@ ROWS = {
 KEY_FIELDS = ("references", "tags", "subject", "signed_by", "classified_by")
 
 # (field, start of the input) -> why we do not follow the expected value.
+YEAR_BEFORE = (
+    "A post numbers its cables upwards through each year, so a bare reference to the "
+    "citing post with a higher serial than the citing cable's own is the year before "
+    "(the rule the corpus needs: 05ALMATY13 citing ALMATY 4769 is 04ALMATY4769); "
+    "cablemap's expectation gives it the citing cable's year."
+)
+
 DISPUTED = {
+    ("references", "\nE.O. 12958:DECL: 03/18/2018   TAGS: PGOV PRE"): (
+        "08LIMA480 citing LIMA 3853 (beside LIMA 0389 and 0390 of 2008): 07LIMA3853. " + YEAR_BEFORE
+    ),
+    ("references", "REF: A. REF A HAVANA 639"): (
+        "10HAVANA9 citing HAVANA 639-772: 09HAVANA639 ... " + YEAR_BEFORE
+    ),
+    ("references", "Ref: [A] State 188314, 259032"): (
+        "05OTTAWA2105 citing Ottawa 2285: 04OTTAWA2285. " + YEAR_BEFORE
+    ),
+    ("references_typed", "REF: A) USDOC 05667 B)HK05511"): (
+        "07HONGKONG2480 citing HK05511: 06HONGKONG5511. " + YEAR_BEFORE
+    ),
+    ("references_typed", "REF: PRAGUE 849, PRAGUE, 1228, STATE 1484761"): (
+        "08STATE1988 citing STATE 1484761 (a mistyped serial; 148476 was reached in late 2007): 07STATE1484761. "
+        + YEAR_BEFORE
+    ),
     ("references", "SUBJECT: New Foreign Minister Patino"): (
         "'094 QUITO 841' in a 2010 list running 10, 09, 08, 07, 06: a mistyped '09' (we read "
         "the nearest plausible year, 09QUITO841); cablemap's 94QUITO841 is flagged as disputed."

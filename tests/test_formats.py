@@ -96,6 +96,26 @@ def test_csv_rows_are_read_one_record_each_with_the_references_column():
     assert rows[1].hints.classification == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
 
 
+def test_bare_references_above_the_citing_cables_own_serial_are_last_years():
+    # 05ALMATY13 was sent on 4 January 2005: ALMATY 4769 can only be the 2004 cable. The
+    # references column WikiLeaks extracted says 05ALMATY4769.
+    row = records(CORPUS / "csv/us-office-almaty.csv")[1]
+    cable = parse_cable(row.text, row.hints)
+    assert [r.cable_id for r in cable.references] == [
+        "04ALMATY4769",
+        "04ALMATY4315",
+        "04ALMATY4274",
+    ]
+    assert cable.partial is True  # the row's header column says it is a partial extract
+
+
+def test_a_cable_without_page_headers_that_ends_with_its_signer_is_whole():
+    row = records(CORPUS / "csv/us-office-almaty.csv")[0]  # SECTION 01 OF 02, no page headers
+    cable = parse_cable(row.text, row.hints)
+    assert cable.signer == "KENT"
+    assert cable.partial is False
+
+
 def test_csv_backslash_escaped_quotes_and_multiline_fields():
     row = records(CORPUS / "csv/us-office-almaty.csv")[0]
     cable = parse_cable(row.text, row.hints)

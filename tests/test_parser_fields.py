@@ -463,3 +463,38 @@ def test_a_page_header_after_to_is_not_a_recipient():
         ("action", "AMEMBASSY NEW DELHI", "PRIORITY"),
         ("info", "MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE", "PRIORITY"),
     ]
+
+
+def test_a_bare_reference_to_the_own_post_with_a_higher_serial_is_the_year_before():
+    from cables.parser.refs import parse_references
+
+    cited = parse_references("A. LIMA 0389 B. LIMA 3853 C. 07 LIMA 4000", 2008, "08LIMA480")
+    assert [c.cable_id for c in cited] == ["08LIMA389", "07LIMA3853", "07LIMA4000"]
+    # Another post's numbering says nothing about the citing post's: its year stays.
+    assert [c.cable_id for c in parse_references("QUITO 3853", 2008, "08LIMA480")] == [
+        "08QUITO3853"
+    ]
+
+
+def test_a_classification_line_without_the_word_section():
+    from cables.parser.telegram import BANNER
+
+    banner = BANNER.match("S E C R E T 01 OF 02 RPO DUBAI 000288")
+    assert (banner["sections"], banner["station"], banner["serial"]) == (
+        "02",
+        "RPO DUBAI",
+        "000288",
+    )
+
+
+def test_square_bracketed_portion_markings_start_a_paragraph():
+    from cables.parser import parse_cable
+    from cables.parser.model import Hints
+
+    text = "S E C R E T RPO DUBAI 000123\n\nSUBJECT: TEST\n\n1. [S/NF] First.\n\n2. [C] Second.\n"
+    hints = Hints(reference_id="09RPODUBAI123", created=datetime(2009, 1, 1, tzinfo=UTC))
+    cable = parse_cable(text, hints)
+    assert [(p.number, p.marking, p.text) for p in cable.paragraphs] == [
+        (1, "S/NF", "First."),
+        (2, "C", "Second."),
+    ]

@@ -68,6 +68,7 @@ class _Cite:
     station: str
     serial: int
     year: int
+    year_given: bool = True  # False where the citing cable's year stands in for a missing one
 
 
 def _full_year(text: str, cable_year: int) -> int | None:
@@ -205,8 +206,8 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
         if compact and compact["station"] not in STOP_WORDS:
             station = resolve_station(compact["station"], min_length=2)
             if station:
-                year = _full_year(compact["year"], cable_year) if compact["year"] else cable_year
-                cites.append(_Cite(station, int(compact["serial"]), year or cable_year))
+                year = _full_year(compact["year"], cable_year) if compact["year"] else None
+                cites.append(_Cite(station, int(compact["serial"]), year or cable_year, bool(year)))
                 i += 1
                 continue
         # [year] station [(year)] [filler] serial [year]
@@ -225,7 +226,9 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
             serial = serial_at(k)
             if serial:
                 number_, k, suffix_year = serial
-                cite = _Cite(station, number_, suffix_year or year or cable_year)
+                cite = _Cite(
+                    station, number_, suffix_year or year or cable_year, bool(suffix_year or year)
+                )
                 cites.append(cite)
                 i = k
                 # More serials of the same station: "AND 2764", "936/935", "AND 02259 (2002)".
@@ -234,13 +237,20 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
                     if not more:
                         break
                     number_, i, suffix_year = more
-                    cites.append(_Cite(station, number_, suffix_year or cite.year))
+                    cites.append(
+                        _Cite(
+                            station,
+                            number_,
+                            suffix_year or cite.year,
+                            bool(suffix_year) or cite.year_given,
+                        )
+                    )
                 continue
         # A serial first, the station after it and nothing more: "870 Ulaanbaatar".
         if i == 0 and number(token) and len(tokens) > 1:
             found = station_at(1)
             if found and found[1] == len(tokens):
-                cites.append(_Cite(found[0], int(number(token)), cable_year))
+                cites.append(_Cite(found[0], int(number(token)), cable_year, False))
                 break
         # A bare serial opening the item: the station of the cable cited before, else the
         # citing cable's own ("REF: A) 6307" in an Ankara cable is ANKARA 6307).
@@ -248,7 +258,7 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
             # Only a post's own low serial: "REF: 45471" is likelier a Department cable.
             base = previous or (own if len(number(token).lstrip("0")) <= 4 else None)
             if base and not (i + 1 < len(tokens) and station_at(i + 1)):
-                cites.append(_Cite(base.station, int(number(token)), base.year))
+                cites.append(_Cite(base.station, int(number(token)), base.year, base.year_given))
                 i += 1
                 continue
         i += 1
@@ -274,7 +284,7 @@ def parse_references(text: str, cable_year: int, own_id: str = "") -> list[Citat
         own_station = resolve_station(own_match[2])
         own_canonical = f"{own_match[1]}{own_station or own_match[2]}{int(own_match[3])}"
         if own_station:
-            own = _Cite(own_station, int(own_match[3]), cable_year)
+            own = _Cite(own_station, int(own_match[3]), cable_year, False)
     citations: list[Citation] = []
     seen: set[str] = set()
     previous: _Cite | None = None
@@ -290,6 +300,16 @@ def parse_references(text: str, cable_year: int, own_id: str = "") -> list[Citat
                     citations.append(Citation(letter, part, kind))
                 continue
             for cite in cites:
+                if (
+                    own
+                    and not cite.year_given
+                    and cite.station == own.station
+                    and cite.serial > own.serial
+                ):
+                    # A post numbers its cables upwards through the year: a higher serial
+                    # than the citing cable's own, with no year given, is last year's
+                    # (January 2005's ALMATY 13 citing ALMATY 4769 means 04ALMATY4769).
+                    cite.year -= 1
                 cable_id = canonical_id(make_id(cite.year, cite.station, cite.serial))
                 previous = cite
                 if cable_id in seen or cable_id == own_canonical or cable_id == own_id:

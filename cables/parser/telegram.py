@@ -35,7 +35,7 @@ CLASS_WORD = (
 BANNER = re.compile(
     rf"^\s*(?P<level>{CLASS_WORD})(?P<caveats>(?:\s+(?:E\s?F\s?T\s?O|N\s?O\s?F\s?O\s?R\s?N|"
     r"SENSITIVE|NOFORN|NODIS|EXDIS|LIMDIS|FOR OFFICIAL USE ONLY))*)"
-    r"(?:\s+SECTION\s+(?P<section>\d+)\s+OF\s+(?P<sections>\d+))?"
+    r"(?:\s+(?:SECTION\s+)?(?P<section>\d+)\s+OF\s+(?P<sections>\d+))?"
     r"\s+(?P<station>[A-Z][A-Z .'-]*?[A-Z])\s+(?P<serial>\d{1,8})\s*$"
 )
 # "ALMATY 00002803 002 OF 002": the page header of section two on.
@@ -51,7 +51,7 @@ RULED_HEADING = re.compile(
 )
 PARAGRAPH_START = re.compile(
     r"^\s*(?P<pilcrow>¶\s*)?(?P<number>\d{1,3})\s?\.\s*"
-    r"(?:\((?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+)\)\s*\.?)?\s*(?P<rest>.*)$"
+    r"(?:[(\[](?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+)[)\]]\s*\.?)?\s*(?P<rest>.*)$"
 )
 MARKING = re.compile(
     r"^(?:U|C|S|SBU|TS|LOU|FOUO|NF|[UCS]\s*-\s*ENTIRE TEXT|[UCS]\s*/+\s*(?:NF|NOFORN|SBU|FOUO|REL"
@@ -218,10 +218,13 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         _head_lines(body_lines[1:] if banner else body_lines)
     )
 
-    paragraphs, signer, tail_complete = _paragraphs(rest, warnings)
+    paragraphs, signer, ended, tail_complete = _paragraphs(rest, warnings)
     partial = hints.partial or PARTIAL_NOTICE in text
-    if banner and banner["sections"]:
-        last_page = max([int(m["page"]) for m in map(PAGE_BREAK.match, body_lines) if m] + [1])
+    pages = [int(m["page"]) for m in map(PAGE_BREAK.match, body_lines) if m]
+    if banner and banner["sections"] and (pages or not ended):
+        # Only where the text shows its page headers, or ends without a signer or end mark:
+        # many copies (cables.csv, older builds) carry no page headers at all.
+        last_page = max(pages + [1])
         if last_page < int(banner["sections"]):
             partial = True
             warnings.append(f"text ends in section {last_page} of {int(banner['sections'])}")
@@ -559,11 +562,13 @@ def _clean_lines(lines: list[str]) -> list[_Line]:
     return out
 
 
-def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph], str, bool]:
-    """Split the text into paragraphs. Returns them, the signer and whether the text ends
-    like a finished cable (end punctuation, a signer or an end-of-message mark)."""
+def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph], str, bool, bool]:
+    """Split the text into paragraphs. Returns them, the signer, whether the text ends with a
+    signer or an end-of-message mark, and whether it ends like a finished cable at all (those,
+    or end punctuation)."""
     cleaned = _clean_lines(lines)
     signer, tail_complete = _take_signer(cleaned)
+    ended = tail_complete  # a signer or an end-of-message mark
     uses_pilcrow = any(re.match(r"^\s*¶\s*\d", x.text) for x in cleaned)
 
     paras: list[_Para] = []
@@ -652,7 +657,7 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
         )
     if result and result[-1].text.rstrip().endswith(TERMINAL + ("...",)):
         tail_complete = True
-    return result, signer, tail_complete
+    return result, signer, ended, tail_complete
 
 
 def _ends_sentence(para: _Para | None) -> bool:
