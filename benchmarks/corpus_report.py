@@ -84,6 +84,7 @@ def main() -> int:
     from tqdm import tqdm
 
     from cables.importer import Failure, import_paths
+    from cables.parser.fields import canonical_id
     from cables.models import Cable
 
     if Cable.objects.exists():
@@ -96,6 +97,7 @@ def main() -> int:
     failures: dict[str, Counter] = defaultdict(Counter)
     ref_rows = Counter()
     ref_examples: list[str] = []
+    superset_examples: list[str] = []
     by_format: dict[str, dict[str, dict]] = {"html": {}, "csv": {}}
 
     def on_record(outcome, record, parsed) -> None:
@@ -113,7 +115,10 @@ def main() -> int:
             filled[fmt]["tags_where_line"] += bool(parsed.tags)
         ours = sorted({r.cable_id for r in parsed.references if r.cable_id})
         if "csv_references" in record.extra:
-            compare_references(parsed, ours, sorted(set(record.extra["csv_references"])))
+            # The column spells stations as the banner does (SECSTATE, AITTAIPEI): compare
+            # ids in one spelling, and leave out the cable's own id, which it sometimes lists.
+            theirs = {canonical_id(r) for r in record.extra["csv_references"]}
+            compare_references(parsed, ours, sorted(theirs - {parsed.reference_id}))
         family = fmt.split("/")[0]
         if family in by_format:
             by_format[family][parsed.reference_id] = {
@@ -130,6 +135,13 @@ def main() -> int:
     def compare_references(parsed, ours: list[str], theirs: list[str]) -> None:
         if ours == theirs:
             ref_rows["agree"] += 1
+            return
+        if set(theirs) < set(ours):
+            # Every reference the column has, and more it missed (continuation lines, a
+            # second REF section, bare serials after the first item).
+            ref_rows["ours has all of the column's and more"] += 1
+            if len(superset_examples) < 8:
+                superset_examples.append(f"{parsed.reference_id}: ours {ours} column {theirs}")
             return
         # Where the only difference is the year of a reference, and ours is the year before
         # the column's for a post's serial the citing cable's own post had not reached yet,

@@ -498,3 +498,8 @@ def test_square_bracketed_portion_markings_start_a_paragraph():
         (1, "S/NF", "First."),
         (2, "C", "Second."),
     ]
+
+
+def test_a_two_digit_year_between_station_and_serial():
+    cited = parse_references("STATE 04 274600", 2005, "05BUENOSAIRES68")
+    assert [c.cable_id for c in cited] == ["04STATE274600"]

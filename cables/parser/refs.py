@@ -221,6 +221,12 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
             station, k = found
             if k < len(tokens) and re.fullmatch(r"\(\d{2}\)", tokens[k]):
                 year, k = _full_year(tokens[k], cable_year), k + 1
+            elif (
+                k + 1 < len(tokens)
+                and re.fullmatch(r"\d{2}", tokens[k])
+                and re.fullmatch(r"\d{3,7}[,;.]?", tokens[k + 1])
+            ):
+                year, k = _full_year(tokens[k], cable_year), k + 1  # "STATE 04 274600"
             while k < len(tokens) and tokens[k].upper() in FILLERS:
                 k += 1
             serial = serial_at(k)

@@ -42,6 +42,9 @@ def read(text: str, locator: str) -> list[RawRecord]:
     hints = Hints(
         reference_id=meta["reference id"],
         created=parse_iso(meta.get("created") or meta.get("date") or ""),
+        # The site's minutes are wrong on most pages (09:09 for a cable sent at 09:27 by its
+        # date-time group, which cables.csv agrees with): the routing header's time wins.
+        created_has_time=False,
         classification=meta.get("classification", ""),
         origin=meta.get("origin", ""),
     )
