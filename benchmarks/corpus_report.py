@@ -84,8 +84,8 @@ def main() -> int:
     from tqdm import tqdm
 
     from cables.importer import Failure, import_paths
-    from cables.parser.fields import canonical_id
     from cables.models import Cable
+    from cables.parser.fields import canonical_id
 
     if Cable.objects.exists():
         sys.exit("The database already holds cables: pass --flush to empty it first.")
