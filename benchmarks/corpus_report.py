@@ -123,6 +123,7 @@ def main() -> int:
         if family in by_format:
             by_format[family][parsed.reference_id] = {
                 "created": parsed.created.strftime("%Y-%m-%d %H:%M"),
+                "created to the minute": parsed.created_precision == "minute",
                 "classification": parsed.classification,
                 "origin": parsed.origin,
                 "subject": parsed.subject,
@@ -249,12 +250,19 @@ def main() -> int:
             [[k, v, pct(v, total)] for k, v in ref_rows.most_common()], ["rows", "count", "share"]
         )
     )
+    exact = ref_rows["agree"] + ref_rows["year corrected"]
+    covered = exact + ref_rows["ours has all of the column's and more"]
     print(
-        f"\nAgreement counting corrected years as right: "
-        f"{pct(ref_rows['agree'] + ref_rows['year corrected'], total)} of {total} rows."
+        f"\nSame references as the column (corrected years counted as right): "
+        f"{pct(exact, total)} of {total} rows; every reference of the column found: "
+        f"{pct(covered, total)}."
     )
-    if ref_examples:
-        print("\nSome disagreements:\n" + "\n".join(f"- {e}" for e in ref_examples))
+    for title, examples in (
+        ("Some rows where we find more", superset_examples),
+        ("Some disagreements", ref_examples),
+    ):
+        if examples:
+            print(f"\n{title}:\n" + "\n".join(f"- {e}" for e in examples))
 
     both = sorted(set(by_format["html"]) & set(by_format["csv"]))
     print(f"\n## Cables both as HTML page and CSV row ({len(both)})\n")

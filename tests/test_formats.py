@@ -31,10 +31,14 @@ def test_html_page_metadata_comes_from_the_cable_table():
     record, cable = parsed(CORPUS / "html/06SANJOSE707.html")
     assert record.format == "html/cablegate"
     assert cable.reference_id == "06SANJOSE707"
-    # The page says 23:11; the date-time group "P 302318Z MAR 06" says 23:18, as cables.csv
-    # does for the cables both carry: the site's minutes are wrong.
-    assert record.hints.created == datetime(2006, 3, 30, 23, 11, tzinfo=UTC)
+    # The page says 23:11 (the site prints the hour, on a 12-hour clock, for the minutes);
+    # the date-time group "P 302318Z MAR 06" says 23:18, as cables.csv does.
+    assert (record.hints.created, record.hints.created_precision) == (
+        datetime(2006, 3, 30, 23, 0, tzinfo=UTC),
+        "hour",
+    )
     assert cable.created == datetime(2006, 3, 30, 23, 18, tzinfo=UTC)
+    assert cable.created_precision == "minute"
     # The link's title attribute says otherwise on every page; its text is right.
     assert cable.classification == "CONFIDENTIAL"
     assert cable.origin == "Embassy San Jose"
@@ -73,6 +77,13 @@ def test_html_page_with_relative_links_and_noforn():
     assert [p.marking for p in cable.paragraphs][:2] == ["S", "S/NF"]
     # The site put paragraph-sign anchors on REF letters; they are not paragraphs.
     assert "¶B." not in record.text
+
+
+def test_html_partial_extract_without_routing_header_is_dated_to_the_hour():
+    record, cable = parsed(CORPUS / "html/06ANKARA331.html")
+    # The page says 13:01; without a routing header nothing gives the minutes.
+    assert cable.created == datetime(2006, 1, 30, 13, 0, tzinfo=UTC)
+    assert cable.created_precision == "hour"
 
 
 def test_html_partial_extract_with_a_glued_first_line():

@@ -129,6 +129,7 @@ def test_five_line_header_takes_the_time_from_the_date_time_group(seeds):
     cable = seeds["06ALMATY3273"]
     # The mirror says "Mon Sep 18 00:00:00 +0200 2006"; the cable says 180645Z SEP 06.
     assert cable.created == datetime(2006, 9, 18, 6, 45, tzinfo=UTC)
+    assert cable.created_precision == "minute"
     assert cable.classification == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     assert cable.origin == "US Office Almaty"
 

@@ -52,7 +52,10 @@ class Hints:
 
     reference_id: str = ""
     created: datetime | None = None
-    created_has_time: bool = True  # False where a mirror gives only the day (5-line header)
+    created_has_time: bool = True  # False where the mirror's time is not to be trusted
+    # How much of the mirror's time is right where no date-time group replaces it: "minute",
+    # "hour" (cablegate pages print the hour again for the minutes) or "day".
+    created_precision: str = "minute"
     classification: str = ""
     origin: str = ""
     title: str = ""  # a subject line, possibly cut short
@@ -66,6 +69,7 @@ class ParsedCable:
     created: datetime  # UTC, timezone-aware
     classification: str  # normalised, e.g. "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     origin: str  # "US Office Almaty"
+    created_precision: str = "minute"  # "minute", "hour" or "day": how much of created is known
     subject: str = ""  # without its portion marking
     subject_marking: str = ""  # the subject line's portion marking, "C/NF" in "(C/NF) WHO ..."
     summary: str = ""

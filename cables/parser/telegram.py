@@ -174,11 +174,12 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         raise ParseError("no reference id: neither the mirror nor the text gives one")
 
     created = hints.created
+    precision = hints.created_precision if created is not None else "minute"
     if sent and (created is None or not hints.created_has_time):
         if created is not None and abs((sent - created).total_seconds()) > 2 * 86400:
             warnings.append(f"date-time group {sent:%Y-%m-%d} disagrees with the mirror's date")
         else:
-            created = sent
+            created, precision = sent, "minute"
     if created is None:
         raise ParseError(f"{reference_id}: no date: neither the mirror nor a date-time group")
 
@@ -235,6 +236,7 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     return ParsedCable(
         reference_id=reference_id,
         created=created,
+        created_precision=precision,
         classification=level,
         origin=hints.origin or origin_for(reference_id, from_line),
         subject=subject,

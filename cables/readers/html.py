@@ -48,6 +48,10 @@ def read(text: str, locator: str) -> list[RawRecord]:
         classification=meta.get("classification", ""),
         origin=meta.get("origin", ""),
     )
+    if hints.created and hints.created.minute == hints.created.hour % 12:
+        # The site's bug: minutes printed as the hour on a 12-hour clock (14:02, 09:09).
+        hints.created_precision = "hour"
+        hints.created = hints.created.replace(minute=0)
     title = TITLE.search(text)
     if title:
         hints.title = " ".join(plain(title["title"]).split())

@@ -175,6 +175,7 @@ def _record(obj, where: str, layout: str) -> Item:
     hints = Hints(
         created=created,
         created_has_time=exact,
+        created_precision="minute" if exact else "hour",
         classification=_string(obj, "classification"),
         origin=_string(obj, "origin"),
         title=" ".join(_string(obj, "subject", "title").split()),

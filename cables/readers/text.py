@@ -161,7 +161,7 @@ def read(text: str, locator: str) -> list[RawRecord]:
             layout = "text/five-line-header"
         elif parse_long_date(line) and not hints.created:
             hints.created = parse_long_date(line)
-            hints.created_has_time = False
+            hints.created_has_time, hints.created_precision = False, "day"
         elif re.fullmatch(CLASSIFICATION, line) and not hints.classification:
             hints.classification = line
         else:
