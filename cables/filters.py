@@ -8,6 +8,10 @@ touch ``request.GET`` for filtering. Values are plain codes and names, e.g.
 - ``classification``, ``origin``, ``year`` (repeatable): any of the values given (OR).
 - ``month`` (repeatable, 1-12): any of these months, only with exactly one ``year``.
 - ``date_from`` / ``date_to`` (YYYY-MM-DD): inclusive bounds on the created date, in UTC.
+- ``q``: a full-text search (see ``cables.search.query`` for its syntax). Never invalid:
+  whatever cannot be searched is left out with a notice.
+- ``sort``: ``relevance`` (the default with a search), ``newest`` (the default without) or
+  ``oldest``.
 
 Different parameters combine with AND.
 """
@@ -21,10 +25,14 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 
 from .models import Cable
+from .search import ParsedQuery, parse_query
 
 # Parameter name -> label, in the order chips are shown.
 PARAM_LABELS: dict[str, str] = {
@@ -35,8 +43,19 @@ PARAM_LABELS: dict[str, str] = {
     "month": "Month",
     "date_from": "From",
     "date_to": "To",
+    "q": "Search",
 }
 FILTER_PARAMS = tuple(PARAM_LABELS)
+OTHER_LABELS = {"sort": "Sort"}
+
+SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST = "relevance", "newest", "oldest"
+SORT_CHOICES = [
+    (SORT_RELEVANCE, "Most relevant first"),
+    (SORT_NEWEST, "Newest first"),
+    (SORT_OLDEST, "Oldest first"),
+]
+# How many cables a reference id typed without its year may stand for, listed.
+REFERENCE_LIMIT = 50
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -99,6 +118,35 @@ class MultipleValueFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class SearchTextField(forms.CharField):
+    """What a user typed in the search box. Never invalid: ``parse_query`` shortens it and
+    ignores what it cannot use, with a notice, so the page never turns into an error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).replace("\x00", " ")
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
+class SearchForm(forms.Form):
+    """``?q=`` on a cable page: the words to highlight."""
+
+    q = SearchTextField()
+
+    @property
+    def query(self) -> ParsedQuery:
+        return parse_query(self.cleaned_data.get("q", "") if self.is_valid() else "")
+
+
 class CableFilterForm(forms.Form):
     """Cross-field checks: a month only makes sense within one year, and a range must not
     end before it starts."""
@@ -155,6 +203,15 @@ class CableFilter(django_filters.FilterSet):
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )
 
+    q = SearchFilter(method="filter_q", label="Search")
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        label="Sort",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose relevance, newest or oldest."},
+    )
+
     class Meta:
         model = Cable
         fields: list[str] = []
@@ -196,6 +253,62 @@ class CableFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(created__lt=utc_start(day + timedelta(days=1)))
 
+    # Full-text search. The words are looked for with ``Cable.objects.search``; a reference id
+    # typed alone (06ALMATY2803, ALMATY 2803) selects the cables with that id instead.
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        matches = self.reference_matches
+        if matches:
+            return queryset.filter(reference_id__in=matches)
+        if not self.search_query.searchable:
+            return queryset  # nothing to look for: the page says so, the list stays
+        return queryset.search(self.search_query)
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # ordering is not filtering: see ``sorted``
+
+    @cached_property
+    def search_query(self) -> ParsedQuery:
+        return parse_query(self.cleaned.get("q") or "")
+
+    @cached_property
+    def reference_matches(self) -> list[str]:
+        """The ids of the cables the query names, when it is a reference id typed alone
+        (one query, only for queries of that shape)."""
+        guess = self.search_query.reference
+        if guess is None:
+            return []
+        return list(
+            Cable.objects.with_reference(guess).values_list("reference_id", flat=True)[
+                :REFERENCE_LIMIT
+            ]
+        )
+
+    @property
+    def filtered_besides_search(self) -> bool:
+        """Whether any parameter other than the search narrows the selection."""
+        return any(
+            value not in (None, "", [], ())
+            for name, value in self.cleaned.items()
+            if name not in ("q", "sort")
+        )
+
+    @property
+    def searching(self) -> bool:
+        """Whether the selection is a full-text search (rather than browsing or ids)."""
+        return self.search_query.searchable and not self.reference_matches
+
+    @property
+    def sort_order(self) -> str:
+        sort = self.cleaned.get("sort") or ""
+        if sort == SORT_RELEVANCE and not self.searching:
+            sort = ""
+        return sort or (SORT_RELEVANCE if self.searching else SORT_NEWEST)
+
+    def sorted(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` in the requested order (relevance, newest or oldest)."""
+        return queryset.sorted_by(self.sort_order, self.search_query if self.searching else None)
+
     # --- what the views need to know about the selection -------------------------------
 
     @property
@@ -208,7 +321,7 @@ class CableFilter(django_filters.FilterSet):
         """One readable sentence per invalid parameter."""
         messages = []
         for name, errors in self.errors.items():
-            label = PARAM_LABELS.get(name, name)
+            label = PARAM_LABELS.get(name) or OTHER_LABELS.get(name, name)
             for message in errors:
                 messages.append(f"{label}: {message}")
         return messages
@@ -253,11 +366,50 @@ def query_without(query: QueryDict, name: str, value: Any) -> str:
     return _encode(_normalise(params))
 
 
+def query_replace(query: QueryDict, name: str, value: Any) -> str:
+    """The query string for the current selection with ``name`` set to ``value`` alone."""
+    params = query.copy()
+    params.setlist(name, [str(value)])
+    return _encode(_normalise(params))
+
+
 def query_toggle(query: QueryDict, name: str, value: Any) -> str:
     """Remove ``name=value`` when it is selected, add it otherwise."""
     if str(value) in query.getlist(name):
         return query_without(query, name, value)
     return query_with(query, name, value)
+
+
+class ToggleLinks:
+    """``query_toggle`` for the many values of the facets of one selection: the same query
+    strings, without copying the QueryDict for each value (hundreds per page)."""
+
+    def __init__(self, query: QueryDict) -> None:
+        self.lists = [(name, list(values)) for name, values in query.lists() if name != "page"]
+        self._encoded: dict[tuple[str, str], str] = {}
+
+    def _pair(self, key: str, value: str) -> str:
+        pair = (key, value)
+        if pair not in self._encoded:
+            self._encoded[pair] = urlencode([pair])
+        return self._encoded[pair]
+
+    def toggle(self, name: str, value: Any) -> str:
+        value = str(value)
+        lists, found = [], False
+        for key, values in self.lists:
+            if key == name:
+                found = True
+                values = [v for v in values if v != value] if value in values else [*values, value]
+            lists.append((key, values))
+        if not found:
+            lists.append((name, [value]))
+        # As ``_normalise``: a month needs exactly one year.
+        years = [y for key, values in lists if key == "year" for y in values if y.strip()]
+        if len(years) != 1:
+            lists = [(key, values) for key, values in lists if key != "month"]
+        encoded = "&".join(self._pair(key, v) for key, values in lists for v in values)
+        return f"?{encoded}" if encoded else ""
 
 
 def query_page(query: QueryDict, page: int) -> str:

@@ -11,16 +11,17 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 
 from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
 from .parser import ParsedCable, ParseError, parse_cable
 from .readers import RawRecord, ReadError, iter_files, read_path
+from .search import index_cable
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
@@ -153,6 +154,12 @@ def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
         if outcome in (NEW, UPDATED):
             _write_cable(cable, parsed, fingerprint, replace=outcome == UPDATED)
             cable.sources.exclude(path=record.locator).filter(shown=True).update(shown=False)
+        elif _more_precise_time(parsed, cable):
+            # A less complete copy that knows the minutes the shown one lacks (a cablegate
+            # extract without routing header, beside its cables.csv row).
+            cable.created, cable.created_precision = parsed.created, parsed.created_precision
+            cable.save(update_fields=["created", "created_precision", "last_changed"])
+            outcome = UPDATED
         shown = outcome in (NEW, UPDATED) or (source is not None and source.shown)
         version = {
             "format": record.format,
@@ -172,11 +179,25 @@ def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
     return outcome
 
 
+PRECISION_RANK = {"day": 0, "hour": 1, "minute": 2}
+
+
+def _more_precise_time(parsed: ParsedCable, cable: Cable) -> bool:
+    """The same moment, told more precisely (same day, and same hour where both know it)."""
+    if PRECISION_RANK[parsed.created_precision] <= PRECISION_RANK[cable.created_precision]:
+        return False
+    same_day = parsed.created.date() == cable.created.date()
+    same_hour = cable.created_precision == "day" or parsed.created.hour == cable.created.hour
+    return same_day and same_hour
+
+
 def _write_cable(cable: Cable, parsed: ParsedCable, fingerprint: str, replace: bool) -> None:
     cable.created = parsed.created
+    cable.created_precision = parsed.created_precision
     cable.classification = parsed.classification
     cable.origin = parsed.origin
     cable.subject = parsed.subject
+    cable.subject_marking = parsed.subject_marking
     cable.summary = parsed.summary
     cable.keywords = parsed.keywords
     cable.classified_by = parsed.classified_by
@@ -220,6 +241,7 @@ def _write_cable(cable: Cable, parsed: ParsedCable, fingerprint: str, replace: b
             letter=r.letter,
             text=r.text[:500],
             cited_id=r.cable_id,
+            kind=r.kind,
             target_id=targets.get(r.cable_id),
         )
         for i, r in enumerate(parsed.references, 1)
@@ -234,10 +256,12 @@ def _write_cable(cable: Cable, parsed: ParsedCable, fingerprint: str, replace: b
             name=r.name[:300],
             route=r.route,
             precedence=r.precedence,
+            mcn=r.mcn or "",
         )
         for i, r in enumerate(parsed.recipients, 1)
     )
     _write_people(cable, parsed)
+    index_cable(cable.pk)  # the search vectors of the cable and its paragraphs
 
 
 def _write_tags(cable: Cable, codes: list[str]) -> None:

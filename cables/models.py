@@ -8,6 +8,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .search import ParsedQuery, parse_query
+from .search import engine as search_engine
+from .search.fields import SearchGinIndex, SearchVectorField
+from .search.query import ReferenceGuess
+
 
 class Tag(models.Model):
     """A TAGS code (PREL, KZ, ...) and what it stands for."""
@@ -42,6 +47,46 @@ class CableQuerySet(models.QuerySet):
     def newest_first(self) -> CableQuerySet:
         return self.order_by("-created", "reference_id")
 
+    def oldest_first(self) -> CableQuerySet:
+        return self.order_by("created", "reference_id")
+
+    # --- full-text search (cables.search: PostgreSQL or SQLite FTS5) -----------------------
+
+    def search(self, query: str | ParsedQuery) -> CableQuerySet:
+        """The cables matching a search: every word (or OR group, or phrase) somewhere in
+        the subject, summary or text, and no excluded word. A query with nothing to look for
+        matches no cable. (On PostgreSQL the matching is done at once and the queryset holds
+        the ids: see ``cables.search.postgres``.)"""
+        query = parse_query(query) if isinstance(query, str) else query
+        if not query.searchable:
+            return self.none()
+        return search_engine().filter(self, query)
+
+    def by_relevance(self, query: str | ParsedQuery) -> CableQuerySet:
+        """Most relevant first (annotated ``search_rank``): subject hits above summary hits
+        above text hits; ties newest first."""
+        query = parse_query(query) if isinstance(query, str) else query
+        if not query.searchable:
+            return self.newest_first()
+        return (
+            search_engine()
+            .rank(self, query)
+            .order_by(models.F("search_rank").desc(nulls_last=True), "-created", "reference_id")
+        )
+
+    def sorted_by(self, sort: str, query: ParsedQuery | None = None) -> CableQuerySet:
+        """``relevance`` (with a query), ``newest`` or ``oldest``."""
+        if sort == "relevance" and query is not None and query.searchable:
+            return self.by_relevance(query)
+        if sort == "oldest":
+            return self.oldest_first()
+        return self.newest_first()
+
+    def with_reference(self, guess: ReferenceGuess) -> CableQuerySet:
+        """The cables a reference id typed alone may stand for (``ALMATY 2803``: the cables
+        numbered 2803 from ALMATY, whatever their year), newest first."""
+        return self.filter(reference_id__in=guess.candidates()).newest_first()
+
     FACETS = ("year", "tag", "origin", "classification")
 
     def facet_counts(self, names: tuple[str, ...] = FACETS) -> dict[str, list[dict]]:
@@ -63,8 +108,11 @@ class CableQuerySet(models.QuerySet):
     def _tag_counts(self) -> list[dict]:
         rows = (
             Tag.objects.filter(cabletag__cable__in=self.order_by().values("id"))
-            .values("code", "description")
-            .annotate(count=Count("cabletag__cable", distinct=True))
+            # Grouped by the tag's id (PostgreSQL needs no more, the rest depends on it). One
+            # cabletag row per (cable, tag) (cabletag_unique): no DISTINCT needed, which lets
+            # PostgreSQL hash the groups instead of sorting every row.
+            .values("id", "code", "description")
+            .annotate(count=Count("cabletag__cable"))
             .order_by("-count", "code")
         )
         return [
@@ -93,12 +141,28 @@ class CableQuerySet(models.QuerySet):
         return [{"value": r[field], "count": r["count"]} for r in rows]
 
 
+class CableManager(models.Manager.from_queryset(CableQuerySet)):
+    def get_queryset(self) -> CableQuerySet:
+        # The search vectors are only read by the database (one is as big as the text).
+        return super().get_queryset().defer("search_vector", "title_vector")
+
+
 class Cable(models.Model):
     reference_id = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(help_text="When the cable was sent, in UTC.")
+    MINUTE, HOUR, DAY = "minute", "hour", "day"
+    PRECISION_CHOICES = [(MINUTE, "to the minute"), (HOUR, "to the hour"), (DAY, "to the day")]
+    created_precision = models.CharField(
+        max_length=8,
+        choices=PRECISION_CHOICES,
+        default=MINUTE,
+        help_text="How much of the time is known: some mirrors print wrong minutes, and no "
+        "date-time group is left to correct them.",
+    )
     classification = models.CharField(max_length=64)
     origin = models.CharField(max_length=128)
     subject = models.TextField(blank=True)
+    subject_marking = models.CharField(max_length=32, blank=True, help_text='"(C)", "(SBU)"...')
     summary = models.TextField(blank=True)
     keywords = models.JSONField(
         default=list, blank=True, help_text="Free-text words on the TAGS line."
@@ -119,8 +183,20 @@ class Cable(models.Model):
     )
     first_imported = models.DateTimeField(auto_now_add=True)
     last_changed = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL: subject (weight A), summary (B) and paragraph text (D), "
+        "english config; filled by the importer. Unused on SQLite (FTS5 table cable_fts).",
+    )
+    title_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL: subject (weight A) and summary (B) alone, small enough to stay "
+        "in the row: ranks without reading whole cables. Unused on SQLite.",
+    )
 
-    objects = CableQuerySet.as_manager()
+    objects = CableManager()
 
     class Meta:
         ordering = ["-created", "reference_id"]
@@ -131,6 +207,8 @@ class Cable(models.Model):
             models.Index(fields=["origin", "created"], name="cable_origin_created_idx"),
             # Classification facet and filter.
             models.Index(fields=["classification", "created"], name="cable_class_created_idx"),
+            # /cables/?q=: WHERE search_vector @@ <tsquery> (a GIN index on PostgreSQL only).
+            SearchGinIndex(fields=["search_vector"], name="cable_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +286,32 @@ class Paragraph(models.Model):
         return anchors
 
 
+class ParagraphVector(models.Model):
+    """A paragraph's search vector (PostgreSQL; on SQLite the FTS5 table paragraph_fts does
+    this job and this table stays empty).
+
+    A table of its own, narrow (the vector itself is kept out of line: migration 0002), so
+    that counting the paragraphs with hits of thousands of cables reads a few hundred pages
+    rather than every paragraph's text. Rows are written by ``cables.search.index_cable``
+    (the importer calls it) and go with their paragraph."""
+
+    paragraph = models.OneToOneField(
+        Paragraph, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="+")
+    search_vector = SearchVectorField(help_text="The text, english config.")
+
+    class Meta:
+        indexes = [
+            # Paragraphs with hits (count, ranking, snippets, cable page): WHERE
+            # search_vector @@ <tsquery> (a GIN index on PostgreSQL only).
+            SearchGinIndex(fields=["search_vector"], name="paragraph_search_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.paragraph_id)
+
+
 class Reference(models.Model):
     """A REF line item: which cable (or other document) a cable cites."""
 
@@ -216,6 +320,9 @@ class Reference(models.Model):
     letter = models.CharField(max_length=8, blank=True)
     text = models.CharField(max_length=500)
     cited_id = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(
+        max_length=16, default="cable", help_text='"cable", "email", "telcon", "memo", ...'
+    )
     target = models.ForeignKey(
         Cable, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
     )
@@ -241,6 +348,7 @@ class Recipient(models.Model):
     name = models.CharField(max_length=300)
     route = models.CharField(max_length=32, blank=True)
     precedence = models.CharField(max_length=32, blank=True)
+    mcn = models.CharField(max_length=16, blank=True, help_text="Message centre number.")
 
     class Meta:
         ordering = ["cable", "position"]

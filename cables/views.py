@@ -1,7 +1,8 @@
 """Pages of the archive: home, the filtered list of cables, one cable; and their JSON twins.
 
-The views are thin: the selection is read and validated by ``CableFilter``, facets come
-from ``CableQuerySet.facet_counts``, and cables become dicts in ``serializers``.
+The views are thin: the selection is read and validated by ``CableFilter`` (the search
+``q`` and ``sort`` included), facets come from ``CableQuerySet.facet_counts``, search
+snippets and hits from ``cables.search``, and cables become dicts in ``serializers``.
 """
 
 from __future__ import annotations
@@ -17,30 +18,41 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     JsonResponse,
     QueryDict,
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
-from . import serializers
+from . import search, serializers
 from .diff import differs, word_diff
 from .filters import (
     FILTER_PARAMS,
     PARAM_LABELS,
+    SORT_CHOICES,
     CableFilter,
+    SearchForm,
+    ToggleLinks,
     month_name,
     query_page,
+    query_replace,
     query_toggle,
     query_without,
 )
-from .models import Cable, Recipient, Reference, Tag
+from .models import Cable, Paragraph, Recipient, Reference, Tag
+from .templatetags.cable_text import text_blocks
 
 # How many values of a facet are shown before the rest fold into "more".
 FACET_VISIBLE = 10
 # The most values a facet lists at all; a narrower selection shows the rest.
 FACET_LIMIT = 250
 HOME_TOP = 10
+# The longest search a chip (and the page title) repeats in full.
+CHIP_QUERY_LENGTH = 80
 
 
 def page_size() -> int:
@@ -53,10 +65,17 @@ def page_size() -> int:
 @dataclass
 class Selection:
     filterset: CableFilter
-    page: Page
+    page: Page | None
     cables: list[Cable]
     facets: dict[str, list[dict[str, Any]]]
     notices: list[str] = field(default_factory=list)
+    query: search.ParsedQuery = field(default_factory=search.ParsedQuery)
+    # With a full-text search: the best paragraphs of each cable on the page, by cable id,
+    # and how many paragraphs have hits in the whole selection.
+    snippets: dict[int, list[search.Snippet]] = field(default_factory=dict)
+    matching_paragraphs: int | None = None
+    # A reference id typed alone that names exactly one cable: go there.
+    redirect_to: Cable | None = None
 
 
 def selection_errors(filterset: CableFilter) -> dict[str, list[str]]:
@@ -104,14 +123,38 @@ ANY_OF_FACETS = ("year", "origin", "classification")
 
 
 def select_cables(request: HttpRequest) -> Selection:
-    """Filter, count facets and paginate ``/cables/`` (and its JSON twin).
+    """Filter (and search), count facets and paginate ``/cables/`` (and its JSON twin).
 
     A fixed number of queries whatever the page size: count, page, tags of the page,
-    one per facet (plus months within a single year).
+    one per facet (plus months within a single year); with a search, the snippets of the
+    page and the count of paragraphs with hits; with a query shaped like a reference id,
+    the lookup of that id.
     """
-    filterset = CableFilter(request.GET, queryset=Cable.objects.newest_first())
+    filterset = CableFilter(request.GET, queryset=Cable.objects.all())
+    query = filterset.search_query
+    if len(filterset.reference_matches) == 1:
+        (reference_id,) = filterset.reference_matches
+        cable = serializers.summary_queryset(Cable.objects.filter(reference_id=reference_id))
+        return Selection(
+            filterset=filterset,
+            page=None,
+            cables=[],
+            facets={},
+            query=query,
+            redirect_to=cable.get(),
+        )
+    engine = search.engine()
     queryset = filterset.qs
-    paginator = Paginator(serializers.summary_queryset(queryset), page_size())
+    matching_paragraphs = None
+    if filterset.searching:
+        results = engine.results(
+            queryset, query, filterset.sort_order, prepare=serializers.summary_queryset
+        )
+        queryset, ordered = results.cables, results.ordered
+        matching_paragraphs = results.matching_paragraphs
+    else:
+        ordered = serializers.summary_queryset(filterset.sorted(queryset))
+    paginator = Paginator(ordered, page_size())
     page = _get_page(paginator, request.GET.get("page"))
     cables = list(page.object_list)
     facets = queryset.facet_counts()
@@ -127,8 +170,66 @@ def select_cables(request: HttpRequest) -> Selection:
     year = filterset.selected_year()
     if year is not None:
         facets["month"] = queryset.month_counts(year)
-    notices = _unknown_values(filterset) if paginator.count == 0 else []
-    return Selection(filterset=filterset, page=page, cables=cables, facets=facets, notices=notices)
+    notices = list(query.notices)
+    if len(filterset.reference_matches) > 1:
+        notices.append(
+            f"{len(filterset.reference_matches)} cables of different years are numbered "
+            f"{query.reference}: choose one."
+        )
+    if paginator.count == 0:
+        notices += _unknown_values(filterset)
+    selection = Selection(
+        filterset=filterset,
+        page=page,
+        cables=cables,
+        facets=facets,
+        notices=notices,
+        query=query,
+    )
+    if filterset.searching:
+        selection.snippets = engine.snippets([cable.id for cable in cables], query)
+        if matching_paragraphs is None:
+            paragraphs = Paragraph.objects.all()
+            if filterset.filtered_besides_search or not query.hits_imply_match:
+                # Else every paragraph with a hit is in the selection: no join needed.
+                paragraphs = paragraphs.filter(cable__in=queryset.values("id"))
+            matching_paragraphs = engine.paragraphs_with_hits(paragraphs, query).count()
+        selection.matching_paragraphs = matching_paragraphs
+    return selection
+
+
+def _search_url(cable: Cable, query: search.ParsedQuery, anchor: str = "") -> str:
+    """The cable page with the search's words highlighted, at one paragraph."""
+    url = cable.get_absolute_url()
+    if query.searchable:
+        url += "?" + urlencode({"q": query.raw.strip()})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _result_snippets(cable: Cable, selection: Selection) -> list[dict[str, Any]]:
+    """A result's best paragraphs: anchor, link to the paragraph (words highlighted) and
+    the excerpt as safe HTML (escaped, hits in <mark>)."""
+    snippets = selection.snippets.get(cable.id, [])
+    if not snippets:
+        return []
+    url = _search_url(cable, selection.query)
+    return [
+        {
+            "anchor": snippet.anchor,
+            "label": _paragraph_label(snippet.anchor),
+            "url": f"{url}#{snippet.anchor}",
+            "html": snippet.html,
+        }
+        for snippet in snippets
+    ]
+
+
+def _paragraph_label(anchor: str) -> str:
+    """How a paragraph is named to a reader: "3" for p3, "3-2" for p3-2, "" for the
+    unnumbered u1, u2..."""
+    if not anchor.startswith("p"):
+        return ""
+    return anchor[1:]
 
 
 # --- HTML helpers -----------------------------------------------------------------------
@@ -147,6 +248,7 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
     """Facets as the template shows them: each value with its count and the link that adds
     it to the selection (or removes it, when selected)."""
     path = request.path
+    links = ToggleLinks(request.GET)
     blocks = []
     for name, label in FACET_ORDER:
         if name not in facets:
@@ -155,16 +257,16 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
         values = []
         for row in facets[name][:FACET_LIMIT]:
             value = row["value"]
-            values.append(
-                {
-                    "value": value,
-                    "label": month_name(value) if name == "month" else str(value),
-                    "title": row.get("description", ""),
-                    "count": row["count"],
-                    "selected": str(value) in selected,
-                    "url": path + query_toggle(request.GET, name, value),
-                }
-            )
+            item = {
+                "value": value,
+                "label": month_name(value) if name == "month" else str(value),
+                "title": row.get("description", ""),
+                "count": row["count"],
+                "selected": str(value) in selected,
+                "url": path + links.toggle(name, value),
+            }
+            item["html"] = _facet_value_html(item)
+            values.append(item)
         top = [v for i, v in enumerate(values) if i < FACET_VISIBLE or v["selected"]]
         more = [v for i, v in enumerate(values) if i >= FACET_VISIBLE and not v["selected"]]
         blocks.append(
@@ -177,6 +279,27 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
             }
         )
     return blocks
+
+
+def _facet_value_html(item: dict[str, Any]) -> SafeString:
+    """One value of a facet as a list item, rendered here rather than by a template include:
+    a search page lists several hundred values, and the template engine took most of the
+    page's Python time over them. Every piece of text is escaped by ``format_html``."""
+    selected = item["selected"]
+    return format_html(
+        '<li class="facet__value{}">\n  <a href="{}"{}{}>\n'
+        '    <span class="facet__check" aria-hidden="true">{}</span>\n'
+        '    <span class="facet__label">{}</span>{}\n'
+        '    <span class="count">{}</span>\n  </a>\n</li>\n',
+        " is-selected" if selected else "",
+        item["url"],
+        format_html(' title="{}"', item["title"]) if item["title"] else "",
+        mark_safe(' aria-current="true"') if selected else "",
+        "✓" if selected else "",
+        item["label"],
+        mark_safe('<span class="visually-hidden"> (selected; remove)</span>') if selected else "",
+        item["count"],
+    )
 
 
 def _chips(request: HttpRequest, filterset: CableFilter) -> list[dict[str, Any]]:
@@ -192,6 +315,8 @@ def _chips(request: HttpRequest, filterset: CableFilter) -> list[dict[str, Any]]
             label = raw
             if name == "month" and raw.isdigit() and 1 <= int(raw) <= 12:
                 label = month_name(int(raw))
+            if name == "q" and len(raw) > CHIP_QUERY_LENGTH:
+                label = raw[: CHIP_QUERY_LENGTH - 1].rstrip() + "…"
             # A whole parameter is ignored when it has an error; mark the values at fault
             # (messages about one value start with it in quotes) or, else, all of them.
             messages = errors.get(name, [])
@@ -211,14 +336,25 @@ def _chips(request: HttpRequest, filterset: CableFilter) -> list[dict[str, Any]]
     return chips
 
 
-def _page_links(request: HttpRequest, page: Page) -> dict[str, Any]:
+# What the previous and next pages hold, in each order.
+PAGE_LABELS = {
+    "newest": ("← Newer", "Older →"),
+    "oldest": ("← Older", "Newer →"),
+    "relevance": ("← Previous", "Next →"),
+}
+
+
+def _page_links(request: HttpRequest, page: Page, sort: str = "newest") -> dict[str, Any]:
     path = request.path
+    previous_label, next_label = PAGE_LABELS[sort]
 
     def url(number: int) -> str:
         return path + query_page(request.GET, number)
 
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return {
+        "previous_label": previous_label,
+        "next_label": next_label,
         "previous": url(page.previous_page_number()) if page.has_previous() else None,
         "next": url(page.next_page_number()) if page.has_next() else None,
         "pages": [
@@ -260,10 +396,35 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "cables/home.html", context)
 
 
+SORT_LABELS = dict(SORT_CHOICES)
+
+
+def _sort_links(request: HttpRequest, filterset: CableFilter) -> list[dict[str, Any]]:
+    """The orders a reader can switch to (relevance only with a search)."""
+    return [
+        {
+            "value": value,
+            "label": label,
+            "current": value == filterset.sort_order,
+            "url": request.path + query_replace(request.GET, "sort", value),
+        }
+        for value, label in SORT_CHOICES
+        if value != "relevance" or filterset.searching
+    ]
+
+
 def cable_list(request: HttpRequest) -> HttpResponse:
-    """``/cables/``: the selection, newest first, with facets; 400 if a parameter is bad."""
+    """``/cables/``: the selection (a search, or all cables), with facets; 400 if a
+    parameter is bad. A reference id typed alone as the search goes to that cable."""
     selection = select_cables(request)
+    if selection.redirect_to is not None:
+        return HttpResponseRedirect(selection.redirect_to.get_absolute_url())
     filterset = selection.filterset
+    query = selection.query
+    highlighter = search.Highlighter(query) if filterset.searching else None
+    for cable in selection.cables:
+        cable.search_snippets = _result_snippets(cable, selection)
+        cable.subject_html = highlighter.html(cable.subject) if highlighter else None
     context = {
         "page_obj": selection.page,
         "cables": selection.cables,
@@ -272,14 +433,30 @@ def cable_list(request: HttpRequest) -> HttpResponse:
         "chips": _chips(request, filterset),
         "errors": filterset.error_messages(),
         "notices": selection.notices,
-        "pagination": _page_links(request, selection.page),
+        "pagination": _page_links(request, selection.page, filterset.sort_order),
         "json_url": reverse("cables:list_json") + query_page(request.GET, selection.page.number),
+        "query": query,
+        "q": query.raw.strip(),
+        "searching": filterset.searching,
+        "matching_paragraphs": selection.matching_paragraphs,
+        "sort": filterset.sort_order,
+        "sort_label": SORT_LABELS[filterset.sort_order],
+        "sort_links": _sort_links(request, filterset),
+        # The search form on the list keeps the other parameters of the selection.
+        "search_hidden": [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in ("q", "page")
+            for value in values
+        ],
+        "search_within": filterset.filtered_besides_search,
     }
     return render(request, "cables/list.html", context, status=400 if context["errors"] else 200)
 
 
 def cable_list_json(request: HttpRequest) -> JsonResponse:
-    """``/cables.json``: the same selection as ``/cables/``, as JSON."""
+    """``/cables.json``: the same selection as ``/cables/``, as JSON; with a search, each
+    result carries its best paragraphs as ``snippets``."""
     filterset = CableFilter(request.GET, queryset=Cable.objects.none())
     if filterset.errors:
         return JsonResponse({"errors": dict(selection_errors(filterset))}, status=400)
@@ -287,8 +464,44 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
         selection = select_cables(request)
     except Http404:
         return JsonResponse({"errors": {"page": ["No such page of results."]}}, status=404)
+    query = selection.query
+    search_part: dict[str, Any] = {}
+    if query.given:
+        search_part = {
+            "query": query.raw.strip(),
+            "understood_as": str(query),
+            "notices": selection.notices,
+            "matching_paragraphs": selection.matching_paragraphs,
+            "sort": selection.filterset.sort_order,
+        }
+    if selection.redirect_to is not None:
+        # A reference id typed alone: the cable it names, and where the page would go.
+        cable = selection.redirect_to
+        return JsonResponse(
+            {
+                "count": 1,
+                "page": 1,
+                "num_pages": 1,
+                "next": None,
+                "previous": None,
+                "redirect": cable.get_absolute_url(),
+                **search_part,
+                "results": [serializers.cable_summary(cable) | {"snippets": []}],
+                "facets": {},
+            }
+        )
     page = selection.page
     path = request.path
+
+    def result(cable: Cable) -> dict[str, Any]:
+        summary = serializers.cable_summary(cable)
+        if selection.filterset.searching:
+            summary["snippets"] = [
+                {"anchor": s["anchor"], "url": s["url"], "html": str(s["html"])}
+                for s in _result_snippets(cable, selection)
+            ]
+        return summary
+
     return JsonResponse(
         {
             "count": page.paginator.count,
@@ -300,7 +513,8 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
             "previous": path + query_page(request.GET, page.previous_page_number())
             if page.has_previous()
             else None,
-            "results": [serializers.cable_summary(cable) for cable in selection.cables],
+            **search_part,
+            "results": [result(cable) for cable in selection.cables],
             "facets": {
                 name: [{"value": row["value"], "count": row["count"]} for row in rows]
                 for name, rows in selection.facets.items()
@@ -321,11 +535,42 @@ def _find_cable(reference_id: str) -> Cable | str:
     raise Http404(f"No cable {reference_id} in the archive.")
 
 
+def _search_hits(cable: Cable, paragraphs: list[Paragraph], query: search.ParsedQuery):
+    """Mark the search's words in the cable page, and link its paragraphs with hits to each
+    other (previous/next hit), all without JavaScript. One query: which paragraphs have
+    hits, as the search engine sees them (stemming included)."""
+    highlighter = search.Highlighter(query)
+    hit_ids = set(
+        search.engine()
+        .paragraphs_with_hits(Paragraph.objects.filter(cable=cable), query)
+        .values_list("id", flat=True)
+    )
+    hits = [p for p in paragraphs if p.id in hit_ids]
+    for paragraph in paragraphs:
+        paragraph.marked_blocks = [highlighter.html(b) for b in text_blocks(paragraph.text)]
+        paragraph.search_hit = paragraph.id in hit_ids
+    for i, paragraph in enumerate(hits):
+        paragraph.hit_number = i + 1
+        paragraph.previous_hit = hits[i - 1].anchor if i > 0 else None
+        paragraph.next_hit = hits[i + 1].anchor if i + 1 < len(hits) else None
+    return {
+        "query": query,
+        "q": query.raw.strip(),
+        "hits": hits,
+        "subject_html": highlighter.html(cable.subject),
+        "search_url": reverse("cables:list") + "?" + urlencode({"q": query.raw.strip()}),
+    }
+
+
 def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
-    """``/cables/<ID>/``: one cable, its metadata, references and paragraphs."""
+    """``/cables/<ID>/``: one cable, its metadata, references and paragraphs; with ``?q=``,
+    the search's words highlighted and its paragraphs with hits linked to each other."""
     found = _find_cable(reference_id)
     if isinstance(found, str):
-        return HttpResponsePermanentRedirect(reverse("cables:detail", args=[found]))
+        url = reverse("cables:detail", args=[found])
+        if request.GET:
+            url += "?" + request.GET.urlencode()
+        return HttpResponsePermanentRedirect(url)
     cable = found
     referenced_by = (
         Cable.objects.filter(id__in=Reference.objects.filter(target=cable).values("cable_id"))
@@ -345,6 +590,9 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         "sources": cable.ordered_sources,
         "versions": _versions(cable, cable.ordered_sources),
     }
+    query = SearchForm(request.GET).query
+    if query.searchable:
+        context["search"] = _search_hits(cable, cable.ordered_paragraphs, query)
     return render(request, "cables/detail.html", context)
 
 

@@ -70,3 +70,33 @@ def test_cable_json_lists_sources_and_which_is_shown(client, two_versions):
     assert len(data["sources"]) == 2
     assert sorted(s["shown"] for s in data["sources"]) == [False, True]
     assert all(s["created"] == "2006-08-05T01:16:00Z" for s in data["sources"])
+
+
+def test_a_copy_that_knows_the_minutes_corrects_the_time_of_the_shown_one(db, tmp_path):
+    from datetime import UTC, datetime
+
+    full = SEED_FILES["06ALMATY2803"].read_text()
+    # A labelled-columns copy whose mirror knows the hour only, without routing header ...
+    hour_only = full.replace("2006-08-05 01:16:00", "2006-08-05 01:01:00")
+    hour_only = (
+        hour_only[: hour_only.index("VZCZCXRO1435")]
+        + hour_only[hour_only.index("C O N F I D E N T I A L SECTION 01") :]
+    )
+    (tmp_path / "a.txt").write_text(hour_only)
+    import_paths([tmp_path / "a.txt"])
+    cable = Cable.objects.get()
+    assert cable.created == datetime(2006, 8, 5, 1, 1, tzinfo=UTC)
+    cable.created_precision = "hour"  # as a cablegate page's time would be
+    cable.created = datetime(2006, 8, 5, 1, 0, tzinfo=UTC)
+    cable.save()
+    # ... and a shorter copy with the date-time group "P 050116Z AUG 06".
+    cut = full[: full.index("5. (SBU) The recent violent conflict")]
+    (tmp_path / "b.txt").write_text(cut)
+    report = import_paths([tmp_path / "b.txt"])
+    assert report.updated == 1
+    cable.refresh_from_db()
+    assert (cable.created, cable.created_precision) == (
+        datetime(2006, 8, 5, 1, 16, tzinfo=UTC),
+        "minute",
+    )
+    assert cable.paragraphs.count() == 8  # the text shown is still the complete one

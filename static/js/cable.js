@@ -13,6 +13,32 @@
     });
   });
 
+  // Search hits on a cable page: the keys n and p go to the next and previous hit (the
+  // links by each hit do the same without this script).
+  var hits = Array.prototype.slice.call(document.querySelectorAll(".para--hit"));
+  if (hits.length) {
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.altKey || event.ctrlKey || event.metaKey ||
+          (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)))) {
+        return;
+      }
+      if (event.key !== "n" && event.key !== "p") {
+        return;
+      }
+      var current = hits.indexOf(document.getElementById(location.hash.slice(1)));
+      var next;
+      if (event.key === "n") {
+        next = current < 0 ? hits[0] : hits[Math.min(current + 1, hits.length - 1)];
+      } else {
+        next = current < 0 ? hits[hits.length - 1] : hits[Math.max(current - 1, 0)];
+      }
+      if (next && next.id) {
+        location.hash = next.id;
+      }
+    });
+  }
+
   // Paragraph links (¶N): also copy the permalink to the clipboard when possible.
   document.querySelectorAll("a.para__link").forEach(function (link) {
     link.addEventListener("click", function () {
