@@ -119,7 +119,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per query (median)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
     parser.add_argument("--slowest", type=int, default=8, help="how many slowest to list")
     args = parser.parse_args()
 

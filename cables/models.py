@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
@@ -89,11 +89,55 @@ class CableQuerySet(models.QuerySet):
 
     FACETS = ("year", "tag", "origin", "classification")
 
+    # The facets that are columns of the cable (the year of one).
+    COLUMN_FACETS = ("year", "origin", "classification")
+
     def facet_counts(self, names: tuple[str, ...] = FACETS) -> dict[str, list[dict]]:
         """Counts per value of each named facet, for the cables in this queryset.
 
-        One GROUP BY query per facet."""
-        return {name: getattr(self, f"_{name}_counts")() for name in names}
+        One GROUP BY query per facet; on PostgreSQL one query for year, origin and
+        classification together (GROUPING SETS: the selection is read once, not three
+        times, which is a good part of a broad search's time)."""
+        columns = [name for name in names if name in self.COLUMN_FACETS]
+        counts = {}
+        if len(columns) > 1 and connections[self.db].vendor == "postgresql":
+            counts = self._column_counts()
+        return {
+            name: counts[name] if name in counts else getattr(self, f"_{name}_counts")()
+            for name in names
+        }
+
+    def _column_counts(self) -> dict[str, list[dict]]:
+        """Year, origin and classification counts in one query, each set in the order of
+        ``_year_counts`` and ``_field_counts``."""
+        selection = (
+            self.order_by()
+            .annotate(facet_year=ExtractYear("created"))
+            .values("facet_year", "origin", "classification")
+        )
+        sql, params = selection.query.sql_with_params()
+        # GROUPING(...) is 3 for the year set (origin and classification rolled up), 5 for
+        # origin, 6 for classification.
+        grouped = f"""
+            SELECT facet_year, origin, classification,
+                   GROUPING(facet_year, origin, classification) AS facet, COUNT(*) AS n
+            FROM ({sql}) AS selection
+            GROUP BY GROUPING SETS ((facet_year), (origin), (classification))
+            ORDER BY facet, CASE WHEN GROUPING(facet_year, origin, classification) = 3
+                                 THEN facet_year END DESC,
+                     n DESC, origin, classification
+        """
+        counts: dict[str, list[dict]] = {"year": [], "origin": [], "classification": []}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(grouped, params)
+            for year, origin, classification, facet, count in cursor.fetchall():
+                name, value = {3: ("year", year), 5: ("origin", origin)}.get(
+                    facet, ("classification", classification)
+                )
+                counts[name].append(
+                    {"value": int(value) if name == "year" else value, "count": count}
+                )
+        return counts
 
     def _year_counts(self) -> list[dict]:
         rows = (
@@ -106,18 +150,23 @@ class CableQuerySet(models.QuerySet):
         return [{"value": r["year"], "count": r["count"]} for r in rows]
 
     def _tag_counts(self) -> list[dict]:
-        rows = (
-            Tag.objects.filter(cabletag__cable__in=self.order_by().values("id"))
-            # Grouped by the tag's id (PostgreSQL needs no more, the rest depends on it). One
-            # cabletag row per (cable, tag) (cabletag_unique): no DISTINCT needed, which lets
-            # PostgreSQL hash the groups instead of sorting every row.
-            .values("id", "code", "description")
-            .annotate(count=Count("cabletag__cable"))
-            .order_by("-count", "code")
-        )
-        return [
-            {"value": r["code"], "description": r["description"], "count": r["count"]} for r in rows
-        ]
+        """Counted per tag id first, then named: the cabletag rows of the selection are
+        grouped by an integer, and only the few hundred groups are joined to their tags.
+        (One cabletag row per cable and tag, cabletag_unique: no DISTINCT needed.)"""
+        selection, params = self.order_by().values("id").query.sql_with_params()
+        counted = f"""
+            SELECT tag.code, tag.description, counted.n
+            FROM (
+                SELECT tag_id, COUNT(*) AS n FROM {CableTag._meta.db_table}
+                WHERE cable_id IN ({selection}) GROUP BY tag_id
+            ) AS counted
+            JOIN {Tag._meta.db_table} AS tag ON tag.id = counted.tag_id
+            ORDER BY counted.n DESC, tag.code
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(counted, params)
+            rows = cursor.fetchall()
+        return [{"value": code, "description": desc, "count": n} for code, desc, n in rows]
 
     def _origin_counts(self) -> list[dict]:
         return self._field_counts("origin")
@@ -290,10 +339,11 @@ class ParagraphVector(models.Model):
     """A paragraph's search vector (PostgreSQL; on SQLite the FTS5 table paragraph_fts does
     this job and this table stays empty).
 
-    A table of its own, narrow (the vector itself is kept out of line: migration 0002), so
-    that counting the paragraphs with hits of thousands of cables reads a few hundred pages
-    rather than every paragraph's text. Rows are written by ``cables.search.index_cable``
-    (the importer calls it) and go with their paragraph."""
+    A table of its own: counting the paragraphs with hits of thousands of cables reads
+    vectors and ids, not the paragraphs' text as well; and its rows are written once, by
+    ``cables.search.index_cable`` (the importer calls it) with one INSERT ... SELECT per
+    cable, rather than by an UPDATE of every paragraph just written (a dead copy of each).
+    Rows go with their paragraph."""
 
     paragraph = models.OneToOneField(
         Paragraph, primary_key=True, on_delete=models.CASCADE, related_name="+"

@@ -24,7 +24,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -148,7 +148,11 @@ def select_cables(request: HttpRequest) -> Selection:
     matching_paragraphs = None
     if filterset.searching:
         results = engine.results(
-            queryset, query, filterset.sort_order, prepare=serializers.summary_queryset
+            queryset,
+            query,
+            filterset.sort_order,
+            prepare=serializers.summary_queryset,
+            narrowed=filterset.filtered_besides_search,
         )
         queryset, ordered = results.cables, results.ordered
         matching_paragraphs = results.matching_paragraphs
@@ -284,21 +288,17 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
 def _facet_value_html(item: dict[str, Any]) -> SafeString:
     """One value of a facet as a list item, rendered here rather than by a template include:
     a search page lists several hundred values, and the template engine took most of the
-    page's Python time over them. Every piece of text is escaped by ``format_html``."""
+    page's Python time over them. Every piece of text is escaped here."""
     selected = item["selected"]
-    return format_html(
-        '<li class="facet__value{}">\n  <a href="{}"{}{}>\n'
-        '    <span class="facet__check" aria-hidden="true">{}</span>\n'
-        '    <span class="facet__label">{}</span>{}\n'
-        '    <span class="count">{}</span>\n  </a>\n</li>\n',
-        " is-selected" if selected else "",
-        item["url"],
-        format_html(' title="{}"', item["title"]) if item["title"] else "",
-        mark_safe(' aria-current="true"') if selected else "",
-        "✓" if selected else "",
-        item["label"],
-        mark_safe('<span class="visually-hidden"> (selected; remove)</span>') if selected else "",
-        item["count"],
+    title = f' title="{escape(item["title"])}"' if item["title"] else ""
+    return mark_safe(  # noqa: S308 - the url, title and label are escaped
+        f'<li class="facet__value{" is-selected" if selected else ""}">\n'
+        f'  <a href="{escape(item["url"])}"{title}'
+        f"{' aria-current="true"' if selected else ''}>\n"
+        f'    <span class="facet__check" aria-hidden="true">{"✓" if selected else ""}</span>\n'
+        f'    <span class="facet__label">{escape(item["label"])}</span>'
+        f"{'<span class="visually-hidden"> (selected; remove)</span>' if selected else ''}\n"
+        f'    <span class="count">{int(item["count"])}</span>\n  </a>\n</li>\n'
     )
 
 

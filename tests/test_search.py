@@ -697,8 +697,34 @@ def test_sqlite_triggers_dropped_by_a_table_rebuild_are_put_back(client, archive
     assert search(client, "sturgeon") == ["07MOSCOW300"]
     assert search(client, "caviar") == []
     assert repair_schema() is False  # nothing missing any more
+    # A trigger of an older definition is replaced too.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER paragraph_fts_update")
+        cursor.execute(
+            "CREATE TRIGGER paragraph_fts_update AFTER UPDATE ON cables_paragraph BEGIN SELECT 1; END"
+        )
+    assert repair_schema() is True
+    assert repair_schema() is False
     Paragraph.objects.filter(text__contains="Sturgeon").update(text="Blini were served.")
     assert search(client, "blini") == ["07MOSCOW300"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 triggers")
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_table_rebuilds_by_migrations_keep_the_search_working(client, make_searchable):
+    from cables.search.sqlite import repair_schema
+
+    make_searchable("06ALMATY100", subject="FIRST", paragraphs=["Uranium exports."])
+    # What Django does on SQLite to alter a table: copy, drop, rename. No trigger may stand
+    # in the way, and the triggers of the rebuilt tables go with them...
+    with connection.schema_editor() as editor:
+        editor._remake_table(Cable)
+        editor._remake_table(Paragraph)
+    # ... until ``migrate`` puts them back (its post_migrate handler).
+    assert repair_schema() is True
+    make_searchable("07ALMATY2", "2007-01-01", subject="SECOND", paragraphs=["Uranium again."])
+    assert search(client, "uranium", sort="newest") == ["07ALMATY2", "06ALMATY100"]
+    assert search(client, "second") == ["07ALMATY2"]
 
 
 # --- the parsed query ------------------------------------------------------------------------

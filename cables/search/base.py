@@ -84,9 +84,10 @@ class SearchEngine(ABC):
         query: ParsedQuery,
         sort: str,
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
+        narrowed: bool = True,
     ) -> SearchResults:
-        """A search page's selection: ``cables`` (the search and any other filters) in the
-        order ``sort`` (relevance, newest, oldest),
+        """A search page's selection: ``cables`` (the search, and other filters if
+        ``narrowed``) in the order ``sort`` (relevance, newest, oldest),
         ready to page through (``prepare`` gives the fields and prefetches a page needs),
         and the cables again as a queryset for the facets.
 

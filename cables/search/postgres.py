@@ -5,9 +5,9 @@
   in it. GIN index ``cable_search_idx``.
 - ``cables_cable.title_vector``: the subject (A) and summary (B) alone, small enough to stay
   in the row.
-- ``cables_paragraphvector.search_vector``: each paragraph's text, in a narrow table of
-  its own (``ParagraphVector``); finds the paragraphs with hits, their count per cable and
-  the snippets (``ts_headline``). GIN index ``paragraph_search_idx``.
+- ``cables_paragraphvector.search_vector``: each paragraph's text, in a table of its own
+  (``ParagraphVector``: see there why); finds the paragraphs with hits, their count per
+  cable and the snippets (``ts_headline``). GIN index ``paragraph_search_idx``.
 
 Relevance: ``ts_rank`` of the subject and summary (weights 1.0 and 0.4), plus up to 0.1 for
 the text, growing with the number of paragraphs that have a hit (``text_score``). A word in
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -108,39 +109,43 @@ class IdIn(Func):
 
     def __init__(self, ids: list[int]) -> None:
         super().__init__(F("pk"))
-        self.ids = ids
+        # An array literal, built once from the integers: psycopg's generic list adaptation
+        # takes milliseconds per thousand ids, in each query that uses them.
+        self.array = "{" + ",".join(map(str, map(int, ids))) + "}"
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.get_source_expressions()[0])
-        # An array literal built here from integers: psycopg's generic list adaptation
-        # takes milliseconds per thousand ids.
-        array = "{" + ",".join(str(int(i)) for i in self.ids) + "}"
-        return f"{column} = ANY(%s::bigint[])", (*params, array)
+        return f"{column} = ANY(%s::bigint[])", (*params, self.array)
 
 
 class PostgresEngine(SearchEngine):
     vendor = "postgresql"
 
     @staticmethod
-    def _matched(rows: QuerySet) -> list:
-        """Evaluate ``rows`` (a search of cables or paragraphs) on bitmap scans of the GIN
-        indexes.
+    def _rows(rows: QuerySet, *, gin: bool = False, flat: bool = False) -> list:
+        """The rows of a ``values_list`` queryset, read in one go as the driver returns them
+        (thousands of ids and ranks: Django's row-by-row conversion doubled the time).
 
-        For a common word the planner prefers reading the table whole, or in id or date
-        order, testing ``search_vector @@ query`` on every row, because its estimates charge
-        nothing for fetching (and decompressing) each row's vector. In fact that is 10 to 20
-        times slower (90-170 ms against 8 ms for "government" in 15,000 cables): a bitmap
-        scan of the index never reads the vectors. So such a query runs with sequential and
-        plain index scans (and JIT, which the penalty on them would trigger) turned off, in
-        a transaction of its own; every other query, over the ids found here, is planned as
-        usual."""
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true),"
-                " set_config('enable_indexscan', 'off', true),"
-                " set_config('jit', 'off', true)"
-            )
-            return list(rows)
+        ``gin``: the query searches a vector column; run it on bitmap scans of the GIN
+        index. For a common word the planner prefers reading the table whole, or in id or
+        date order, testing ``search_vector @@ query`` on every row, because its estimates
+        charge nothing for fetching (and decompressing) each row's vector. In fact that is
+        10 to 20 times slower (90-170 ms against 8 ms for "government" in 15,000 cables):
+        a bitmap scan of the index never reads the vectors. So such a query runs with
+        sequential and plain index scans (and JIT, which the penalty on them would
+        trigger) turned off, in a transaction of its own; every other query, over the ids
+        found, is planned as usual."""
+        sql, params = rows.query.sql_with_params()
+        with transaction.atomic() if gin else nullcontext(), connection.cursor() as cursor:
+            if gin:
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', 'off', true),"
+                    " set_config('enable_indexscan', 'off', true),"
+                    " set_config('jit', 'off', true)"
+                )
+            cursor.execute(sql, params)
+            result = cursor.fetchall()
+        return [row[0] for row in result] if flat else result
 
     def results(
         self,
@@ -148,9 +153,12 @@ class PostgresEngine(SearchEngine):
         query: ParsedQuery,
         sort: str,
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
+        narrowed: bool = True,
     ) -> SearchResults:
         """The selection's ids in order, the page's cables read by id, the facets counted
-        over the ids; ranked without reading whole cables.
+        over the ids; ranked without reading whole cables. Without other filters
+        (``narrowed`` false), the cables ``filter`` found are the selection, already in
+        order.
 
         One query counts the paragraphs with hits of every cable that has some: the page's
         count of matching paragraphs, and the text's share of relevance. By relevance, the
@@ -161,20 +169,26 @@ class PostgresEngine(SearchEngine):
             return prepare(Cable.objects.filter(IdIn(page_ids)))
 
         paragraph_hits = dict(
-            self._matched(
+            self._rows(
                 ParagraphVector.objects.filter(search_vector=hits_query(query))
                 .order_by()
                 .values("cable_id")
                 .annotate(hits=Count("*"))
-                .values_list("cable_id", "hits")
+                .values_list("cable_id", "hits"),
+                gin=True,
             )
         )
+        matched = None if narrowed else query.engine_cache.get("matched")
         if sort == "relevance":
             hits = hits_query(query)
-            matching = list(
-                cables.newest_first()
-                .annotate(title_rank=SearchRank(F("title_vector"), hits, weights=WEIGHTS))
-                .values_list("id", "title_rank")
+            matching = (
+                matched
+                if matched is not None
+                else self._rows(
+                    cables.newest_first()
+                    .annotate(title_rank=SearchRank(F("title_vector"), hits, weights=WEIGHTS))
+                    .values_list("id", "title_rank")
+                )
             )
             score = {
                 id_: (title_rank or 0.0) + text_score(paragraph_hits.get(id_, 0))
@@ -182,8 +196,10 @@ class PostgresEngine(SearchEngine):
             }
             ids = [id_ for id_, _ in matching]  # newest first: the order of equal scores
             ids.sort(key=score.__getitem__, reverse=True)  # stable
+        elif sort == "newest" and matched is not None:
+            ids = [id_ for id_, _ in matched]
         else:
-            ids = list(cables.sorted_by(sort).values_list("id", flat=True))
+            ids = self._rows(cables.sorted_by(sort).values_list("id"), flat=True)
         matching_paragraphs = sum(paragraph_hits.get(id_, 0) for id_ in ids)
         return SearchResults(
             Cable.objects.filter(IdIn(ids)), OrderedIds(ids, fetch), matching_paragraphs
@@ -199,8 +215,17 @@ class PostgresEngine(SearchEngine):
         and other filters made it test the vectors of the cables they keep one by one
         instead of using the index (300-600 ms for "end summary", or "government" with
         tag=PREL, in 15,000 cables). Over the ids, every other query is a plain one."""
-        matched = Cable.objects.filter(search_vector=cable_query(query)).order_by()
-        return cables.filter(IdIn(self._matched(matched.values_list("id", flat=True))))
+        # Newest first, with the rank of the subject and summary (cheap: the title vectors
+        # stay in the rows): what ``results`` needs when no other filter applies.
+        matched = self._rows(
+            Cable.objects.filter(search_vector=cable_query(query))
+            .newest_first()
+            .annotate(title_rank=SearchRank(F("title_vector"), hits_query(query), weights=WEIGHTS))
+            .values_list("id", "title_rank"),
+            gin=True,
+        )
+        query.engine_cache["matched"] = matched
+        return cables.filter(IdIn([id_ for id_, _ in matched]))
 
     def rank(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
         """The relevance ``results`` orders by, as an annotation (counting each cable's

@@ -99,6 +99,8 @@ class ParsedQuery:
     excluded: tuple[Atom, ...] = ()
     notices: list[str] = field(default_factory=list)
     reference: ReferenceGuess | None = None
+    # What an engine found for this query and may reuse within the same request.
+    engine_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def given(self) -> bool:

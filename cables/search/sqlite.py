@@ -13,7 +13,8 @@ the Porter stemmer (the English stemmer PostgreSQL's Snowball one grew from).
 Triggers on ``cables_cable`` and ``cables_paragraph`` keep both indexes current on every
 write, whichever code makes it (importer, admin, tests). SQLite's ALTER TABLE emulation
 (a later migration that rebuilds one of these tables) drops a table's triggers; the
-``post_migrate`` handler in ``cables.search`` calls ``repair_schema`` to put them back.
+``post_migrate`` handler in ``cables.search`` calls ``repair_schema`` to put them back (and
+index everything again, as writes made meanwhile were missed).
 
 The MATCH expression is built from the parsed query, every word and phrase quoted as an
 FTS5 string (so no user text is ever FTS5 syntax), and passed as a bound parameter.
@@ -21,7 +22,7 @@ FTS5 string (so no user text is ever FTS5 syntax), and passed as a bound paramet
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection as default_connection
 from django.db.models import F, FloatField, Func, QuerySet
@@ -35,7 +36,9 @@ from .base import (
     SUBJECT_WEIGHT,
     SUMMARY_WEIGHT,
     TEXT_WEIGHT,
+    OrderedIds,
     SearchEngine,
+    SearchResults,
     Snippet,
 )
 from .highlight import START, STOP, marked_html, plain_text
@@ -43,19 +46,14 @@ from .query import Atom, ParsedQuery
 
 TOKENIZE = "porter unicode61"
 
-# Each cable's row of cable_fts: its subject, summary and paragraphs (in order) joined.
-_CABLE_ROWS = """
+# A cable's paragraphs (in order) joined: the text column of its row in cable_fts.
+_CABLE_TEXT = """(SELECT coalesce(group_concat(text, char(10) || char(10)), '') FROM (
+        SELECT text FROM cables_paragraph WHERE cable_id = {id} ORDER BY position))"""
+# Every cable's row (the rebuild).
+_CABLE_ROWS = f"""
     INSERT INTO cable_fts (rowid, subject, summary, text)
-        SELECT c.id, c.subject, c.summary, coalesce((
-            SELECT group_concat(p.text, char(10) || char(10)) FROM (
-                SELECT text FROM cables_paragraph WHERE cable_id = c.id ORDER BY position
-            ) AS p
-        ), '')
+        SELECT c.id, c.subject, c.summary, {_CABLE_TEXT.format(id="c.id")}
         FROM cables_cable AS c"""
-# One cable's row, rebuilt. {id} is NEW.id, OLD.cable_id, ...: the trigger's own row.
-_REFRESH_CABLE = f"""
-    DELETE FROM cable_fts WHERE rowid = {{id}};
-    {_CABLE_ROWS} WHERE c.id = {{id}};"""
 
 TABLES = {
     "cable_fts": f"CREATE VIRTUAL TABLE IF NOT EXISTS cable_fts USING fts5("
@@ -64,36 +62,42 @@ TABLES = {
     f"text, content='cables_paragraph', content_rowid='id', tokenize='{TOKENIZE}')",
 }
 
+# A trigger names no other table of the app than its own: SQLite's ALTER TABLE ... RENAME,
+# the last step of the table rebuild by which Django alters a table on SQLite, fails when a
+# trigger on another table names the table being rebuilt. (The rebuilt table's own triggers
+# go with the old table; ``repair_schema`` puts them back after ``migrate``.)
 TRIGGERS = {
-    # Paragraphs: the external-content index, then their cable's document.
+    # Paragraphs: the external-content index, then the text of their cable's row.
     "paragraph_fts_insert": """
         AFTER INSERT ON cables_paragraph BEGIN
             INSERT INTO paragraph_fts (rowid, text) VALUES (NEW.id, NEW.text);
-            {refresh_new}
+            UPDATE cable_fts SET text = {new_text} WHERE rowid = NEW.cable_id;
         END""",
     "paragraph_fts_delete": """
         AFTER DELETE ON cables_paragraph BEGIN
             INSERT INTO paragraph_fts (paragraph_fts, rowid, text)
                 VALUES ('delete', OLD.id, OLD.text);
-            {refresh_old}
+            UPDATE cable_fts SET text = {old_text} WHERE rowid = OLD.cable_id;
         END""",
     "paragraph_fts_update": """
         AFTER UPDATE OF id, text, cable_id, position ON cables_paragraph BEGIN
             INSERT INTO paragraph_fts (paragraph_fts, rowid, text)
                 VALUES ('delete', OLD.id, OLD.text);
             INSERT INTO paragraph_fts (rowid, text) VALUES (NEW.id, NEW.text);
-            {refresh_old}
-            {refresh_new}
+            UPDATE cable_fts SET text = {old_text} WHERE rowid = OLD.cable_id;
+            UPDATE cable_fts SET text = {new_text} WHERE rowid = NEW.cable_id;
         END""",
-    # Cables: their own fields.
+    # Cables: their own fields (a cable is stored before its paragraphs).
     "cable_fts_insert": """
         AFTER INSERT ON cables_cable BEGIN
-            {refresh_new_cable}
+            DELETE FROM cable_fts WHERE rowid = NEW.id;
+            INSERT INTO cable_fts (rowid, subject, summary, text)
+                VALUES (NEW.id, NEW.subject, NEW.summary, '');
         END""",
     "cable_fts_update": """
-        AFTER UPDATE OF id, subject, summary ON cables_cable BEGIN
-            DELETE FROM cable_fts WHERE rowid = OLD.id;
-            {refresh_new_cable}
+        AFTER UPDATE OF subject, summary ON cables_cable BEGIN
+            UPDATE cable_fts SET subject = NEW.subject, summary = NEW.summary
+                WHERE rowid = NEW.id;
         END""",
     "cable_fts_delete": """
         AFTER DELETE ON cables_cable BEGIN
@@ -104,9 +108,8 @@ TRIGGERS = {
 
 def _trigger_sql(name: str) -> str:
     body = TRIGGERS[name].format(
-        refresh_new=_REFRESH_CABLE.format(id="NEW.cable_id"),
-        refresh_old=_REFRESH_CABLE.format(id="OLD.cable_id"),
-        refresh_new_cable=_REFRESH_CABLE.format(id="NEW.id"),
+        new_text=_CABLE_TEXT.format(id="NEW.cable_id"),
+        old_text=_CABLE_TEXT.format(id="OLD.cable_id"),
     )
     return f"CREATE TRIGGER IF NOT EXISTS {name} {body}"
 
@@ -118,11 +121,19 @@ REBUILD = [
 ]
 
 
-def _existing(cursor) -> set[str]:
+def _existing(cursor) -> dict[str, str]:
+    """Our tables and triggers that exist, with the SQL that created them."""
     names = [*TABLES, *TRIGGERS]
     placeholders = ", ".join(["%s"] * len(names))
-    cursor.execute(f"SELECT name FROM sqlite_master WHERE name IN ({placeholders})", names)
-    return {name for (name,) in cursor.fetchall()}
+    cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE name IN ({placeholders})", names)
+    return {name: sql or "" for name, sql in cursor.fetchall()}
+
+
+def _same_sql(a: str, b: str) -> bool:
+    def normal(sql: str) -> str:
+        return " ".join(sql.replace("IF NOT EXISTS ", "").split())
+
+    return normal(a) == normal(b)
 
 
 def create_schema(connection=None) -> None:
@@ -138,9 +149,9 @@ def create_schema(connection=None) -> None:
 
 
 def repair_schema(connection=None, rebuild: bool = False) -> bool:
-    """Put back triggers that a table rebuild dropped, and then index everything again
-    (writes made without them are missing). Does nothing before migration 0002 (or after
-    it was reversed). True if the index was rebuilt."""
+    """Put back triggers that a table rebuild dropped, replace those of an older definition,
+    and then index everything again (writes made meanwhile are missing). Does nothing
+    before migration 0002 (or after it was reversed). True if the index was rebuilt."""
     connection = connection or default_connection
     if connection.vendor != "sqlite":
         return False
@@ -148,13 +159,18 @@ def repair_schema(connection=None, rebuild: bool = False) -> bool:
         existing = _existing(cursor)
         if not all(name in existing for name in TABLES):
             return False
-        missing = [name for name in TRIGGERS if name not in existing]
-        for name in missing:
+        stale = [
+            name
+            for name in TRIGGERS
+            if name not in existing or not _same_sql(existing[name], _trigger_sql(name))
+        ]
+        for name in stale:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(_trigger_sql(name))
-        if missing or rebuild:
+        if stale or rebuild:
             for statement in REBUILD:
                 cursor.execute(statement)
-    return bool(missing or rebuild)
+    return bool(stale or rebuild)
 
 
 def drop_schema(connection=None) -> None:
@@ -231,7 +247,41 @@ class SqliteEngine(SearchEngine):
         )
 
     def rank(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
+        """Relevance as an annotation: one FTS5 lookup per cable, fine for a few; ``results``
+        ranks thousands in one."""
         return cables.annotate(search_rank=CableRank(positive_expression(query)))
+
+    def results(
+        self,
+        cables: QuerySet[Cable],
+        query: ParsedQuery,
+        sort: str,
+        prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
+        narrowed: bool = True,
+    ) -> SearchResults:
+        """By relevance: ``bm25`` of every matching cable in one FTS5 query, the selection's
+        ids (newest first) in another, the order made here; the page's cables read by id.
+        (An ORDER BY on ``rank`` would look each cable up in the index again: seconds for a
+        common word.) By date: the ordered queryset as it is."""
+        if sort != "relevance":
+            return super().results(cables, query, sort, prepare, narrowed)
+        weights = ", ".join(
+            str(w / TEXT_WEIGHT) for w in (SUBJECT_WEIGHT, SUMMARY_WEIGHT, TEXT_WEIGHT)
+        )
+        with default_connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, -bm25(cable_fts, {weights}) FROM cable_fts"
+                " WHERE cable_fts MATCH %s",
+                [positive_expression(query)],
+            )
+            rank = dict(cursor.fetchall())
+        ids = list(cables.newest_first().values_list("id", flat=True))
+        ids.sort(key=lambda id_: rank.get(id_, 0.0), reverse=True)  # stable: newest first
+
+        def fetch(page_ids: list[int]) -> QuerySet[Cable]:
+            return prepare(Cable.objects.filter(id__in=page_ids))
+
+        return SearchResults(cables, OrderedIds(ids, fetch))
 
     def paragraphs_with_hits(
         self, paragraphs: QuerySet[Paragraph], query: ParsedQuery
