@@ -72,8 +72,11 @@ class CableAdmin(admin.ModelAdmin):
     readonly_fields = [
         field.name
         for field in Cable._meta.get_fields()
-        if getattr(field, "concrete", False) and not field.many_to_many and field.name != "id"
+        if getattr(field, "concrete", False)
+        and not field.many_to_many
+        and field.name not in ("id", "search_vector", "title_vector")  # internal, unreadable
     ]
+    exclude = ["search_vector", "title_vector"]
 
     def has_add_permission(self, request) -> bool:
         return False

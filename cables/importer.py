@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
 from .parser import ParsedCable, ParseError, parse_cable
@@ -101,7 +101,12 @@ def import_paths(
             else:
                 fail(record.locator, str(error), record.format)
             return
-        outcome = store_cable(parsed, record)
+        try:
+            outcome = store_cable(parsed, record)
+        except DatabaseError as error:
+            # The cable's transaction rolled back whole; the rest of the import goes on.
+            fail(record.locator, f"{parsed.reference_id} can't be stored: {error}", record.format)
+            return
         report.count(outcome)
         if on_record:
             on_record(outcome, record, parsed)

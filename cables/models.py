@@ -218,7 +218,11 @@ class Cable(models.Model):
     )
     classified_by = models.CharField(max_length=200, blank=True)
     classification_reasons = models.CharField(max_length=200, blank=True)
-    declassify_on = models.CharField(max_length=32, blank=True)
+    declassify_on = models.CharField(
+        max_length=128,
+        blank=True,
+        help_text='"2016-08-04", or as written ("1.6 TEN YEARS AFTER ...")',
+    )
     signer = models.CharField(max_length=200, blank=True)
     header = models.TextField(blank=True, help_text="The routing header, as sent.")
     body = models.TextField(blank=True, help_text="The cable text, cleaned of mirror clutter.")

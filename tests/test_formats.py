@@ -97,6 +97,21 @@ def test_html_partial_extract_with_a_glued_first_line():
     assert cable.paragraphs[0].number == 1
 
 
+def test_html_body_with_the_site_record_number_before_cable_dated_is_taken_apart():
+    record, cable = parsed(CORPUS / "html/09LONDON333.html")
+    # "ID:190812 Cable dated:2009-02-06T13:05:00C O N F I D E N T I A L SECTION 01 OF 02
+    # LONDON 000333NOFORNSIPDIS E.O. 12958: DECL: 02/04/2019TAGS: EAIR ECON ETRD SENV EU UK"
+    assert "Cable dated" not in cable.body
+    assert cable.declassify_on == "2019-02-04"
+    assert cable.tags == ["EAIR", "ECON", "ETRD", "SENV", "EU", "UK"]
+    assert cable.classification == "CONFIDENTIAL//NOFORN"
+    assert cable.classified_by == "KATHLEEN DOHERTY"
+    assert cable.reasons == ["1.4(b)", "1.4(d)"]
+    assert cable.created == datetime(2009, 2, 6, 13, 5, tzinfo=UTC)
+    assert (cable.paragraphs[0].number, cable.paragraphs[0].marking) == (1, "C/NF")
+    assert cable.paragraphs[0].text.startswith("Summary/Comment: The UK will present")
+
+
 # --- cables.csv rows ------------------------------------------------------------------------
 
 

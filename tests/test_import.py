@@ -135,6 +135,36 @@ def test_a_bad_file_among_good_ones_is_reported_and_the_rest_imported(db, tmp_pa
     assert len(failures) == 3
 
 
+def test_a_cable_the_database_refuses_is_reported_and_leaves_nothing_half_written(
+    db, tmp_path, monkeypatch
+):
+    from django.db import DataError
+
+    import cables.importer
+
+    shutil.copy(SEED_FILES["05ALMATY538"], tmp_path / "a.txt")
+    shutil.copy(SEED_FILES["06ALMATY2803"], tmp_path / "b.txt")
+    index_cable = cables.importer.index_cable
+
+    def refuse_one(pk):
+        # Fails after the cable, its paragraphs, tags and references were written.
+        if Cable.objects.get(pk=pk).reference_id == "06ALMATY2803":
+            raise DataError("value too long for type character varying(32)")
+        index_cable(pk)
+
+    monkeypatch.setattr(cables.importer, "index_cable", refuse_one)
+    report = import_paths([tmp_path])
+    assert report.new == 1
+    (failure,) = report.failures
+    assert failure.where.endswith("b.txt")
+    assert failure.reason == (
+        "06ALMATY2803 can't be stored: value too long for type character varying(32)"
+    )
+    assert list(Cable.objects.values_list("reference_id", flat=True)) == ["05ALMATY538"]
+    assert not Paragraph.objects.exclude(cable__reference_id="05ALMATY538").exists()
+    assert not Reference.objects.exclude(cable__reference_id="05ALMATY538").exists()
+
+
 def test_a_cable_without_id_or_date_is_rejected_whole(db, tmp_path):
     (tmp_path / "noid.txt").write_text("SUBJECT: NOTHING ELSE\n\n1. (U) Some text.\n")
     report = import_paths([tmp_path])

@@ -401,6 +401,17 @@ def test_a_two_digit_declassification_year_is_read():
     assert parse_declassify("6/30/08") == "2008-06-30"
 
 
+def test_a_declassification_date_glued_to_the_tags_line_stops_at_the_date():
+    assert parse_declassify("02/04/2019TAGS: EAIR ECON ETRD SENV EU UK") == "2019-02-04"
+    assert parse_declassify("2020/02/16TAGS: PGOV") == "2020-02-16"
+
+
+def test_a_declassification_event_is_kept_as_written():
+    assert parse_declassify("1.6 FIVE YEARS AFTER CLOSURE OF ICTY") == (
+        "1.6 FIVE YEARS AFTER CLOSURE OF ICTY"
+    )
+
+
 def test_a_summary_under_a_summary_heading_ends_at_end_summary():
     cable = parse(
         "Classified By: AMBASSADOR PHILIP D. MURPHY FOR REASONS 1.4 (B) AND (D)\n\nSUMMARY\n"

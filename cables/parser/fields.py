@@ -351,11 +351,20 @@ def normalise_person_name(name: str) -> str:
     return " ".join(word(w) for w in name.split())
 
 
+# Where a mirror lost the line breaks, the next header line follows the date directly:
+# "DECL: 02/04/2019TAGS: EAIR ECON".
+GLUED_AFTER_DECLASSIFY = re.compile(r"(?:TAGS|SUBJECT|SUBJ|REF)\s*:.*$")
+
+
 def parse_declassify(value: str) -> str:
-    """'08/04/2016' -> '2016-08-04', '6/30/08' -> '2008-06-30'; other values as written."""
-    value = " ".join(value.split()).strip(" .")
+    """'08/04/2016' -> '2016-08-04', '6/30/08' -> '2008-06-30', '2020/02/16' -> '2020-02-16';
+    other values ('N/A', '1.6 FIVE YEARS AFTER CLOSURE OF ICTY') as written."""
+    value = GLUED_AFTER_DECLASSIFY.sub("", " ".join(value.split())).strip(" .")
     date = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", value)
-    if not date:
-        return value
-    year = int(date[3]) if len(date[3]) == 4 else 2000 + int(date[3])
-    return f"{year}-{int(date[1]):02d}-{int(date[2]):02d}"
+    if date:
+        year = int(date[3]) if len(date[3]) == 4 else 2000 + int(date[3])
+        return f"{year}-{int(date[1]):02d}-{int(date[2]):02d}"
+    iso = re.match(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b", value)
+    if iso:
+        return f"{iso[1]}-{int(iso[2]):02d}-{int(iso[3]):02d}"
+    return value

@@ -42,8 +42,11 @@ def plain(fragment: str) -> str:
 # Some mirrors put "Cable dated:<ISO time>" before the text and glue the first header lines
 # into one: "Cable dated:2002-11-15T12:40:00S E C R E T SECTION 01 OF 05 ANKARA 008305S/CT FOR
 # REAPE.O. 12958: DECL: ..."
+# Some also put the site's record number before it ("ID:190812 Cable dated:...") or a stray
+# bracket after the time ("2005-08-17T21:24:00]").
 CABLE_DATED = re.compile(
-    r"^\s*Cable dated:\s*(?P<created>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2})(?::\d{2})?\s*"
+    r"^\s*(?:ID:\s*\d+\s*)?Cable dated:\s*"
+    r"(?P<created>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2})(?::\d{2})?\]?\s*"
 )
 GLUED_SERIAL = re.compile(r"^(.*?\b[A-Z][A-Z .]*? \d{6})(?=[A-Z])")
 GLUED_KEYWORD = re.compile(r"\s*(?=SIPDIS|E\.O\. \d|TAGS:|SUBJECT:)")
