@@ -144,15 +144,15 @@ def test_a_cable_the_database_refuses_is_reported_and_leaves_nothing_half_writte
 
     shutil.copy(SEED_FILES["05ALMATY538"], tmp_path / "a.txt")
     shutil.copy(SEED_FILES["06ALMATY2803"], tmp_path / "b.txt")
-    index_cable = cables.importer.index_cable
+    write_people = cables.importer._write_people
 
-    def refuse_one(pk):
+    def refuse_one(cable, parsed):
         # Fails after the cable, its paragraphs, tags and references were written.
-        if Cable.objects.get(pk=pk).reference_id == "06ALMATY2803":
+        if cable.reference_id == "06ALMATY2803":
             raise DataError("value too long for type character varying(32)")
-        index_cable(pk)
+        write_people(cable, parsed)
 
-    monkeypatch.setattr(cables.importer, "index_cable", refuse_one)
+    monkeypatch.setattr(cables.importer, "_write_people", refuse_one)
     report = import_paths([tmp_path])
     assert report.new == 1
     (failure,) = report.failures

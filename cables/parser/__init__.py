@@ -1,7 +1,7 @@
 """The cable parser: text in, dataclasses out. Pure Python, no Django."""
 
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
-from .telegram import parse_cable
+from .telegram import parse_cable, parse_or_error
 
 __all__ = [
     "Hints",
@@ -11,4 +11,5 @@ __all__ = [
     "Recipient",
     "Reference",
     "parse_cable",
+    "parse_or_error",
 ]

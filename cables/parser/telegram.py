@@ -151,6 +151,15 @@ class _Para:
         self.blocks[-1].append(line.strip())
 
 
+def parse_or_error(text: str, hints: Hints | None = None) -> ParsedCable | ParseError:
+    """``parse_cable``, with a parse error returned rather than raised: the job a worker
+    process runs for the importer (an exception would stop the pool's whole batch)."""
+    try:
+        return parse_cable(text, hints)
+    except ParseError as error:
+        return error
+
+
 def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     """Parse one cable's header and body. Raises ParseError when no id or date can be found."""
     hints = hints or Hints()

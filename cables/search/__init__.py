@@ -30,6 +30,7 @@ __all__ = [
     "Snippet",
     "engine",
     "index_cable",
+    "index_cables",
     "marked_html",
     "parse_query",
 ]
@@ -50,6 +51,11 @@ def engine(connection=None) -> SearchEngine:
 def index_cable(cable_id: int) -> None:
     """Bring the search index up to date after the importer wrote or replaced a cable."""
     engine().index_cable(cable_id)
+
+
+def index_cables(cable_ids: list[int]) -> None:
+    """The same for a batch of new cables."""
+    engine().index_cables(cable_ids)
 
 
 def _repair_sqlite_index(sender, app_config=None, using="default", **kwargs) -> None:

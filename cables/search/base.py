@@ -120,5 +120,9 @@ class SearchEngine(ABC):
         """Bring the search index up to date after a cable's rows were written."""
 
     @abstractmethod
+    def index_cables(self, cable_ids: list[int]) -> None:
+        """The same for a batch of cables, in a few set-based statements."""
+
+    @abstractmethod
     def rebuild(self) -> None:
         """Index every cable and paragraph again from scratch."""

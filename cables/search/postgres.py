@@ -306,20 +306,24 @@ class PostgresEngine(SearchEngine):
         return result
 
     def index_cable(self, cable_id: int) -> None:
-        self._index(Cable.objects.filter(pk=cable_id), cable_id)
+        self.index_cables([cable_id])
+
+    def index_cables(self, cable_ids: list[int]) -> None:
+        if cable_ids:
+            self._index(Cable.objects.filter(pk__in=cable_ids), list(cable_ids))
 
     def rebuild(self) -> None:
         self._index(Cable.objects.all())
 
     @staticmethod
-    def _index(cables: QuerySet[Cable], cable_id: int | None = None) -> None:
+    def _index(cables: QuerySet[Cable], cable_ids: list[int] | None = None) -> None:
         """Set-based: the paragraphs' vectors written anew (one INSERT ... SELECT), then
         one UPDATE of the cables."""
         vectors = ParagraphVector.objects.all()
         where, params = "", []
-        if cable_id is not None:
-            vectors = vectors.filter(cable_id=cable_id)
-            where, params = "WHERE cable_id = %s", [cable_id]
+        if cable_ids is not None:
+            vectors = vectors.filter(cable_id__in=cable_ids)
+            where, params = "WHERE cable_id = ANY(%s)", [cable_ids]
         vectors.delete()
         with connection.cursor() as cursor:
             cursor.execute(

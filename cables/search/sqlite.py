@@ -323,6 +323,9 @@ class SqliteEngine(SearchEngine):
     def index_cable(self, cable_id: int) -> None:
         """Nothing to do: the triggers have already indexed the cable's rows."""
 
+    def index_cables(self, cable_ids: list[int]) -> None:
+        """Nothing to do: the triggers have already indexed the cables' rows."""
+
     def rebuild(self) -> None:
         repair_schema(rebuild=True)
 

@@ -1,3 +1,4 @@
+import os
 import sys
 import time
 
@@ -20,8 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="Files, folders or archives to import.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes that parse cables (default: one per core).",
+        )
 
-    def handle(self, *args, paths: list[str], verbosity: int, **options):
+    def handle(self, *args, paths: list[str], workers: int, verbosity: int, **options):
         started = time.monotonic()
         bar = tqdm(unit=" cables", disable=verbosity < 1 or not sys.stderr.isatty())
         done = 0
@@ -42,7 +49,9 @@ class Command(BaseCommand):
                 bar.write(message, file=sys.stderr)
 
         try:
-            report = import_paths(paths, on_failure=on_failure, on_record=on_record)
+            report = import_paths(
+                paths, on_failure=on_failure, on_record=on_record, workers=max(1, workers)
+            )
         finally:
             bar.close()
         elapsed = time.monotonic() - started
