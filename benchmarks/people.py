@@ -152,6 +152,12 @@ def run(verbose: bool = True) -> dict[str, Score]:
                 f" (tp {s.mtp}, fp {s.mfp}, fn {s.mfn})"
             )
         timings.sort()
+        start = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        reference = (time.perf_counter() - start) * 1000
+        print(
+            f"CPU reference (3 million multiply-adds, as in benchmarks/search.py): {reference:.0f} ms"
+        )
         print(
             f"time per cable: median {timings[len(timings) // 2] * 1000:.2f} ms,"
             f" slowest {timings[-1] * 1000:.2f} ms (first call loads the station table)"

@@ -260,7 +260,20 @@ def _cities() -> frozenset[str]:
 
 
 def _is_place(low: str) -> bool:
-    return low in PLACES or low in _cities()
+    if low in PLACES or low in GEOGRAPHY or low in _cities():
+        return True
+    # Plurals of nationalities: "Iranians", "Kazakhstanis", "Americans".
+    return low.endswith("s") and low[:-1] in PLACES
+
+
+# Words of place names ("Capitol Hill", "Upper Kodori", "Bandar Abbas district").
+GEOGRAPHY = _words(
+    """
+    hill hills valley river mountain mountains mount lake sea ocean island islands gorge
+    upper lower district province region oblast city town village county capital border
+    coast peninsula desert strait canal
+    """
+)
 
 
 # --- spelling keys -----------------------------------------------------------------------
@@ -401,9 +414,6 @@ _TOKEN = re.compile(
     r"|\S",
 )
 _NAME_WORD = re.compile(
-    r"^(?:[A-Z][a-z]+|(?:Mc|Mac|O'|O’|D'|Al-|El-|Abu-)?[A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*$"
-)
-_NAME_WORD = re.compile(
     r"^(?:Mc|Mac|O'|O’|D'|De|Di|La|Le)?[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*$"
 )
 _LOWER = re.compile(r"[a-z]")
@@ -415,12 +425,12 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]{1,2}$")
 def _initial_at(toks: list[_Tok], i: int) -> bool:
     """Initials before a name word: "H.", "H.W.", or two capitals ("AQ Khan"), but not the
     "S" of "A/S Boucher"."""
-    w = toks[i].word
+    w = toks[i][1]
     if not w[:1].isupper() or len(w) > 6:
         return False
-    if i + 1 >= len(toks) or not _NAME_WORD.match(toks[i + 1].word):
+    if i + 1 >= len(toks) or not _NAME_WORD.match(toks[i + 1][1]):
         return False
-    if i and toks[i - 1].text in "/\\":
+    if i and toks[i - 1][0] in "/\\":
         return False
     if re.fullmatch(r"(?:[A-Z]\.){1,3}", w):
         return True
@@ -428,24 +438,22 @@ def _initial_at(toks: list[_Tok], i: int) -> bool:
     return bool(re.fullmatch(r"[A-Z]{2}", w)) and low not in OFFICE_WORDS and low not in TITLES
 
 
-@dataclass(slots=True)
-class _Tok:
-    text: str
-    word: str  # without a possessive ending
-    possessive: bool
+# A token: (as written, without a possessive ending, whether it had one).
+_Tok = tuple[str, str, bool]
 
 
 def _tokens(text: str) -> list[_Tok]:
-    out = []
+    out: list[_Tok] = []
+    append = out.append
     for t in _TOKEN.findall(_ABBREV.sub(r"\1", text)):
         if len(t) > 2 and t[-1] in "'’sS":
             if t[-2:] in _POSSESSIVE:
-                out.append(_Tok(t, t[:-2], True))
+                append((t, t[:-2], True))
                 continue
             if t[-1] in "'’" and t[-2] in "sS":
-                out.append(_Tok(t, t[:-1], True))
+                append((t, t[:-1], True))
                 continue
-        out.append(_Tok(t, t, False))
+        append((t, t, False))
     return out
 
 
@@ -478,22 +486,20 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
     n = len(toks)
     while i < n:
         t = toks[i]
-        if not (_NAME_WORD.match(t.word) or _initial_at(toks, i)):
+        if not t[1][:1].isupper() or not (_NAME_WORD.match(t[1]) or _initial_at(toks, i)):
             i += 1
             continue
         # A run of capitalised words, initials and inner particles.
         start = i
         run: list[str] = []
         while i < n:
-            w = toks[i].word
+            w = toks[i][1]
             if _NAME_WORD.match(w) or _initial_at(toks, i):
                 run.append(w)
                 i += 1
-                if toks[i - 1].possessive:
+                if toks[i - 1][2]:
                     break
-            elif (
-                w.lower() in PARTICLES and run and i + 1 < n and _NAME_WORD.match(toks[i + 1].word)
-            ):
+            elif w.lower() in PARTICLES and run and i + 1 < n and _NAME_WORD.match(toks[i + 1][1]):
                 run.append(w)
                 i += 1
             else:
@@ -522,11 +528,11 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             name = name[:-1]
         if not name or all(_INITIALS.match(w) for w in name):
             continue
-        next_low = toks[end].word.lower() if end < n else ""
-        next2 = toks[end + 1].word.lower() if end + 1 < n else ""
-        if next_low in ORG_WORDS and not toks[end - 1].possessive:
+        next_low = toks[end][1].lower() if end < n else ""
+        next2 = toks[end + 1][1].lower() if end + 1 < n else ""
+        if next_low in ORG_WORDS and not toks[end - 1][2]:
             continue  # "Otan party", "Soros Foundation"
-        prev = toks[start - 1].text if start else ""
+        prev = toks[start - 1][0] if start else ""
         if prev in ('"', "“", "(“", "'", "‘") or (prev and prev.lower() in ORG_WORDS):
             continue  # a quoted title, "newspaper Le Figaro", "party Democratic Choice"
         # The title: lexical words of the run before the name, and a lower-case title
@@ -535,9 +541,9 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         k = start - 1
         before: list[str] = []
         while k >= 0 and len(before) < 4:
-            w = toks[k].word
+            w = toks[k][1]
             if w.lower() in TITLES or (w.isupper() and len(w) <= 5 and w.isalpha()) or w in "/":
-                before.insert(0, toks[k].text)
+                before.insert(0, toks[k][0])
                 k -= 1
             else:
                 break
@@ -548,7 +554,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             or (len(tw) >= 2 and tw[-2].lower() in TITLES and tw[-1].isupper())
         )
         if last_lex >= 0 and run[last_lex].lower() == "state" and start >= 2:
-            cue = cue or toks[start - 1].word.lower() == "of"
+            cue = cue or toks[start - 1][1].lower() == "of"
         if (
             not cue
             and last_lex >= 0
@@ -557,10 +563,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         ):
             cue = True
         verb = next_low in SPEECH or (next_low in ("also", "then", "later") and next2 in SPEECH)
-        if toks[end - 1].text.endswith(",") or (end < n and toks[end].text == ","):
-            # "Dzhaksybekov said" may also be "..., Dzhaksybekov said" - the verb rule covers it.
-            pass
-        possessive = toks[end - 1].possessive
+        possessive = toks[end - 1][2]
         if not cue and prev.lower() in DETERMINERS:
             continue  # "the Certified Aircraft Sale", "the Yeltsin years": not a person
         if len(name) >= 2 and not cue and next_low == "of":
@@ -578,12 +581,12 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
     n = len(toks)
     i = 0
     while i < n:
-        low = toks[i].word.lower()
-        if low in CAPS_TITLES and toks[i].word.isupper() and not toks[i].possessive:
+        low = toks[i][1].lower()
+        if low in CAPS_TITLES and toks[i][1].isupper() and not toks[i][2]:
             j = i + 1
             run: list[str] = []
             while j < n and len(run) < 4:
-                w = toks[j].word
+                w = toks[j][1]
                 wl = w.lower()
                 if not _CAPS_WORD.match(w) or wl in TITLES or _lexical(wl, frozenset()):
                     if wl in PARTICLES and run:
@@ -595,19 +598,19 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                     break
                 run.append(w)
                 j += 1
-                if toks[j - 1].possessive:
+                if toks[j - 1][2]:
                     break
             if run and len(run[-1]) > 2:
-                out.append(_Cand(run, toks[i].word, True, position))
+                out.append(_Cand(run, toks[i][1], True, position))
                 i = j
                 continue
-        w = toks[i].word
+        w = toks[i][1]
         if (
             _CAPS_WORD.match(w)
             and len(w) > 3
             and i + 1 < n
-            and toks[i + 1].word.lower() in SPEECH
-            and toks[i + 1].word.isupper()
+            and toks[i + 1][1].lower() in SPEECH
+            and toks[i + 1][1].isupper()
             and not _lexical(w.lower(), frozenset())
             and w.lower() not in OFFICE_WORDS
         ):
@@ -887,8 +890,8 @@ def extract_people(cable: ParsedCable) -> list[PersonMention]:
     caps_paragraphs: list[tuple[str, int]] = []
     for para in cable.paragraphs:
         text = para.text
-        lower = len(_LOWER.findall(text))
-        if lower < 0.1 * len(_LETTER.findall(text)):
+        words = text.split()
+        if sum(1 for w in words if w.isupper()) > 0.8 * len(words):
             caps_paragraphs.append((text, para.position))
             for cand in _caps_candidates(text, para.position):
                 if cand.strong:
@@ -940,9 +943,7 @@ def extract_people(cable: ParsedCable) -> list[PersonMention]:
         if glued:
             signer, signer_position = glued
     if signer:
-        person = people.add(signer.split(), "", signer_position, "signer", True)
-        if person is not None and cable.signer:
-            pass
+        people.add(signer.split(), "", signer_position, "signer", True)
 
     result = []
     for p in sorted(people.people, key=lambda p: p.order):
