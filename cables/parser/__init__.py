@@ -1,6 +1,7 @@
 """The cable parser: text in, dataclasses out. Pure Python, no Django."""
 
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
+from .people import PersonMention, extract_people, person_key, same_person
 from .telegram import parse_cable, parse_or_error
 
 __all__ = [
@@ -8,8 +9,12 @@ __all__ = [
     "Paragraph",
     "ParseError",
     "ParsedCable",
+    "PersonMention",
     "Recipient",
     "Reference",
+    "extract_people",
     "parse_cable",
     "parse_or_error",
+    "person_key",
+    "same_person",
 ]

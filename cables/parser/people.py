@@ -1,0 +1,960 @@
+"""The people a cable names: officials with their titles, the classifying official, the
+signer, the names on ``FOR`` lines. Pure Python, rule-based, no Django.
+
+``extract_people(cable)`` returns one ``PersonMention`` per human named in the cable:
+
+- ``name``: the fullest form seen, in proper case ("Adylbek Dzhaksybekov", "John Ordway"
+  for "ORDWAY" once "Classified By: Amb. John Ordway" is read);
+- ``aliases``: every surface form seen, as written ("Dzhaksybekov", "DZHAKSYBEKOV");
+- ``titles``: the titles written before the name ("Presidential Administration head");
+- ``paragraphs``: the positions (``Paragraph.position``) of the paragraphs naming the person;
+- ``roles``: a subset of ``{"classified_by", "signer", "named"}``.
+
+How a name is recognised, in mixed-case text: a run of capitalised words (with initials and
+particles such as "van", "de", "al"), cut after the last word that is a title, an office, an
+organisation word, a place, a month or a word the cable also writes in lower case. What is
+left is a person when it is two words or more ("Maulen Ashimbayev"), when a title stands
+before it ("FM Tokayev", "Senator Lugar", "PA deputy head Ashimbayev"), or when a verb of
+speech follows it ("Uribe said", "Mottaki stated"). A single word without such a cue is a
+person only when it is the surname of someone already found ("Dzhaksybekov" after
+"Adylbek Dzhaksybekov"). A run that ends in an organisation word ("George Forrest
+International", "Future Bank") is not a person. In capitals (subject lines, old cables) only
+cued names count, and the subject line only adds spellings of people found elsewhere.
+
+Joining: within a cable a surname alone, a spelling variant of a transliterated name
+(``same_surname``: y/i, kh/h, ou/u, double letters, one slip of the keyboard) and the
+signer in capitals join the person they name; two full names join only when their given
+names agree (so "AQ Khan" and "Imran Khan" stay two people). ``same_person(a, b)`` and
+``person_key(name)`` do the same across cables for the importer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from .distance import osa_distance
+from .model import ParsedCable
+
+__all__ = ["PersonMention", "extract_people", "person_key", "same_person", "same_surname"]
+
+
+@dataclass
+class PersonMention:
+    name: str  # canonical display form, proper case: "Adylbek Dzhaksybekov"
+    aliases: list[str] = field(default_factory=list)  # every surface form seen, as written
+    titles: list[str] = field(default_factory=list)  # "Presidential Administration head"
+    paragraphs: list[int] = field(default_factory=list)  # Paragraph.position values, ascending
+    roles: list[str] = field(default_factory=list)  # "classified_by", "signer", "named"
+
+
+# --- vocabularies ------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.lower().split())
+
+
+# Titles and functions written before a name ("FM Tokayev", "PA deputy head Ashimbayev").
+TITLES = _words(
+    """
+    mr mrs ms dr amb ambassador minister fm pm dfm afm a/s das pdas u/s s/s deputy president
+    vice chairman chairwoman chair head chief senator sen general gen governor secretary
+    undersecretary under-secretary assistant director director-general spokesman spokeswoman
+    spokesperson leader officer counselor counsellor consul charge cda dcm adcm com poloff
+    econoff polcouns econcouns attorney prosecutor procurator monsignor cardinal pope king
+    queen prince princess sheikh shaykh emir amir sultan mayor judge justice colonel col lt
+    lieutenant captain capt commander admiral adm marshal sergeant maj major-general
+    brigadier representative rep congressman congresswoman speaker premier chancellor
+    commissioner ombudsman advisor adviser counsel envoy aide member deputies mp mps
+    rapporteur coordinator executive ceo cfo coo cto chief-of-staff founder owner partner
+    partners controller strategist editor editor-in-chief journalist correspondent
+    professor prof scientist economist analyst lawyer activist candidate businessman
+    businesswoman tycoon oligarch cleric imam priest bishop archbishop patriarch rabbi
+    mullah ayatollah father mother wife husband son daughter brother sister widow nephew
+    niece cousin uncle aunt hostage detainee prisoner dissident colleague counterpart
+    emissary delegate official physician doctor student blogger writer author artist
+    director general secretary-general sg ssg ag dg dpm vp evp svp md gm chargé chargee
+    principal dean rector provost president-elect hon honorable excellency
+    pol/econ deputy-chief-of-mission notetaker interlocutor contact
+    """
+)
+# Titles that announce a name in capitals, where case tells nothing.
+CAPS_TITLES = _words(
+    """
+    mr mrs ms dr amb ambassador minister fm pm dfm das president chairman senator general
+    governor secretary undersecretary director spokesman leader officer counselor consul
+    charge attorney prosecutor monsignor cardinal pope king queen prince sheikh emir mayor
+    judge colonel general admiral commander representative premier chancellor commissioner
+    envoy advisor adviser
+    """
+)
+# Words of organisations: a run ending in one is an organisation, not a person.
+ORG_WORDS = _words(
+    """
+    ministry administration commission committee council embassy bank party foundation
+    organization organisation union department office agency court parliament government
+    institute university college school company group international association center
+    centre program programme forum fund authority service services airline airlines air
+    airways airport metals telecom corporation corp inc ltd llc plc co network trust holding
+    holdings industries industry energy oil gas petroleum resources mining motors media
+    news press times post herald tribune journal gazette daily radio television tv channel
+    agreement initiative convention protocol treaty accord declaration resolution act law
+    code report strategy plan project alliance coalition front movement congress assembly
+    mazhilis senate duma chamber house cabinet presidency secretariat directorate bureau
+    division section unit task force forces army navy police guard militia brigade command
+    republic kingdom federation state states emirates nations league summit conference
+    club church mosque cathedral hospital prison square street avenue palace hotel
+    park road lane
+    station port bridge hall tower museum library stadium market exchange watch rights
+    reform development cooperation security affairs relations trade economic economy
+    finance justice interior defense defence foreign health education labor labour
+    agriculture transport transportation commerce culture information communications
+    tourism environment welfare social emergency situations youth sports revolution war
+    crisis process campaign operation newspaper magazine website site paper weekly ship
+    vessel facility mine project summit games olympics
+    """
+)
+DETERMINERS = _words("the a an its their our")
+# Places and nationalities (countries, regions, cardinal points; cities come from the
+# station table).
+PLACES = _words(
+    """
+    afghanistan afghan albania albanian algeria algerian angola argentina argentine armenia
+    armenian australia australian austria austrian azerbaijan azerbaijani bahrain
+    bahraini bangladesh belarus belarusian belgium belgian bolivia bolivian bosnia brazil
+    brazilian britain british bulgaria bulgarian burma burmese cambodia cameroon canada
+    canadian chad chile chilean china chinese colombia colombian congo croatia croatian
+    cuba cuban cyprus czech denmark danish dutch ecuador egypt egyptian england english
+    eritrea estonia ethiopia europe european eu finland finnish france french georgia
+    georgian germany german ghana greece greek guatemala haiti holland honduras hungary
+    iceland icelandic india indian indonesia iran iranian iraq iraqi ireland irish israel
+    israeli italy italian japan japanese jordan jordanian kazakhstan kazakhstani kazakh
+    kenya korea korean kosovo kuwait kyrgyzstan kyrgyz latvia lebanon lebanese libya
+    libyan lithuania macedonia malaysia mali mexico mexican moldova mongolia montenegro
+    morocco moroccan mozambique namibia nepal netherlands nicaragua niger nigeria norway
+    norwegian oman pakistan pakistani palestine palestinian panama paraguay peru peruvian
+    philippines poland polish portugal portuguese qatar romania romanian russia russian
+    rwanda saudi arabia serbia serbian singapore slovakia slovenia somalia spain spanish
+    sri lanka sudan sweden swedish switzerland swiss syria syrian taiwan tajikistan tajik
+    tanzania thailand thai tunisia turkey turkish turkmenistan uganda ukraine ukrainian
+    uae uzbekistan uzbek venezuela venezuelan vietnam yemen zambia zimbabwe american
+    americas asia asian africa african arab arabian caucasus caspian balkan balkans
+    baltic gulf persian middle east west north south central eastern western northern
+    southern latin pacific atlantic mediterranean islamic soviet kosovar kurdish kurd
+    kurdistan new zealand zealander costa rica rican venezuelan holy see vatican
+    washington moscow astana almaty beijing tehran kabul baghdad london paris berlin rome
+    brussels geneva vienna tokyo delhi islamabad ankara istanbul caracas bogota havana
+    tripoli cairo dubai riyadh jerusalem tel aviv gaza aktobe sochi kennebunkport
+    """
+)
+MONTHS = _words(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday
+    """
+)
+# Capitalised words that are never names (sentence openers, connectives, cable furniture).
+COMMON = _words(
+    """
+    the a an this that these those in on at to of for from with by as and or but if when
+    while after before during since until although though however also he she they it we
+    you i his her their its our my your him them us there here then thus so not no yes all
+    some any each every both other another such many much more most few several one two
+    three first second third last next end begin summary comment note action request
+    reftel ref refs septel para paragraph post mission embassy consulate department dept
+    per according following despite nevertheless meanwhile moreover furthermore given
+    unlike like under over apparently separately besides inside outside facing turning
+    referring echoing elaborating characterizing responding noting asked asking mr ms mrs
+    god holy list sir madam dear lord lady saint st day week year years today tonight
+    tomorrow yesterday non-paper nonpaper ambassador's post's without within among between
+    against toward towards around through about above below beyond upon into onto across
+    behind near beside except regarding concerning including will would can could may
+    might must shall should is was were are has have had be been did does do who whom whose
+    which what where why how
+    """
+)
+PARTICLES = _words("van von der den de del della di du da dos das la le al el bin ibn abu ter")
+# Verbs that follow a speaker ("Uribe said", "BOURDON SAID").
+SPEECH = _words(
+    """
+    said says told noted stated added adds asked claimed
+    explained explains commented responded responds replied replies urged urges
+    stressed stresses emphasized emphasised underscored described describes argued argues
+    conceded assured agreed agrees acknowledged observed continued declared reported
+    highlighted informed met expressed insisted outlined repeated pointed suggested
+    mentioned recalled denied confirmed warned cautioned hoped welcomed pledged briefed
+    interjected relayed remarked maintained volunteered apologized apologised asserted
+    hosted concluded reminded concurred countered recommended proposed believes believed
+    wants wanted thinks thought criticized criticised accused admitted announced complained
+    predicted praised indicated lamented opined offered promised refused rejected revealed
+    speculated downplayed doubted encouraged invited spoke speaks underlined reiterated
+    reaffirmed affirmed voiced shared conveyed recounted contended alleged answered
+    clarified opined surmised stated
+    """
+)
+# All-capital words of FOR lines that are offices, not people.
+OFFICE_WORDS = _words(
+    """
+    dept department state for and also pass please info to the usg usaid ustr nsc osd doe
+    doc treasury commerce justice energy defense secdef jcs cjcs dhs doj fbi cia usda dod
+    dos unesco polad hqsouthcom southcom eucom centcom pacom africom socom amembassy
+    amconsul usmission usun useu usnato usosce embassy consulate collective sipdis noforn
+    nodis exdis limdis sensitive secstate secdef washdc white house nsc/ nea eur sca wha
+    eap af isn inr drl prm oes eeb pm io ca ds ha dri ipa mlga mag imo only attn attention
+    office bureau desk action ambassador deputy assistant secretary under with pls see
+    cen rus carc ubi rpm ose anp phd cacen tfs cpi oee esc iec
+    """
+)
+NICKNAMES = {
+    "mike": "michael",
+    "mick": "michael",
+    "bob": "robert",
+    "rob": "robert",
+    "bill": "william",
+    "will": "william",
+    "jim": "james",
+    "jimmy": "james",
+    "chris": "christopher",
+    "dick": "richard",
+    "rick": "richard",
+    "tom": "thomas",
+    "tony": "anthony",
+    "joe": "joseph",
+    "dan": "daniel",
+    "dave": "david",
+    "steve": "stephen",
+    "ed": "edward",
+    "ted": "edward",
+    "nick": "nicholas",
+    "pat": "patrick",
+    "sam": "samuel",
+    "alex": "alexander",
+    "sasha": "alexander",
+    "liz": "elizabeth",
+    "kate": "katherine",
+    "jack": "john",
+    "larry": "lawrence",
+    "jerry": "gerald",
+    "andy": "andrew",
+    "matt": "matthew",
+    "ben": "benjamin",
+    "greg": "gregory",
+    "ken": "kenneth",
+    "fred": "frederick",
+}
+
+
+@cache
+def _cities() -> frozenset[str]:
+    from .fields import station_origins
+
+    words: set[str] = set()
+    for origin in station_origins().values():
+        for word in origin.split()[1:]:
+            words.add(word.lower())
+    return frozenset(words)
+
+
+def _is_place(low: str) -> bool:
+    if low in PLACES or low in GEOGRAPHY or low in _cities():
+        return True
+    # Plurals of nationalities: "Iranians", "Kazakhstanis", "Americans".
+    return low.endswith("s") and low[:-1] in PLACES
+
+
+# Words of place names ("Capitol Hill", "Upper Kodori", "Bandar Abbas district").
+GEOGRAPHY = _words(
+    """
+    hill hills valley river mountain mountains mount lake sea ocean island islands gorge
+    upper lower district province region oblast city town village county capital border
+    coast peninsula desert strait canal
+    """
+)
+
+
+# --- spelling keys -----------------------------------------------------------------------
+
+_TRANSLIT = [
+    ("shch", "sh"),
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("qu", "k"),
+    ("q", "k"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ie", "i"),
+    ("y", "i"),
+    ("w", "v"),
+    ("c", "k"),
+]
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if ch.isalpha() and ord(ch) < 128).lower()
+
+
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    """A spelling key for one name word: transliteration variants and double letters fold."""
+    key = _fold(word)
+    for a, b in _TRANSLIT:
+        key = key.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def same_surname(a: str, b: str) -> bool:
+    """Whether two surnames are spellings of one name ("Yushchenko"/"Yuschenko",
+    "Mahjoobi"/"Majhoobi"). A feminine form is another name ("Nazarbayev"/"Nazarbayeva")."""
+    ka, kb = _key(a), _key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if ka + "a" == kb or kb + "a" == ka:
+        return False
+    if min(len(ka), len(kb)) < 6 or ka[0] != kb[0]:
+        return False
+    return osa_distance(ka, kb, 1) <= 1
+
+
+def _given_compatible(a: list[str], b: list[str]) -> bool:
+    """Whether two lists of given names and initials can name the same person."""
+    if not a or not b:
+        return True
+    if _given_match(a[0], b[0]):
+        return True
+    # A middle name used alone ("Zahir Shah" for "Mohammed Zahir Shah").
+    return any(_given_match(a[0], y) for y in b[1:]) or any(_given_match(x, b[0]) for x in a[1:])
+
+
+def _given_match(x: str, y: str) -> bool:
+    x, y = x.rstrip("."), y.rstrip(".")
+    if not x or not y:
+        return False
+    xl, yl = NICKNAMES.get(x.lower(), x.lower()), NICKNAMES.get(y.lower(), y.lower())
+    if len(x) == 1 or len(y) == 1:
+        return xl[0] == yl[0]
+    return xl == yl or same_surname(xl, yl) or _key(xl) == _key(yl)
+
+
+@lru_cache(maxsize=65536)
+def _split_name(name: str) -> tuple[list[str], str]:
+    """Given names (and initials) and the surname of a name; particles stay with the surname."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    if not words:
+        return [], ""
+    i = len(words) - 1
+    while i > 0 and words[i - 1].lower() in PARTICLES:
+        i -= 1
+    return words[:i], " ".join(words[i:])
+
+
+@lru_cache(maxsize=65536)
+def _surname_key(surname: str) -> str:
+    parts = [w for w in surname.split() if w.lower() not in PARTICLES]
+    return _key(parts[-1] if parts else surname)
+
+
+def person_key(name: str) -> str:
+    """A key for joining people across cables: the folded surname, then the first given
+    name's initial when one is known ("ordway j", "dzaksibekov a"; "tokaiev" alone)."""
+    given, surname = _split_name(_proper(name))
+    key = _surname_key(surname)
+    if given:
+        first = NICKNAMES.get(given[0].rstrip(".").lower(), given[0].lower())
+        key += " " + first[0]
+    return key
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names (from one cable or two) can name the same person: spellings of one
+    surname and given names that agree ("Adylbek Dzhaksybekov" / "Adilbek Dzhaksybekov" /
+    "DZHAKSYBEKOV"; not "AQ Khan" / "Imran Khan"). A surname alone matches any full name with
+    that surname: across cables, prefer full names."""
+    ga, sa = _split_name(_proper(a))
+    gb, sb = _split_name(_proper(b))
+    if not sa or not sb:
+        return False
+    return same_surname(_surname_key(sa), _surname_key(sb)) and _given_compatible(ga, gb)
+
+
+@lru_cache(maxsize=65536)
+def _proper(name: str) -> str:
+    """Proper case for a name written in capitals ("JOHN ORDWAY" -> "John Ordway",
+    "VAN VOORST" -> "Van Voorst", "M. O'MARA" -> "M. O'Mara"); mixed case is kept."""
+    name = " ".join(name.split())
+    if any(ch.islower() for ch in name):
+        return name
+
+    def word(w: str) -> str:
+        if re.fullmatch(r"(?:[A-Z]\.)+", w):
+            return w
+        out = "-".join(p[:1] + p[1:].lower() for p in w.split("-"))
+        out = re.sub(r"^(O'|Mc)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)
+        return out
+
+    return " ".join(word(w) for w in name.split())
+
+
+# --- finding names in text ---------------------------------------------------------------
+
+_ABBREV = re.compile(r"\b(Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St)\.")
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){1,3}(?=\s*[A-Z])"  # initials "H.W." before a name
+    r"|[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:['’]s?)?"  # a word, with its possessive
+    r"|[/\\]"
+    r"|\S",
+)
+_NAME_WORD = re.compile(
+    r"^(?:Mc|Mac|O'|O’|D'|De|Di|La|Le)?[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*$"
+)
+_LOWER = re.compile(r"[a-z]")
+_LETTER = re.compile(r"[A-Za-z]")
+_CAPS_WORD = re.compile(r"^[A-Z][A-Z'’\-]*[A-Z]$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]{1,2}$")
+
+
+def _initial_at(toks: list[_Tok], i: int) -> bool:
+    """Initials before a name word: "H.", "H.W.", or two capitals ("AQ Khan"), but not the
+    "S" of "A/S Boucher"."""
+    w = toks[i][1]
+    if not w[:1].isupper() or len(w) > 6:
+        return False
+    if i + 1 >= len(toks) or not _NAME_WORD.match(toks[i + 1][1]):
+        return False
+    if i and toks[i - 1][0] in "/\\":
+        return False
+    if re.fullmatch(r"(?:[A-Z]\.){1,3}", w):
+        return True
+    low = w.lower()
+    return bool(re.fullmatch(r"[A-Z]{2}", w)) and low not in OFFICE_WORDS and low not in TITLES
+
+
+# A token: (as written, without a possessive ending, whether it had one).
+_Tok = tuple[str, str, bool]
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    append = out.append
+    for t in _TOKEN.findall(_ABBREV.sub(r"\1", text)):
+        if len(t) > 2 and t[-1] in "'’sS":
+            if t[-2:] in _POSSESSIVE:
+                append((t, t[:-2], True))
+                continue
+            if t[-1] in "'’" and t[-2] in "sS":
+                append((t, t[:-1], True))
+                continue
+        append((t, t, False))
+    return out
+
+
+_POSSESSIVE = frozenset(("'s", "’s", "'S", "’S"))
+
+
+@dataclass
+class _Cand:
+    words: list[str]  # the name's words as written
+    title: str  # the title written before it, "" when none
+    strong: bool  # a person on its own (two words, a title or a verb of speech)
+    position: int | None
+
+
+def _lexical(low: str, lower_seen: frozenset[str]) -> bool:
+    return (
+        low in TITLES
+        or low in ORG_WORDS
+        or low in COMMON
+        or low in MONTHS
+        or _is_place(low)
+        or low in lower_seen
+    )
+
+
+def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str]) -> list[_Cand]:
+    toks = _tokens(text)
+    out: list[_Cand] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if not t[1][:1].isupper() or not (_NAME_WORD.match(t[1]) or _initial_at(toks, i)):
+            i += 1
+            continue
+        # A run of capitalised words, initials and inner particles.
+        start = i
+        run: list[str] = []
+        while i < n:
+            w = toks[i][1]
+            if _NAME_WORD.match(w) or _initial_at(toks, i):
+                run.append(w)
+                i += 1
+                if toks[i - 1][2]:
+                    break
+            elif w.lower() in PARTICLES and run and i + 1 < n and _NAME_WORD.match(toks[i + 1][1]):
+                run.append(w)
+                i += 1
+            else:
+                break
+        if not run:
+            i = start + 1
+            continue
+        end = i  # index after the run
+        # The name is what follows the last lexical word; a run ending in one is no name.
+        lows = [w.lower() for w in run]
+        last_lex = -1
+        for k, low in enumerate(lows):
+            if low in PARTICLES:
+                continue
+            if _INITIALS.match(run[k]) and len(run[k]) <= 2 and run[k].isupper():
+                # Two capitals: initials ("AQ Khan") only right before a name word.
+                if low in OFFICE_WORDS or low in TITLES:
+                    last_lex = k
+                continue
+            if _lexical(low, lower_seen):
+                last_lex = k
+        name = run[last_lex + 1 :]
+        while name and (name[0].lower() in PARTICLES and name[0][0].islower()):
+            name = name[1:]
+        while name and _INITIALS.match(name[-1]):
+            name = name[:-1]
+        if not name or all(_INITIALS.match(w) for w in name):
+            continue
+        next_low = toks[end][1].lower() if end < n else ""
+        next2 = toks[end + 1][1].lower() if end + 1 < n else ""
+        if next_low in ORG_WORDS and not toks[end - 1][2]:
+            continue  # "Otan party", "Soros Foundation"
+        prev = toks[start - 1][0] if start else ""
+        if prev in ('"', "“", "(“", "'", "‘") or (prev and prev.lower() in ORG_WORDS):
+            continue  # a quoted title, "newspaper Le Figaro", "party Democratic Choice"
+        # The title: lexical words of the run before the name, and a lower-case title
+        # word right before the run ("PA deputy head Ashimbayev").
+        title_words = run[: last_lex + 1]
+        k = start - 1
+        before: list[str] = []
+        while k >= 0 and len(before) < 4:
+            w = toks[k][1]
+            if w.lower() in TITLES or (w.isupper() and len(w) <= 5 and w.isalpha()) or w in "/":
+                before.insert(0, toks[k][0])
+                k -= 1
+            else:
+                break
+        title_words = before + title_words
+        tw = re.sub(r"\s*/\s*", "/", " ".join(title_words)).split()
+        cue = bool(tw) and (
+            tw[-1].lower() in TITLES
+            or (len(tw) >= 2 and tw[-2].lower() in TITLES and tw[-1].isupper())
+        )
+        if last_lex >= 0 and run[last_lex].lower() == "state" and start >= 2:
+            cue = cue or toks[start - 1][1].lower() == "of"
+        if (
+            not cue
+            and last_lex >= 0
+            and run[last_lex].lower() in TITLES
+            and not _is_place(run[last_lex].lower())
+        ):
+            cue = True
+        verb = next_low in SPEECH or (next_low in ("also", "then", "later") and next2 in SPEECH)
+        possessive = toks[end - 1][2]
+        if not cue and prev.lower() in DETERMINERS:
+            continue  # "the Certified Aircraft Sale", "the Yeltsin years": not a person
+        if len(name) >= 2 and not cue and next_low == "of":
+            continue  # "Democratic Choice of Kazakhstan": a name of a thing
+        strong = len(name) >= 2 or cue or verb or possessive
+        title = " ".join(tw) if cue else ""
+        out.append(_Cand(name, title, strong, position))
+    return out
+
+
+def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
+    """Names in capitals: only after a title or before a verb of speech."""
+    toks = _tokens(text)
+    out: list[_Cand] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        low = toks[i][1].lower()
+        if low in CAPS_TITLES and toks[i][1].isupper() and not toks[i][2]:
+            j = i + 1
+            run: list[str] = []
+            while j < n and len(run) < 4:
+                w = toks[j][1]
+                wl = w.lower()
+                if not _CAPS_WORD.match(w) or wl in TITLES or _lexical(wl, frozenset()):
+                    if wl in PARTICLES and run:
+                        run.append(w)
+                        j += 1
+                        continue
+                    break
+                if wl in SPEECH or wl in OFFICE_WORDS:
+                    break
+                run.append(w)
+                j += 1
+                if toks[j - 1][2]:
+                    break
+            if run and len(run[-1]) > 2:
+                out.append(_Cand(run, toks[i][1], True, position))
+                i = j
+                continue
+        w = toks[i][1]
+        if (
+            _CAPS_WORD.match(w)
+            and len(w) > 3
+            and i + 1 < n
+            and toks[i + 1][1].lower() in SPEECH
+            and toks[i + 1][1].isupper()
+            and not _lexical(w.lower(), frozenset())
+            and w.lower() not in OFFICE_WORDS
+        ):
+            out.append(_Cand([w], "", False, position))
+        i += 1
+    # A word before a verb of speech twice is a speaker ("BOURDON SAID ... BOURDON NOTED").
+    counts: dict[str, int] = {}
+    for cand in out:
+        if not cand.strong:
+            counts[cand.words[0]] = counts.get(cand.words[0], 0) + 1
+    for cand in out:
+        if not cand.strong and counts[cand.words[0]] >= 2:
+            cand.strong = True
+    return out
+
+
+_OPENERS = _words("with and to by from of for or between")
+_RUN_WORD = re.compile(r"^[A-Z][A-Za-z'’\-]+$")
+
+
+def _alias_candidates(text: str, position: int | None) -> list[list[_Cand]]:
+    """Runs of up to four capitalised or capital words, each run's tails and each single
+    word, one group per run, the likeliest first: the first that names a known person is
+    taken. Two words after a preposition ("WITH LAKHDAR
+    BRAHIMI") may give a known surname its given name (marked strong)."""
+    out = []
+    raw = re.findall(r"[A-Za-z'’\-]+|[^\sA-Za-z'’\-]+", text)
+    i, n = 0, len(raw)
+    while i < n:
+        if not _RUN_WORD.match(raw[i]) or _lexical(raw[i].lower(), frozenset()):
+            i += 1
+            continue
+        j = i
+        words = []
+        while (
+            j < n
+            and len(words) < 4
+            and _RUN_WORD.match(raw[j])
+            and not _lexical(raw[j].lower(), frozenset())
+        ):
+            words.append(raw[j])
+            j += 1
+            if re.search(r"['’][sS]?$", words[-1]):
+                break
+        before = raw[i - 1].lower() if i else ""
+        opener = before in _OPENERS or before.strip() in (",", ";", ":", "(")
+        words = [re.sub(r"['’][sS]?$", "", w) for w in words]
+        words = [w for w in words if w]
+        group = []
+        if opener and len(words) >= 2 and position is not None:
+            group.append(_Cand(words[:2], "", True, position))
+        group += [_Cand(words[k:], "", False, position) for k in range(len(words))]
+        group += [_Cand([w], "", False, position) for w in words[:-1]]
+        out.append(group)
+        i = j
+    return out
+
+
+_FOR_LINE = re.compile(r"\bFOR\b\s+(.*)")
+_GLUED_INITIAL = re.compile(r"^([BCDFGHJKLMNPQRSTVWXZ])([BCDFGHJKLMNPQRSTVWXZ][A-Z]{3,})$")
+_ONSETS = {
+    "BL",
+    "BR",
+    "CH",
+    "CL",
+    "CR",
+    "DR",
+    "FL",
+    "FR",
+    "GL",
+    "GR",
+    "KH",
+    "KL",
+    "KR",
+    "PH",
+    "PL",
+    "PR",
+    "SC",
+    "SH",
+    "SK",
+    "SL",
+    "SM",
+    "SN",
+    "SP",
+    "ST",
+    "SW",
+    "TH",
+    "TR",
+    "TS",
+    "TW",
+    "WH",
+    "WR",
+    "ZH",
+}
+
+
+def _for_line_names(header: str) -> list[list[str]]:
+    """Names on the FOR lines of the routing block ("DEPT FOR SCA/CEN (J. MUDGE)",
+    "NSC FOR MILLARD, MERKEL", "DOC FOR 4231/IEP/EUR/JBROUGHER")."""
+    names: list[list[str]] = []
+    lines = header.splitlines()
+    active = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            active = False
+            continue
+        m = _FOR_LINE.search(stripped)
+        if m:
+            active = True
+            part = m.group(1)
+        elif active and not re.search(r"\b(PASS|AMEMBASSY|AMCONSUL|USMISSION|SIPDIS)\b", stripped):
+            part = stripped
+        else:
+            active = False
+            continue
+        if any(ch.islower() for ch in part):
+            continue
+        part = re.split(r"\bE\.\s?O\.|\bEO\s+1\d{4}|\bTAGS\b|\bSUBJECT\b", part)[0]
+        for chunk in re.split(r"[,;()]|\bAND\b|\bFOR\b", part):
+            current: list[str] = []
+            for tok in chunk.split():
+                if "/" in tok:
+                    last = tok.rsplit("/", 1)[1]
+                    if current:
+                        names.append(current)
+                    current = []
+                    g = _GLUED_INITIAL.match(last)
+                    if g and last[:2] not in _ONSETS:
+                        names.append([g.group(1) + ".", g.group(2), "=" + last])
+                    continue
+                word = tok.strip(".:")
+                low = word.lower()
+                if re.fullmatch(r"[A-Z]\.?", tok):
+                    current.append(word + ".")
+                elif (
+                    re.fullmatch(r"[A-Z][A-Z'\-]+", word)
+                    and len(word) >= 4
+                    and re.search(r"[AEIOUY]", word)
+                    and low not in OFFICE_WORDS
+                    and low not in TITLES
+                    and not _is_place(low)
+                ):
+                    g = _GLUED_INITIAL.match(word)
+                    if g and word[:2] not in _ONSETS and not current:
+                        current.extend([g.group(1) + ".", g.group(2), "=" + word])
+                    else:
+                        current.append(word)
+                else:
+                    if current:
+                        names.append(current)
+                    current = []
+            if current:
+                names.append(current)
+    return [n for n in names if any(len(w.rstrip(".")) > 1 for w in n)]
+
+
+def _header_block(cable: ParsedCable) -> str:
+    body = cable.body
+    cut = re.search(r"\bE\.\s?O\.|\bEO\s+1\d{4}|^\s*TAGS\b|^\s*SUBJECT\b", body, re.M)
+    return body[: cut.start()] if cut else body[:600]
+
+
+# --- building people ---------------------------------------------------------------------
+
+
+@dataclass
+class _Person:
+    given: list[str]
+    surname: str
+    display: str
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    paragraphs: set[int] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    order: int = 0
+    last_seen: int = 0
+
+    def add(self, surface: str, title: str, position: int | None, role: str, tick: int) -> None:
+        if surface not in self.aliases:
+            self.aliases.append(surface)
+        if title and title not in self.titles:
+            self.titles.append(title)
+        if position is not None:
+            self.paragraphs.add(position)
+        self.roles.add(role)
+        self.last_seen = tick
+
+
+class _People:
+    def __init__(self) -> None:
+        self.people: list[_Person] = []
+        self.tick = 0
+
+    def find(self, words: list[str], *, full_only: bool = False) -> _Person | None:
+        given, surname = _split_name(_proper(" ".join(words)))
+        if not surname:
+            return None
+        if len(words) >= 2:
+            keys = [_key(w) for w in words]
+            for p in reversed(self.people):
+                pkeys = [_key(w) for w in p.display.split()]
+                if len(pkeys) > len(keys) and pkeys[-len(keys) :] == keys:
+                    return p  # "Gomez Manzano" after "Rene Gomez Manzano"
+        skey = _surname_key(surname)
+        best = None
+        for p in self.people:
+            pkey = _surname_key(p.surname)
+            if pkey[:1] != skey[:1] or not same_surname(skey, pkey):
+                continue
+            if not _given_compatible(given, p.given):
+                continue
+            if full_only and not (given and p.given):
+                continue
+            if best is None or (p.given and not best.given) or p.last_seen > best.last_seen:
+                best = p
+        return best
+
+    def add(
+        self,
+        words: list[str],
+        title: str,
+        position: int | None,
+        role: str,
+        create: bool,
+        surface: str = "",
+    ) -> _Person | None:
+        self.tick += 1
+        written = " ".join(words)
+        surface = surface or written
+        person = self.find(words)
+        if person is None:
+            if not create:
+                return None
+            proper = _proper(written)
+            given, surname = _split_name(proper)
+            person = _Person(given, surname, proper, order=self.tick)
+            self.people.append(person)
+        else:
+            proper = _proper(written)
+            given, surname = _split_name(proper)
+            if len(given) > len(person.given) or (
+                any(ch.islower() for ch in surface) and person.display.isupper()
+            ):
+                if len(given) >= len(person.given):
+                    person.given, person.surname, person.display = given, surname, proper
+        person.add(surface, title, position, role, self.tick)
+        return person
+
+
+def _signature_in_last_paragraph(cable: ParsedCable) -> tuple[str, int] | None:
+    """A signer glued to the end of the last paragraph ("... END COMMENT. Swindells")."""
+    if cable.signer or not cable.paragraphs:
+        return None
+    last = cable.paragraphs[-1]
+    m = re.search(
+        r"(?:[.!?\"”*]|[.!?]['’\"”])\s*([A-Z][A-Za-z'’\-]{2,}(?: [A-Z][A-Za-z'’\-]+)?)\s*$",
+        last.text,
+    )
+    if not m:
+        return None
+    word = m.group(1)
+    low = word.lower()
+    if _lexical(low, frozenset()) or low in OFFICE_WORDS:
+        return None
+    return word, last.position
+
+
+def extract_people(cable: ParsedCable) -> list[PersonMention]:
+    """The people the cable names, one entry per person, in order of first mention."""
+    body_text = "\n".join(p.text for p in cable.paragraphs)
+    lower_seen = frozenset(w for w in re.findall(r"\b[a-z][a-z'\-]+\b", body_text))
+    people = _People()
+
+    # Strong names first: paragraphs, then the classifying official and the FOR lines.
+    weak: list[_Cand] = []
+    caps_paragraphs: list[tuple[str, int]] = []
+    for para in cable.paragraphs:
+        text = para.text
+        words = text.split()
+        if sum(1 for w in words if w.isupper()) > 0.8 * len(words):
+            caps_paragraphs.append((text, para.position))
+            for cand in _caps_candidates(text, para.position):
+                if cand.strong:
+                    people.add(cand.words, cand.title, cand.position, "named", True)
+                else:
+                    weak.append(cand)
+            continue
+        for cand in _mixed_candidates(text, para.position, lower_seen):
+            if cand.strong:
+                people.add(cand.words, cand.title, cand.position, "named", True)
+            else:
+                weak.append(cand)
+
+    if cable.classified_by:
+        words = cable.classified_by.split()
+        people.add(words, "", None, "classified_by", True)
+    for words in _for_line_names(_header_block(cable)):
+        # A name written glued to its initial ("JMUDGE") keeps that spelling as its alias.
+        surface = words.pop()[1:] if words[-1].startswith("=") else ""
+        people.add(words, "", None, "named", True, surface=surface)
+
+    # A surname alone joins the person it names.
+    for cand in weak:
+        people.add(cand.words, cand.title, cand.position, "named", False)
+    # Names in capitals (the subject line, paragraphs in capitals) that spell known people.
+    sources = [(cable.subject, None)] + caps_paragraphs
+    for text, position in sources:
+        for group in _alias_candidates(text, position):
+            for cand in group:
+                known = people.find(cand.words)
+                if known is None:
+                    continue
+                if (
+                    len(cand.words) == 1
+                    or people.find(cand.words, full_only=True)
+                    or (
+                        cand.strong
+                        and not known.given
+                        and not _lexical(cand.words[0].lower(), lower_seen)
+                    )
+                ):
+                    people.add(cand.words, "", position, "named", False)
+                    break
+
+    signer = cable.signer
+    signer_position = None
+    if not signer:
+        glued = _signature_in_last_paragraph(cable)
+        if glued:
+            signer, signer_position = glued
+    if signer:
+        people.add(signer.split(), "", signer_position, "signer", True)
+
+    result = []
+    for p in sorted(people.people, key=lambda p: p.order):
+        roles = sorted(p.roles)
+        result.append(
+            PersonMention(
+                name=p.display,
+                aliases=list(p.aliases),
+                titles=list(p.titles),
+                paragraphs=sorted(p.paragraphs),
+                roles=roles,
+            )
+        )
+    return result

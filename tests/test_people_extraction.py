@@ -1,0 +1,168 @@
+"""People named in cables (cables/parser/people.py), on the real seed and corpus fixtures."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cables.parser.people import PersonMention, extract_people, person_key, same_person
+
+from .conftest import FIXTURES, SEED_FILES, parse_file
+
+PEOPLE = FIXTURES / "people"
+
+
+def people_of(ref_id: str) -> list[PersonMention]:
+    if ref_id in SEED_FILES:
+        return extract_people(parse_file(SEED_FILES[ref_id]))
+    label = json.loads((PEOPLE / f"{ref_id}.json").read_text("utf-8"))
+    return extract_people(parse_file(PEOPLE / label["source"]))
+
+
+def by_name(people: list[PersonMention]) -> dict[str, PersonMention]:
+    return {p.name: p for p in people}
+
+
+@pytest.fixture(scope="module")
+def almaty2803():
+    return by_name(people_of("06ALMATY2803"))
+
+
+def test_the_pa_head_is_one_person_with_his_title_aliases_and_paragraphs(almaty2803):
+    person = almaty2803["Adylbek Dzhaksybekov"]
+    assert person.aliases == ["Adylbek Dzhaksybekov", "Dzhaksybekov", "DZHAKSYBEKOV"]
+    assert person.titles == ["head"]
+    assert person.paragraphs == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert person.roles == ["named"]
+
+
+def test_the_upper_case_signer_joins_the_classifying_ambassador(almaty2803):
+    person = almaty2803["John Ordway"]
+    assert person.aliases == ["John Ordway", "ORDWAY"]
+    assert person.roles == ["classified_by", "signer"]
+    assert person.paragraphs == []
+
+
+def test_every_person_of_the_seed_is_found_and_nothing_else(almaty2803):
+    assert sorted(almaty2803) == [
+        "Adylbek Dzhaksybekov",
+        "George H.W. Bush",
+        "J. Mudge",
+        "John Ordway",
+        "Lugar",
+        "Maulen Ashimbayev",
+        "Nazarbayev",
+    ]
+
+
+def test_organisations_and_titles_alone_are_not_people(almaty2803):
+    names = {alias.lower() for p in almaty2803.values() for alias in [p.name, *p.aliases]}
+    for thing in ["presidential administration", "democratization commission", "embassy"]:
+        assert thing not in names
+    assert not any("ambassador" in name or "procuracy" in name for name in names)
+
+
+def test_a_title_before_a_surname_makes_a_person(almaty2803):
+    assert almaty2803["Lugar"].titles == ["Senator"]
+    assert almaty2803["Lugar"].paragraphs == [1, 6]
+    assert almaty2803["Maulen Ashimbayev"].titles == ["PA deputy head"]
+
+
+def test_the_name_on_the_for_line_is_a_person():
+    people = by_name(people_of("06ALMATY3273"))
+    assert [people[n].aliases for n in ("M. O'Mara", "Millard", "Merkel")] == [
+        ["M. O'MARA"],
+        ["MILLARD"],
+        ["MERKEL"],
+    ]
+
+
+def test_the_assistant_secretary_is_joined_across_title_forms_and_the_subject_line():
+    people = by_name(people_of("06ALMATY3273"))
+    boucher = people["Richard Boucher"]
+    assert boucher.aliases == ["Boucher", "Richard Boucher", "BOUCHER"]
+    assert boucher.titles == ["Assistant Secretary", "A/S"]
+    assert boucher.paragraphs == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert people["Adilbek Dzhaksybekov"].aliases == [
+        "Dzhaksybekov",
+        "Adilbek Dzhaksybekov",
+        "DZHAKSYBEKOV",
+    ]
+
+
+def test_a_foreign_minister_written_fm_and_in_full_is_one_person():
+    people = by_name(people_of("05ALMATY538"))
+    tokayev = people["Kasymzhomart Tokayev"]
+    assert tokayev.titles == ["Kazakhstani Foreign Minister", "FM"]
+    assert tokayev.aliases == ["Kasymzhomart Tokayev", "Tokayev", "TOKAYEV"]
+    assert people["Kennedy"].titles == ["EUR DAS", "DAS"]
+    assert people["J. Mudge"].aliases == ["JMUDGE"]
+    assert people["P. Davies"].aliases == ["PDAVIES"]
+    assert "Soros" not in people
+
+
+def test_two_transliterations_in_one_cable_are_one_person():
+    people = by_name(people_of("05ALMATY956"))
+    assert people["Yushchenko"].aliases == ["Yushchenko", "Yuschenko"]
+    assert people["Yushchenko"].paragraphs == [11]
+
+
+def test_a_misspelt_surname_joins_the_full_name():
+    people = by_name(people_of("08ANKARA1476"))
+    assert people["Sam David Mahjoobi"].aliases == ["Sam David Mahjoobi", "Mahjoobi", "Majhoobi"]
+    assert people["Sam David Mahjoobi"].paragraphs == [3, 6, 7]
+
+
+def test_a_compound_surname_alone_joins_the_full_name():
+    people = by_name(people_of("07HAVANA252"))
+    assert people["Rene Gomez Manzano"].aliases == ["Rene Gomez Manzano", "Gomez Manzano"]
+
+
+def test_names_in_capitals_need_a_title_or_a_verb_of_speech():
+    people = by_name(people_of("01PARIS11204"))
+    assert sorted(people) == [
+        "Bruce Bourdon",
+        "Hubert Vedrine",
+        "Lakhdar Brahimi",
+        "Leach",
+        "Mohammed Zahir Shah",
+        "Sharon Wiener",
+    ]
+    assert people["Mohammed Zahir Shah"].aliases == ["MOHAMMED ZAHIR SHAH", "ZAHIR SHAH"]
+
+
+def test_a_wife_and_husband_with_one_surname_stay_two_people():
+    people = by_name(people_of("07BOGOTA1339"))
+    assert people["Lucy de Gechen"].paragraphs == [2]
+    assert people["Jorge Eduardo Gechen"].paragraphs == [2]
+
+
+def test_same_person_joins_spellings_but_not_different_given_names():
+    assert same_person("Adylbek Dzhaksybekov", "Adilbek Dzhaksybekov")
+    assert same_person("ORDWAY", "John Ordway")
+    assert same_person("Mike Moore", "Michael Moore")
+    assert same_person("J. Mudge", "John Mudge")
+    assert not same_person("AQ Khan", "Imran Khan")
+    assert not same_person("Nazarbayev", "Dariga Nazarbayeva")
+    assert not same_person("Boucher", "Bourdon")
+
+
+def test_person_key_folds_transliterations():
+    assert person_key("Adylbek Dzhaksybekov") == person_key("Adilbek Dzhaksybekov")
+    assert person_key("DZHAKSYBEKOV") == "jaksibekov"
+    assert person_key("Adylbek Dzhaksybekov") == "jaksibekov a"
+
+
+def test_the_labelled_set_keeps_precision_and_recall_at_ninety_percent():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.people import run
+
+    totals = run(verbose=False)
+    overall = totals["all"]
+    assert overall.tp + overall.fn == 163  # every labelled person was scored
+    assert overall.precision >= 0.9
+    assert overall.recall >= 0.9
+    assert overall.mention_precision >= 0.9
+    assert overall.mention_recall >= 0.9
