@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,10 +20,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
-from .parser import ParsedCable, ParseError, parse_or_error
+from .parser import ParsedCable, ParseError, parse_or_error, person_key
 from .readers import RawRecord, ReadError, iter_files, read_path
 from .search import index_cable, index_cables
 
@@ -159,6 +160,8 @@ def import_paths(
             fail(record.locator, str(result), record.format)
         else:
             store_one(record, result)
+    # People no cable names any more (a cable re-read names them otherwise).
+    Person.objects.filter(mentions__isnull=True).delete()
     return report
 
 
@@ -409,8 +412,7 @@ def _write_children(pairs: list[tuple[Cable, ParsedCable]]) -> None:
         for cable, parsed in pairs
         for i, r in enumerate(parsed.recipients, 1)
     )
-    for cable, parsed in pairs:
-        _write_people(cable, parsed)
+    _write_people(pairs)
 
 
 def _write_tags(pairs: list[tuple[Cable, ParsedCable]]) -> None:
@@ -430,48 +432,128 @@ def _write_tags(pairs: list[tuple[Cable, ParsedCable]]) -> None:
     )
 
 
-def _write_people(cable: Cable, parsed: ParsedCable) -> None:
-    """The classifying official and the signer, as people.
+def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
+    """The people the cables name (``ParsedCable.people``), joined to the people already in
+    the archive, with a mention for each role and each paragraph naming them.
 
-    The signer signs with a surname in capitals (ORDWAY). Where a person with that surname has
-    already been named by a cable of the same post (John Ordway, classifying), the signer is
-    that person; where the surname alone came first, the full name takes it over later."""
-    if parsed.classified_by:
-        person = _person_with_full_name(parsed.classified_by, cable.origin)
-        Mention.objects.get_or_create(
-            person=person, cable=cable, role=Mention.CLASSIFIED_BY, paragraph=None
-        )
-    if parsed.signer:
-        person = _person_for_surname(parsed.signer, cable.origin)
-        Mention.objects.get_or_create(
-            person=person, cable=cable, role=Mention.SIGNER, paragraph=None
-        )
-
-
-def _same_post(people, origin: str):
-    return people.filter(mentions__cable__origin=origin).distinct()
-
-
-def _person_for_surname(surname: str, origin: str) -> Person:
-    surname = surname.title()
-    candidates = list(_same_post(Person.objects.filter(name__iendswith=f" {surname}"), origin))
-    if len(candidates) == 1:
-        return candidates[0]
-    person, _ = Person.objects.get_or_create(
-        slug=Person.slug_for(surname), defaults={"name": surname}
+    A full name joins the person with the same key (folded surname and first initial: one
+    human across cables and spellings). A surname alone joins the one full-name person with
+    that surname named by cables of the same post, if there is exactly one; otherwise it is a
+    person of its own at that post, which a full name seen there later takes over."""
+    found = [(cable, mention) for cable, parsed in pairs for mention in parsed.people]
+    if not found:
+        return
+    people = _PersonIndex(found)
+    rows = Paragraph.objects.filter(cable__in=[cable for cable, _ in pairs]).values_list(
+        "cable_id", "position", "id"
     )
-    return person
+    paragraph_ids = {(cable_id, position): pk for cable_id, position, pk in rows}
+    resolved = [(cable, mention, people.resolve(mention, cable.origin)) for cable, mention in found]
+    people.save()
+    mentions = []
+    for cable, mention, person in resolved:
+        for role in mention.roles:
+            if role != Mention.NAMED:
+                mentions.append(Mention(person=person, cable=cable, role=role))
+        for position in mention.paragraphs:
+            paragraph_id = paragraph_ids.get((cable.pk, position))
+            if paragraph_id is not None:
+                mentions.append(
+                    Mention(person=person, cable=cable, paragraph_id=paragraph_id, role="named")
+                )
+        if Mention.NAMED in mention.roles and not mention.paragraphs:
+            mentions.append(Mention(person=person, cable=cable, role=Mention.NAMED))
+    # Two spellings in one cable may resolve to one person: the constraints keep one each.
+    Mention.objects.bulk_create(mentions, ignore_conflicts=True)
 
 
-def _person_with_full_name(name: str, origin: str) -> Person:
-    slug = Person.slug_for(name)
-    person = Person.objects.filter(slug=slug).first()
-    surname_only = _same_post(Person.objects.filter(name__iexact=name.split()[-1]), origin).first()
-    if person is None and surname_only is not None and len(name.split()) > 1:
-        # The surname alone was seen first (a signer): it was this person all along.
-        surname_only.name, surname_only.slug = name, slug
-        surname_only.save(update_fields=["name", "slug"])
-        return surname_only
-    if person is None:
-        person = Person.objects.create(name=name, slug=slug)
-    return person
+class _PersonIndex:
+    """The people a batch's names may join, read in two queries; new and changed people
+    written in bulk by ``save``."""
+
+    def __init__(self, found: list) -> None:
+        keys = {person_key(mention.name) for _, mention in found}
+        surnames = {key.split()[0] for key in keys if key}
+        self.by_key: dict[tuple[str, str], Person] = {}
+        for person in Person.objects.filter(Q(key__in=keys) | Q(surname_key__in=surnames)):
+            self.by_key.setdefault((person.key, person.scope), person)
+        # Full names by (surname key, post): who a surname alone at that post may mean.
+        # (Keyed by id(): people not yet saved can't be hashed.)
+        self.at_post: dict[tuple[str, str], dict[int, Person]] = defaultdict(dict)
+        full = {p.pk: p for p in self.by_key.values() if not p.scope}
+        rows = (
+            Mention.objects.filter(
+                person__in=list(full), cable__origin__in={c.origin for c, _ in found}
+            )
+            .values_list("person_id", "cable__origin")
+            .distinct()
+        )
+        for person_id, origin in rows:
+            person = full[person_id]
+            self.at_post[(person.surname_key, origin)][id(person)] = person
+        self.new: list[Person] = []
+        self.changed: dict[int, Person] = {}
+
+    def resolve(self, mention, origin: str) -> Person:
+        key = person_key(mention.name)
+        surname = key.split()[0] if key else ""
+        if " " in key:  # a full name
+            person = self.by_key.get((key, ""))
+            if person is None:
+                lone = self.by_key.pop((surname, origin), None)
+                if lone is not None:  # the surname alone seen first at this post: takeover
+                    lone.name, lone.key, lone.scope = mention.name, key, ""
+                    self._changed(lone)
+                    person = lone
+                else:
+                    person = self._create(mention.name, key, surname, "")
+                self.by_key[(key, "")] = person
+            self.at_post[(surname, origin)][id(person)] = person
+        else:
+            candidates = list(self.at_post.get((surname, origin), {}).values())
+            if len(candidates) == 1:
+                (person,) = candidates
+            else:
+                person = self.by_key.get((key, origin))
+                if person is None:
+                    person = self._create(mention.name, key, surname, origin)
+                    self.by_key[(key, origin)] = person
+        new_aliases = [a for a in mention.aliases if a not in person.aliases]
+        new_titles = [t for t in mention.titles if t not in person.titles]
+        if new_aliases or new_titles:
+            person.aliases = person.aliases + new_aliases
+            person.titles = person.titles + new_titles
+            self._changed(person)
+        return person
+
+    def _create(self, name: str, key: str, surname: str, scope: str) -> Person:
+        person = Person(name=name, key=key, surname_key=surname, scope=scope)
+        self.new.append(person)
+        return person
+
+    def _changed(self, person: Person) -> None:
+        if person.pk is not None:
+            self.changed[person.pk] = person
+
+    def save(self) -> None:
+        if self.new:
+            wanted = {Person.slug_for(p.name) for p in self.new}
+            taken = set(Person.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+            for person in self.new:
+                person.slug = _free_slug(Person.slug_for(person.name), taken)
+                taken.add(person.slug)
+            Person.objects.bulk_create(self.new)
+        if self.changed:
+            Person.objects.bulk_update(
+                list(self.changed.values()), ["name", "key", "scope", "aliases", "titles"]
+            )
+
+
+def _free_slug(slug: str, taken: set[str]) -> str:
+    """The slug, or slug-2, slug-3, ... when another person has it."""
+    if slug not in taken:
+        return slug
+    n = 2
+    while f"{slug}-{n}" in taken or Person.objects.filter(slug=f"{slug}-{n}").exists():
+        n += 1
+    return f"{slug}-{n}"

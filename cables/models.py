@@ -28,15 +28,36 @@ class Tag(models.Model):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=200)
+    """A human the cables name. One person for one human: the import joins spelling variants
+    and a surname alone to the person they name (see ``cables.parser.people``)."""
+
+    name = models.CharField(max_length=200, help_text="The fullest form seen, proper case.")
     slug = models.SlugField(max_length=200, unique=True)
+    # "ordway j": folded surname and first initial (parser.people.person_key); a surname
+    # alone ("ordway") is a person only at one post, named in ``scope``.
+    key = models.CharField(max_length=200, blank=True)
+    surname_key = models.CharField(max_length=200, blank=True)
+    scope = models.CharField(
+        max_length=128, blank=True, help_text="For a surname alone: the origin it was seen at."
+    )
+    aliases = models.JSONField(default=list, blank=True, help_text="Every spelling seen.")
+    titles = models.JSONField(default=list, blank=True, help_text='"FM", "A/S", "head", ...')
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        indexes = [
+            # The import joining a name to a person: WHERE key IN (...) [AND scope = ...].
+            models.Index(fields=["key", "scope"], name="person_key_idx"),
+            # A surname alone joining a full name: WHERE surname_key IN (...) AND scope = ''.
+            models.Index(fields=["surname_key"], name="person_surname_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cables:person", args=[self.slug])
 
     @staticmethod
     def slug_for(name: str) -> str:
@@ -430,6 +451,11 @@ class Mention(models.Model):
                 fields=["person", "cable", "role"],
                 condition=Q(paragraph__isnull=True),
                 name="mention_unique_cable_role",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "paragraph"],
+                condition=Q(paragraph__isnull=False),
+                name="mention_unique_paragraph",
             ),
         ]
         indexes = [

@@ -146,11 +146,11 @@ def test_a_cable_the_database_refuses_is_reported_and_leaves_nothing_half_writte
     shutil.copy(SEED_FILES["06ALMATY2803"], tmp_path / "b.txt")
     write_people = cables.importer._write_people
 
-    def refuse_one(cable, parsed):
+    def refuse_one(pairs):
         # Fails after the cable, its paragraphs, tags and references were written.
-        if cable.reference_id == "06ALMATY2803":
+        if any(cable.reference_id == "06ALMATY2803" for cable, _ in pairs):
             raise DataError("value too long for type character varying(32)")
-        write_people(cable, parsed)
+        write_people(pairs)
 
     monkeypatch.setattr(cables.importer, "_write_people", refuse_one)
     report = import_paths([tmp_path])

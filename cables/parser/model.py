@@ -88,6 +88,8 @@ class ParsedCable:
     body: str = ""  # the cable text from the classification line on, cleaned
     paragraphs: list[Paragraph] = field(default_factory=list)
     partial: bool = False  # an extract, or text cut off before its end
+    # The people the cable names (people.PersonMention), found once the rest is parsed.
+    people: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was repaired or guessed
 
     @property

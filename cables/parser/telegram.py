@@ -23,6 +23,7 @@ from .fields import (
     split_tags,
 )
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
+from .people import extract_people
 from .refs import parse_references
 
 CLASS_WORD = (
@@ -242,7 +243,7 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         partial = True
         warnings.append("text ends in mid-sentence: cut off")
 
-    return ParsedCable(
+    cable = ParsedCable(
         reference_id=reference_id,
         created=created,
         created_precision=precision,
@@ -267,6 +268,8 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         partial=partial,
         warnings=warnings,
     )
+    cable.people = extract_people(cable)
+    return cable
 
 
 def _normalise(text: str) -> str:
