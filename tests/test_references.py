@@ -18,7 +18,9 @@ MISSING = Target(title="06ALMATY2532 (not in the archive)", missing=True)
 LETTERS = {"A": MISSING, "C": IN_ARCHIVE}
 
 LINK_C = '<a class="ref-inline" href="/cables/06ALMATY2404/" title="A MEETING (2006-07-07)">'
-MISSING_A = '<span class="ref-inline ref-inline--missing" title="06ALMATY2532 (not in the archive)">'
+MISSING_A = (
+    '<span class="ref-inline ref-inline--missing" title="06ALMATY2532 (not in the archive)">'
+)
 
 
 def section(content: str, title_id: str) -> str:
@@ -94,9 +96,7 @@ def test_a_cited_cable_in_the_archive_links_with_its_subject_and_date(client, im
     ) in references
 
 
-def test_cited_cables_not_in_the_archive_are_unlinked_and_listed_as_missing(
-    client, imported_seeds
-):
+def test_cited_cables_not_in_the_archive_are_unlinked_and_listed_as_missing(client, imported_seeds):
     content = client.get("/cables/06ALMATY2803/").content.decode()
     references = section(content, "references-title")
     assert 'href="/cables/06ALMATY2532/"' not in references
