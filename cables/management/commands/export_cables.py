@@ -55,6 +55,8 @@ class Command(BaseCommand):
         count = 0
         # iterator() with prefetch_related prefetches each chunk of ``batch_size`` cables.
         for cable in cables.iterator(chunk_size=batch_size):
-            stream.write(json.dumps(cable_detail(cable, base_url.rstrip("/")), ensure_ascii=False) + "\n")
+            stream.write(
+                json.dumps(cable_detail(cable, base_url.rstrip("/")), ensure_ascii=False) + "\n"
+            )
             count += 1
         return count
