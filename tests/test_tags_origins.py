@@ -381,3 +381,9 @@ def test_seed_tags_and_origin(client, imported_seeds):
         "05ALMATY538",
     ]
     assert datetime.fromisoformat(data["latest"][0]["created"]).year == 2006
+
+
+def test_every_page_leads_to_the_tags_and_origins(client, archive):
+    response = client.get("/tags/")
+    assertContains(response, '<a href="/tags/" aria-current="page">Tags</a>')
+    assertContains(response, '<a href="/origins/">Origins</a>', count=2)  # menu and footer
