@@ -84,7 +84,8 @@ class CableAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["code", "description"]
+    list_display = ["code", "description", "kind"]
+    list_filter = ["kind"]
     search_fields = ["code", "description"]
     ordering = ["code"]
 

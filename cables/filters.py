@@ -6,6 +6,8 @@ touch ``request.GET`` for filtering. Values are plain codes and names, e.g.
 
 - ``tag`` (repeatable): a cable must carry *every* tag given (AND).
 - ``classification``, ``origin``, ``year`` (repeatable): any of the values given (OR).
+- ``level`` (UNCLASSIFIED, CONFIDENTIAL, SECRET...) and ``caveat`` (NOFORN, FOR OFFICIAL USE
+  ONLY...), the two parts of the classification (repeatable): any of the values given.
 - ``month`` (repeatable, 1-12): any of these months, only with exactly one ``year``.
 - ``date_from`` / ``date_to`` (YYYY-MM-DD): inclusive bounds on the created date, in UTC.
 - ``q``: a full-text search (see ``cables.search.query`` for its syntax). Never invalid:
@@ -31,13 +33,15 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
-from .models import Cable
+from .models import Cable, CableCaveat, Tag
 from .search import ParsedQuery, parse_query
 
 # Parameter name -> label, in the order chips are shown.
 PARAM_LABELS: dict[str, str] = {
     "tag": "Tag",
     "classification": "Classification",
+    "level": "Level",
+    "caveat": "Caveat",
     "origin": "Origin",
     "year": "Year",
     "month": "Month",
@@ -171,6 +175,12 @@ class CableFilter(django_filters.FilterSet):
     classification = MultipleValueFilter(
         field_name="classification", label="Classification", child=forms.CharField(max_length=64)
     )
+    level = MultipleValueFilter(
+        field_name="level", label="Level", child=forms.CharField(max_length=32)
+    )
+    caveat = MultipleValueFilter(
+        method="filter_caveat", label="Caveat", child=forms.CharField(max_length=64)
+    )
     origin = MultipleValueFilter(
         field_name="origin", label="Origin", child=forms.CharField(max_length=128)
     )
@@ -230,6 +240,15 @@ class CableFilter(django_filters.FilterSet):
                 created__lt=utc_start(date(year + 1, 1, 1)),
             )
         return queryset.filter(q)
+
+    def filter_caveat(self, queryset: QuerySet, name: str, caveats: list[str]) -> QuerySet:
+        """Cables with any of these caveats (a subquery: a cable with two of them is still
+        one row)."""
+        if not caveats:
+            return queryset
+        return queryset.filter(
+            id__in=CableCaveat.objects.filter(caveat__in=caveats).values("cable_id")
+        )
 
     def filter_month(self, queryset: QuerySet, name: str, months: list[int]) -> QuerySet:
         years = self.form.cleaned_data.get("year") or []
@@ -419,3 +438,19 @@ def query_page(query: QueryDict, page: int) -> str:
     if page != 1:
         params["page"] = str(page)
     return _encode(params)
+
+
+class TagIndexFilter(django_filters.FilterSet):
+    """``/tags/?kind=country``: the tags of one kind (subject, country, program,
+    organisation); all tags without it."""
+
+    kind = django_filters.ChoiceFilter(
+        field_name="kind",
+        choices=Tag.KIND_CHOICES,
+        label="Kind",
+        error_messages={"invalid_choice": "Choose subject, country, program or organisation."},
+    )
+
+    class Meta:
+        model = Tag
+        fields: list[str] = []

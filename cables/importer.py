@@ -14,14 +14,13 @@ import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
 from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Q, Subquery
 
+from .glossary import describe
 from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
 from .parser import ParsedCable, ParseError, parse_or_error, person_key
 from .readers import RawRecord, ReadError, iter_files, read_path
@@ -61,14 +60,6 @@ class ImportReport:
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.failed} failed"
         )
-
-
-@cache
-def tag_glossary() -> dict[str, str]:
-    """TAGS code -> description, from cables/data/tags.tsv."""
-    text = resources.files("cables").joinpath("data/tags.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {row[0]: row[1] for row in rows}
 
 
 def content_hash(parsed: ParsedCable) -> str:
@@ -419,9 +410,18 @@ def _write_tags(pairs: list[tuple[Cable, ParsedCable]]) -> None:
     codes = {code for _, parsed in pairs for code in parsed.tags}
     if not codes:
         return
-    glossary = tag_glossary()
     existing = {t.code: t for t in Tag.objects.filter(code__in=codes)}
-    missing = [Tag(code=c, description=glossary.get(c, "")) for c in codes if c not in existing]
+    missing = []
+    for code in codes:
+        description, kind = describe(code)
+        tag = existing.get(code)
+        if tag is None:
+            missing.append(Tag(code=code, description=description, kind=kind))
+        elif (description and tag.description != description) or tag.kind != kind:
+            # The glossary changed since the tag was stored (a description set by hand
+            # stays where the glossary has none).
+            tag.description, tag.kind = description or tag.description, kind
+            tag.save(update_fields=["description", "kind"])
     Tag.objects.bulk_create(missing, ignore_conflicts=True)
     if missing:
         existing = {t.code: t for t in Tag.objects.filter(code__in=codes)}

@@ -13,18 +13,84 @@ from .search import engine as search_engine
 from .search.fields import SearchGinIndex, SearchVectorField
 from .search.query import ReferenceGuess
 
+# --- classification: a level and its caveats ----------------------------------------------
+
+# The levels from the least to the most restricted (the order of the level facet).
+LEVEL_ORDER = ("UNCLASSIFIED", "LIMITED OFFICIAL USE", "CONFIDENTIAL", "SECRET", "TOP SECRET")
+
+
+def split_classification(classification: str) -> tuple[str, list[str]]:
+    """``CONFIDENTIAL//NOFORN`` -> ("CONFIDENTIAL", ["NOFORN"]);
+    ``UNCLASSIFIED//FOR OFFICIAL USE ONLY`` -> ("UNCLASSIFIED", ["FOR OFFICIAL USE ONLY"]);
+    ``SECRET`` -> ("SECRET", []). Caveats keep their order, once each."""
+    level, *rest = [part.strip() for part in (classification or "").split("//")]
+    caveats: list[str] = []
+    for caveat in rest:
+        if caveat and caveat not in caveats:
+            caveats.append(caveat)
+    return level, caveats
+
+
+def _level_key(row: dict) -> tuple:
+    value = row["value"]
+    known = value in LEVEL_ORDER
+    return (not known, LEVEL_ORDER.index(value) if known else -row["count"], value)
+
+
+def derived_counts(classification_rows: list[dict], facet: str) -> list[dict]:
+    """The level or caveat facet from the classification facet's counts: a cable has one
+    classification, its level and caveats are parts of it (``split_classification``, the
+    same function that fills ``Cable.level`` and ``CableCaveat``), so the sums are exact
+    and cost no query. Levels in the order of ``LEVEL_ORDER``, caveats most used first."""
+    totals: dict[str, int] = {}
+    for row in classification_rows:
+        level, caveats = split_classification(row["value"])
+        for value in [level] if facet == "level" else caveats:
+            if value:
+                totals[value] = totals.get(value, 0) + row["count"]
+    rows = [{"value": value, "count": count} for value, count in totals.items()]
+    if facet == "level":
+        return sorted(rows, key=_level_key)
+    return sorted(rows, key=lambda r: (-r["count"], r["value"]))
+
+
+class TagQuerySet(models.QuerySet):
+    def with_counts(self) -> TagQuerySet:
+        """Tags carried by at least one cable, annotated ``count``, most used first."""
+        return self.annotate(count=Count("cabletag")).filter(count__gt=0).order_by("-count", "code")
+
 
 class Tag(models.Model):
-    """A TAGS code (PREL, KZ, ...) and what it stands for."""
+    """A TAGS code (PREL, KZ, ...), what it stands for and what kind of code it is (see
+    ``cables.glossary``)."""
+
+    SUBJECT, COUNTRY, PROGRAM, ORGANISATION = "subject", "country", "program", "organisation"
+    KIND_CHOICES = [
+        (SUBJECT, "Subject"),
+        (COUNTRY, "Country"),
+        (PROGRAM, "Program"),
+        (ORGANISATION, "Organisation"),
+    ]
 
     code = models.CharField(max_length=32, unique=True)
     description = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=16, choices=KIND_CHOICES, blank=True, help_text="Blank: not a known kind."
+    )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
 
     def __str__(self) -> str:
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("cables:tag", args=[self.code])
+
+    def get_json_url(self) -> str:
+        return reverse("cables:tag_json", args=[self.code])
 
 
 class Person(models.Model):
@@ -108,25 +174,34 @@ class CableQuerySet(models.QuerySet):
         numbered 2803 from ALMATY, whatever their year), newest first."""
         return self.filter(reference_id__in=guess.candidates()).newest_first()
 
-    FACETS = ("year", "tag", "origin", "classification")
+    FACETS = ("year", "tag", "origin", "classification", "level", "caveat")
 
     # The facets that are columns of the cable (the year of one).
     COLUMN_FACETS = ("year", "origin", "classification")
+    # The facets counted from the classification facet's counts (``derived_counts``).
+    DERIVED_FACETS = ("level", "caveat")
 
     def facet_counts(self, names: tuple[str, ...] = FACETS) -> dict[str, list[dict]]:
         """Counts per value of each named facet, for the cables in this queryset.
 
         One GROUP BY query per facet; on PostgreSQL one query for year, origin and
         classification together (GROUPING SETS: the selection is read once, not three
-        times, which is a good part of a broad search's time)."""
-        columns = [name for name in names if name in self.COLUMN_FACETS]
+        times, which is a good part of a broad search's time). Level and caveat come from
+        the classification counts, without a query of their own."""
+        counted = [name for name in names if name not in self.DERIVED_FACETS]
+        if any(name in self.DERIVED_FACETS for name in names) and "classification" not in counted:
+            counted.append("classification")
+        columns = [name for name in counted if name in self.COLUMN_FACETS]
         counts = {}
         if len(columns) > 1 and connections[self.db].vendor == "postgresql":
             counts = self._column_counts()
-        return {
-            name: counts[name] if name in counts else getattr(self, f"_{name}_counts")()
-            for name in names
-        }
+        for name in counted:
+            if name not in counts:
+                counts[name] = getattr(self, f"_{name}_counts")()
+        for name in self.DERIVED_FACETS:
+            if name in names:
+                counts[name] = derived_counts(counts["classification"], name)
+        return {name: counts[name] for name in names}
 
     def _column_counts(self) -> dict[str, list[dict]]:
         """Year, origin and classification counts in one query, each set in the order of
@@ -176,7 +251,7 @@ class CableQuerySet(models.QuerySet):
         (One cabletag row per cable and tag, cabletag_unique: no DISTINCT needed.)"""
         selection, params = self.order_by().values("id").query.sql_with_params()
         counted = f"""
-            SELECT tag.code, tag.description, counted.n
+            SELECT tag.code, tag.description, tag.kind, counted.n
             FROM (
                 SELECT tag_id, COUNT(*) AS n FROM {CableTag._meta.db_table}
                 WHERE cable_id IN ({selection}) GROUP BY tag_id
@@ -187,7 +262,10 @@ class CableQuerySet(models.QuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(counted, params)
             rows = cursor.fetchall()
-        return [{"value": code, "description": desc, "count": n} for code, desc, n in rows]
+        return [
+            {"value": code, "description": desc, "kind": kind, "count": n}
+            for code, desc, kind, n in rows
+        ]
 
     def _origin_counts(self) -> list[dict]:
         return self._field_counts("origin")
@@ -210,6 +288,38 @@ class CableQuerySet(models.QuerySet):
         rows = self.order_by().values(field).annotate(count=Count("id")).order_by("-count", field)
         return [{"value": r[field], "count": r["count"]} for r in rows]
 
+    # --- tag and origin pages ---------------------------------------------------------------
+
+    def year_counts(self) -> list[dict]:
+        """Cables per year, oldest year first."""
+        return sorted(self._year_counts(), key=lambda row: row["value"])
+
+    def origin_counts(self) -> list[dict]:
+        """Each origin with its count of cables and the slug of its page, most cables first
+        (one GROUP BY on the origin index)."""
+        return [{**row, "slug": origin_slug(row["value"])} for row in self._origin_counts()]
+
+    # --- the cables around one cable ---------------------------------------------------------
+
+    def before(self, cable: Cable) -> CableQuerySet:
+        """Cables sent before ``cable`` (ties by reference id), newest first."""
+        return self.filter(
+            Q(created__lt=cable.created)
+            | Q(created=cable.created, reference_id__lt=cable.reference_id)
+        ).order_by("-created", "-reference_id")
+
+    def after(self, cable: Cable) -> CableQuerySet:
+        """Cables sent after ``cable`` (ties by reference id), oldest first."""
+        return self.filter(
+            Q(created__gt=cable.created)
+            | Q(created=cable.created, reference_id__gt=cable.reference_id)
+        ).order_by("created", "reference_id")
+
+
+def origin_slug(origin: str) -> str:
+    """``US Office Almaty`` -> ``us-office-almaty``: the origin's page, ``/origins/<slug>/``."""
+    return slugify(origin) or "unknown"
+
 
 class CableManager(models.Manager.from_queryset(CableQuerySet)):
     def get_queryset(self) -> CableQuerySet:
@@ -230,6 +340,13 @@ class Cable(models.Model):
         "date-time group is left to correct them.",
     )
     classification = models.CharField(max_length=64)
+    level = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The classification's level (CONFIDENTIAL of CONFIDENTIAL//NOFORN); kept in "
+        "step with the classification by save().",
+    )
     origin = models.CharField(max_length=128)
     subject = models.TextField(blank=True)
     subject_marking = models.CharField(max_length=32, blank=True, help_text='"(C)", "(SBU)"...')
@@ -277,10 +394,16 @@ class Cable(models.Model):
         indexes = [
             # /cables/ lists newest first and filters by year/month and date ranges.
             models.Index(fields=["-created"], name="cable_created_idx"),
-            # Origin facet and origin filter; previous/next cable from the same post.
-            models.Index(fields=["origin", "created"], name="cable_origin_created_idx"),
+            # Origin facet and filter, /origins/; the previous and next cable from the same
+            # post on a cable page: WHERE origin = %s AND (created, reference_id) < or > the
+            # cable's, ORDER BY created, reference_id LIMIT 1.
+            models.Index(
+                fields=["origin", "created", "reference_id"], name="cable_origin_created_ref_idx"
+            ),
             # Classification facet and filter.
             models.Index(fields=["classification", "created"], name="cable_class_created_idx"),
+            # ?level= filter on /cables/: WHERE level IN (...), newest first.
+            models.Index(fields=["level", "created"], name="cable_level_created_idx"),
             # /cables/?q=: WHERE search_vector @@ <tsquery> (a GIN index on PostgreSQL only).
             SearchGinIndex(fields=["search_vector"], name="cable_search_idx"),
         ]
@@ -288,11 +411,72 @@ class Cable(models.Model):
     def __str__(self) -> str:
         return self.reference_id
 
+    def save(self, *args, **kwargs) -> None:
+        """Saves the level and caveats of the classification with it (a classification saved
+        by ``update_fields`` without it leaves them alone)."""
+        update_fields = kwargs.get("update_fields")
+        writes_classification = update_fields is None or "classification" in update_fields
+        adding = self._state.adding
+        if writes_classification:
+            self.level, caveats = split_classification(self.classification)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "level"}
+        super().save(*args, **kwargs)
+        if writes_classification:
+            self._save_caveats(caveats, adding)
+
     def get_absolute_url(self) -> str:
         return reverse("cables:detail", args=[self.reference_id])
 
     def get_json_url(self) -> str:
         return reverse("cables:detail_json", args=[self.reference_id])
+
+    def _save_caveats(self, caveats: list[str], adding: bool) -> None:
+        if not adding:
+            stored = list(
+                CableCaveat.objects.filter(cable=self)
+                .order_by("position")
+                .values_list("caveat", flat=True)
+            )
+            if stored == caveats:
+                return
+            CableCaveat.objects.filter(cable=self).delete()
+        CableCaveat.objects.bulk_create(
+            CableCaveat(cable=self, caveat=caveat, position=i)
+            for i, caveat in enumerate(caveats, 1)
+        )
+
+    @property
+    def caveats(self) -> list[str]:
+        """NOFORN, FOR OFFICIAL USE ONLY, ...: the classification's caveats (as stored in
+        ``CableCaveat``; read from the classification, which they are parts of)."""
+        return split_classification(self.classification)[1]
+
+    @property
+    def origin_slug(self) -> str:
+        return origin_slug(self.origin)
+
+
+class CableCaveat(models.Model):
+    """A caveat of a cable's classification (NOFORN, FOR OFFICIAL USE ONLY, ...), written by
+    ``Cable.save``."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="caveat_rows")
+    caveat = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["cable", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cable", "caveat"], name="cablecaveat_unique"),
+        ]
+        indexes = [
+            # ?caveat= filter on /cables/: cable_id IN (SELECT cable_id ... WHERE caveat IN ...).
+            models.Index(fields=["caveat", "cable"], name="cablecaveat_caveat_cable_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cable_id} {self.caveat}"
 
 
 class CableTag(models.Model):
@@ -387,6 +571,58 @@ class ParagraphVector(models.Model):
         return str(self.paragraph_id)
 
 
+class ReferenceQuerySet(models.QuerySet):
+    def cited_from(self, cable_ids) -> list[dict]:
+        """The cables in the archive that the given cables cite: one row per citation, with
+        the citing cable's id (``from_id``) and the cited cable's summary, in REF order."""
+        rows = (
+            self.filter(cable_id__in=cable_ids, target__isnull=False)
+            .order_by("cable_id", "position", "id")
+            .values(
+                "cable_id",
+                "target_id",
+                "target__reference_id",
+                "target__created",
+                "target__subject",
+            )
+        )
+        return [
+            {
+                "from_id": row["cable_id"],
+                "id": row["target_id"],
+                "reference_id": row["target__reference_id"],
+                "created": row["target__created"],
+                "subject": row["target__subject"],
+            }
+            for row in rows
+        ]
+
+    def citing(self, cable_ids) -> list[dict]:
+        """The cables that cite the given cables: one row per citation, with the cited
+        cable's id (``from_id``) and the citing cable's summary, newest first."""
+        rows = (
+            self.filter(target_id__in=cable_ids)
+            .order_by("-cable__created", "cable__reference_id", "id")
+            .values(
+                "target_id",
+                "cable_id",
+                "cable__reference_id",
+                "cable__created",
+                "cable__subject",
+            )
+        )
+        return [
+            {
+                "from_id": row["target_id"],
+                "id": row["cable_id"],
+                "reference_id": row["cable__reference_id"],
+                "created": row["cable__created"],
+                "subject": row["cable__subject"],
+            }
+            for row in rows
+        ]
+
+
 class Reference(models.Model):
     """A REF line item: which cable (or other document) a cable cites."""
 
@@ -401,6 +637,8 @@ class Reference(models.Model):
     target = models.ForeignKey(
         Cable, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
     )
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["cable", "position"]

@@ -10,8 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import F, Prefetch, QuerySet
+from django.urls import reverse
 
-from .models import Cable, CableTag, Mention, Paragraph, Recipient, Reference, Source
+from .models import (
+    Cable,
+    CableTag,
+    Mention,
+    Paragraph,
+    Recipient,
+    Reference,
+    Source,
+    split_classification,
+)
 
 
 def cable_tags_prefetch() -> Prefetch:
@@ -52,11 +62,29 @@ def detail_queryset(queryset: QuerySet[Cable]) -> QuerySet[Cable]:
         ),
         Prefetch(
             "references",
-            # The cited cable's own id, for its link, without loading the whole cable.
+            # The cited cable's id, subject and date, for its link and the link's title,
+            # without loading the whole cable.
             queryset=Reference.objects.annotate(
-                target_reference_id=F("target__reference_id")
+                target_reference_id=F("target__reference_id"),
+                target_subject=F("target__subject"),
+                target_created=F("target__created"),
             ).order_by("position", "id"),
             to_attr="ordered_references",
+        ),
+        Prefetch(
+            "cited_by",
+            # The cables citing this one, newest first (``referenced_by``).
+            queryset=Reference.objects.select_related("cable")
+            .only(
+                "id",
+                "target_id",
+                "cable__id",
+                "cable__reference_id",
+                "cable__created",
+                "cable__subject",
+            )
+            .order_by("-cable__created", "cable__reference_id", "id"),
+            to_attr="citing_references",
         ),
         Prefetch(
             "recipients",
@@ -104,11 +132,61 @@ def cable_references(cable: Cable) -> list[Reference]:
     references = getattr(cable, "ordered_references", None)
     if references is None:
         references = list(
-            cable.references.annotate(target_reference_id=F("target__reference_id")).order_by(
-                "position", "id"
-            )
+            cable.references.annotate(
+                target_reference_id=F("target__reference_id"),
+                target_subject=F("target__subject"),
+                target_created=F("target__created"),
+            ).order_by("position", "id")
         )
     return references
+
+
+def referenced_by(cable: Cable) -> list[Cable]:
+    """The cables that cite this one, once each, newest first."""
+    citing = getattr(cable, "citing_references", None)
+    if citing is None:
+        citing = list(
+            Reference.objects.filter(target=cable)
+            .select_related("cable")
+            .order_by("-cable__created", "cable__reference_id", "id")
+        )
+    seen: set[int] = set()
+    cables = []
+    for reference in citing:
+        if reference.cable_id not in seen:
+            seen.add(reference.cable_id)
+            cables.append(reference.cable)
+    return cables
+
+
+def is_missing(reference: Reference) -> bool:
+    """A cited cable that is not in the archive."""
+    return bool(reference.cited_id) and reference.target_id is None
+
+
+def reference_title(reference: Reference) -> str:
+    """The link title of a cited cable in the archive: its subject and date."""
+    date = reference.target_created.astimezone(UTC).strftime("%Y-%m-%d")
+    subject = " ".join((reference.target_subject or "").split()) or "(no subject)"
+    return f"{subject} ({date})"
+
+
+def paragraph_label(anchor: str) -> str:
+    """How a citation names a paragraph: "para. 6" (p6), "para. 3-2" (the second
+    paragraph numbered 3), "unnumbered para. 1" (u1)."""
+    if anchor.startswith("u"):
+        return f"unnumbered para. {anchor[1:]}"
+    return f"para. {anchor[1:]}"
+
+
+def paragraph_citation(cable: Cable, paragraph: Paragraph, url: str) -> str:
+    """A short citation to paste: ``06ALMATY2803 (2006-08-05, CONFIDENTIAL), para. 6,
+    https://.../cables/06ALMATY2803/#p6``."""
+    date = cable.created.astimezone(UTC).strftime("%Y-%m-%d")
+    return (
+        f"{cable.reference_id} ({date}, {cable.classification}), "
+        f"{paragraph_label(paragraph.anchor)}, {url}"
+    )
 
 
 def cable_summary(cable: Cable) -> dict[str, Any]:
@@ -127,14 +205,30 @@ def cable_summary(cable: Cable) -> dict[str, Any]:
     }
 
 
-def paragraph_dict(paragraph: Paragraph, cable_url: str) -> dict[str, Any]:
-    return {
+def paragraph_dict(
+    paragraph: Paragraph, cable_url: str, cable: Cable | None = None, base_url: str = ""
+) -> dict[str, Any]:
+    url = f"{cable_url}#{paragraph.anchor}"
+    data = {
         "number": paragraph.number,
         "anchor": paragraph.anchor,
         "marking": paragraph.marking,
         "heading": paragraph.heading,
         "text": paragraph.text,
-        "url": f"{cable_url}#{paragraph.anchor}",
+        "url": url,
+    }
+    if cable is not None:
+        data["citation"] = paragraph_citation(cable, paragraph, base_url + url)
+    return data
+
+
+def cable_link(cable: Cable) -> dict[str, Any]:
+    """Another cable, as a cable's JSON names it."""
+    return {
+        "id": cable.reference_id,
+        "url": cable.get_absolute_url(),
+        "created": iso_utc(cable.created),
+        "subject": cable.subject,
     }
 
 
@@ -155,10 +249,14 @@ def people(cable: Cable) -> list[dict[str, str]]:
     return result
 
 
-def cable_detail(cable: Cable) -> dict[str, Any]:
-    """The whole cable: ``/cables/<ID>.json`` and one line of ``export_cables``."""
+def cable_detail(cable: Cable, base_url: str = "") -> dict[str, Any]:
+    """The whole cable: ``/cables/<ID>.json`` and one line of ``export_cables``.
+
+    ``base_url`` (``https://host``) makes the paragraphs' citations absolute; without it
+    they hold the site-relative URL."""
     url = cable.get_absolute_url()
     references = cable_references(cable)
+    level, caveats = split_classification(cable.classification)
     return {
         "id": cable.reference_id,
         "url": url,
@@ -166,6 +264,8 @@ def cable_detail(cable: Cable) -> dict[str, Any]:
         "created": iso_utc(cable.created),
         "created_precision": cable.created_precision,
         "classification": cable.classification,
+        "level": level,
+        "caveats": caveats,
         "origin": cable.origin,
         "subject": cable.subject,
         "summary": cable.summary,
@@ -176,11 +276,18 @@ def cable_detail(cable: Cable) -> dict[str, Any]:
             {
                 "letter": ref.letter,
                 "text": ref.text,
+                "kind": ref.kind,
                 "cited_id": ref.cited_id,
                 "in_archive": ref.target_id is not None,
+                "missing": is_missing(ref),
+                "url": reverse("cables:detail", args=[ref.target_reference_id])
+                if ref.target_id is not None
+                else None,
             }
             for ref in references
         ],
+        "missing_references": [ref.cited_id for ref in references if is_missing(ref)],
+        "referenced_by": [cable_link(other) for other in referenced_by(cable)],
         "recipients": [
             {
                 "kind": recipient.kind,
@@ -197,7 +304,7 @@ def cable_detail(cable: Cable) -> dict[str, Any]:
         "partial": cable.partial,
         "header": cable.header,
         "paragraphs": [
-            paragraph_dict(paragraph, url)
+            paragraph_dict(paragraph, url, cable, base_url)
             for paragraph in _ordered(cable, "ordered_paragraphs", "paragraphs", "position", "id")
         ],
         "people": people(cable),

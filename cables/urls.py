@@ -1,4 +1,5 @@
-"""URLs of the archive: ``/``, ``/cables/``, ``/cables/<ID>/`` and their JSON twins."""
+"""URLs of the archive: ``/``, ``/cables/``, ``/cables/<ID>/``, ``/tags/``, ``/origins/`` and
+their JSON twins."""
 
 from django.urls import path, register_converter
 
@@ -30,4 +31,13 @@ urlpatterns = [
     path("cables.json", views.cable_list_json, name="list_json"),
     path("cables/<cable_id:reference_id>/", views.cable_detail, name="detail"),
     path("cables/<cable_id:reference_id>.json", views.cable_detail_json, name="detail_json"),
+    path("tags/", views.tag_list, name="tags"),
+    path("tags.json", views.tag_list_json, name="tags_json"),
+    # A code may hold any character (person tags: "CLINTON, HILLARY").
+    path("tags/<path:code>/", views.tag_detail, name="tag"),
+    path("tags/<path:code>.json", views.tag_detail_json, name="tag_json"),
+    path("origins/", views.origin_list, name="origins"),
+    path("origins.json", views.origin_list_json, name="origins_json"),
+    path("origins/<slug:slug>/", views.origin_detail, name="origin"),
+    path("origins/<slug:slug>.json", views.origin_detail_json, name="origin_json"),
 ]

@@ -36,6 +36,7 @@ from .filters import (
     SORT_CHOICES,
     CableFilter,
     SearchForm,
+    TagIndexFilter,
     ToggleLinks,
     month_name,
     query_page,
@@ -43,7 +44,8 @@ from .filters import (
     query_toggle,
     query_without,
 )
-from .models import Cable, Paragraph, Recipient, Reference, Tag
+from .models import Cable, CableCaveat, Paragraph, Recipient, Reference, Tag
+from .reflinks import LIST, Target, link_references
 from .templatetags.cable_text import text_blocks
 
 # How many values of a facet are shown before the rest fold into "more".
@@ -104,7 +106,22 @@ def _unknown_values(filterset: CableFilter) -> list[str]:
     if tags:
         known = set(Tag.objects.filter(code__in=tags).values_list("code", flat=True))
         notices += [f"No cable in the archive has the tag “{t}”." for t in tags if t not in known]
-    for name, what in (("origin", "origin"), ("classification", "classification")):
+    caveats = cleaned.get("caveat") or []
+    if caveats:
+        known = set(
+            CableCaveat.objects.filter(caveat__in=caveats)
+            .order_by()
+            .values_list("caveat", flat=True)
+            .distinct()
+        )
+        notices += [
+            f"No cable in the archive has the caveat “{c}”." for c in caveats if c not in known
+        ]
+    for name, what in (
+        ("origin", "origin"),
+        ("classification", "classification"),
+        ("level", "classification level"),
+    ):
         values = cleaned.get(name) or []
         if values:
             known = set(
@@ -119,7 +136,7 @@ def _unknown_values(filterset: CableFilter) -> list[str]:
     return notices
 
 
-ANY_OF_FACETS = ("year", "origin", "classification")
+ANY_OF_FACETS = ("year", "origin", "classification", "level", "caveat")
 
 
 def select_cables(request: HttpRequest) -> Selection:
@@ -245,6 +262,8 @@ FACET_ORDER = [
     ("tag", "Tags"),
     ("origin", "Origin"),
     ("classification", "Classification"),
+    ("level", "Level"),
+    ("caveat", "Caveat"),
 ]
 
 
@@ -291,12 +310,15 @@ def _facet_value_html(item: dict[str, Any]) -> SafeString:
     page's Python time over them. Every piece of text is escaped here."""
     selected = item["selected"]
     title = f' title="{escape(item["title"])}"' if item["title"] else ""
+    description = (
+        f' <span class="facet__desc">{escape(item["title"])}</span>' if item["title"] else ""
+    )
     return mark_safe(  # noqa: S308 - the url, title and label are escaped
         f'<li class="facet__value{" is-selected" if selected else ""}">\n'
         f'  <a href="{escape(item["url"])}"{title}'
         f"{' aria-current="true"' if selected else ''}>\n"
         f'    <span class="facet__check" aria-hidden="true">{"✓" if selected else ""}</span>\n'
-        f'    <span class="facet__label">{escape(item["label"])}</span>'
+        f'    <span class="facet__label">{escape(item["label"])}</span>{description}'
         f"{'<span class="visually-hidden"> (selected; remove)</span>' if selected else ''}\n"
         f'    <span class="count">{int(item["count"])}</span>\n  </a>\n</li>\n'
     )
@@ -516,11 +538,23 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
             **search_part,
             "results": [result(cable) for cable in selection.cables],
             "facets": {
-                name: [{"value": row["value"], "count": row["count"]} for row in rows]
+                name: [_json_facet_row(name, row) for row in rows]
                 for name, rows in selection.facets.items()
             },
         }
     )
+
+
+def _json_facet_row(name: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A facet value in the JSON: value and count; a tag also its description and kind."""
+    if name == "tag":
+        return {
+            "value": row["value"],
+            "description": row.get("description", ""),
+            "kind": row.get("kind", ""),
+            "count": row["count"],
+        }
+    return {"value": row["value"], "count": row["count"]}
 
 
 def _find_cable(reference_id: str) -> Cable | str:
@@ -547,7 +581,6 @@ def _search_hits(cable: Cable, paragraphs: list[Paragraph], query: search.Parsed
     )
     hits = [p for p in paragraphs if p.id in hit_ids]
     for paragraph in paragraphs:
-        paragraph.marked_blocks = [highlighter.html(b) for b in text_blocks(paragraph.text)]
         paragraph.search_hit = paragraph.id in hit_ids
     for i, paragraph in enumerate(hits):
         paragraph.hit_number = i + 1
@@ -559,7 +592,147 @@ def _search_hits(cable: Cable, paragraphs: list[Paragraph], query: search.Parsed
         "hits": hits,
         "subject_html": highlighter.html(cable.subject),
         "search_url": reverse("cables:list") + "?" + urlencode({"q": query.raw.strip()}),
+        "highlighter": highlighter,
     }
+
+
+# --- references: in the text, and the thread of cables citing each other --------------------
+
+# How many steps the thread goes each way, and the most cables it shows per step.
+THREAD_STEPS = 3
+THREAD_WIDTH = 20
+
+
+def _reference_targets(references: list[Reference]) -> tuple[dict[str, Target], Target | None]:
+    """What each REF letter names on the page, and what ``reftel`` names: the one reference
+    when there is one, else the references list."""
+
+    def target(ref: Reference) -> Target | None:
+        if ref.target_id is not None:
+            return Target(
+                url=reverse("cables:detail", args=[ref.target_reference_id]),
+                title=serializers.reference_title(ref),
+            )
+        if ref.cited_id:
+            return Target(title=f"{ref.cited_id} (not in the archive)", missing=True)
+        return None
+
+    letters = {}
+    for ref in references:
+        found = target(ref)
+        if ref.letter and found is not None:
+            letters.setdefault(ref.letter.upper(), found)
+    if len(references) == 1:
+        reftel = target(references[0])
+    else:
+        reftel = LIST if references else None
+    return letters, reftel
+
+
+def _paragraph_html(
+    cable: Cable, paragraphs: list[Paragraph], request: HttpRequest, highlighter=None
+) -> None:
+    """Give each paragraph its blocks as HTML (escaped; references linked; with a search,
+    its words marked), its permalink and its citation."""
+    letters, reftel = _reference_targets(serializers.cable_references(cable))
+    render = highlighter.html if highlighter is not None else escape
+    cable_url = request.build_absolute_uri(cable.get_absolute_url())
+    for paragraph in paragraphs:
+        paragraph.html_blocks = [
+            link_references(block, letters, reftel, render) for block in text_blocks(paragraph.text)
+        ]
+        paragraph.permalink = f"{cable_url}#{paragraph.anchor}"
+        paragraph.citation = serializers.paragraph_citation(cable, paragraph, paragraph.permalink)
+
+
+@dataclass
+class ThreadNode:
+    reference_id: str
+    created: Any
+    subject: str
+    children: list[ThreadNode] = field(default_factory=list)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cables:detail", args=[self.reference_id])
+
+
+def _thread_side(cable: Cable, first: list[dict], next_step) -> tuple[list[ThreadNode], int]:
+    """One side of the thread as a tree: the first step's cables, then the cables each of
+    them cites (or that cite it), up to ``THREAD_STEPS`` steps; each cable once, at its
+    nearest step; at most ``THREAD_WIDTH`` cables per step (the number left out is
+    returned). One query per step after the first."""
+    seen = {cable.id}
+    nodes: dict[int, ThreadNode] = {}
+    roots: list[ThreadNode] = []
+    left_out: set[int] = set()
+    rows, frontier = first, []
+    for step in range(1, THREAD_STEPS + 1):
+        if step > 1:
+            if not frontier:
+                break
+            rows = next_step(frontier)
+        frontier = []
+        for row in rows:
+            if row["id"] in seen:
+                continue
+            if len(frontier) >= THREAD_WIDTH:
+                left_out.add(row["id"])
+                continue
+            seen.add(row["id"])
+            node = ThreadNode(row["reference_id"], row["created"], row["subject"])
+            nodes[row["id"]] = node
+            if step == 1:
+                roots.append(node)
+            else:
+                nodes[row["from_id"]].children.append(node)
+            frontier.append(row["id"])
+    return roots, len(left_out - seen)
+
+
+def _thread(cable: Cable, references: list[Reference], citing: list[Cable]) -> dict[str, Any]:
+    """The chain of cables this one cites, and that cite it, a few steps each way."""
+    cited = [
+        {
+            "from_id": cable.id,
+            "id": ref.target_id,
+            "reference_id": ref.target_reference_id,
+            "created": ref.target_created,
+            "subject": ref.target_subject,
+        }
+        for ref in references
+        if ref.target_id is not None
+    ]
+    citers = [
+        {
+            "from_id": cable.id,
+            "id": other.id,
+            "reference_id": other.reference_id,
+            "created": other.created,
+            "subject": other.subject,
+        }
+        for other in citing
+    ]
+    cites, cites_left_out = _thread_side(cable, cited, Reference.objects.cited_from)
+    cited_by, cited_by_left_out = _thread_side(cable, citers, Reference.objects.citing)
+    deep = any(node.children for node in cites + cited_by)
+    return {
+        "cites": cites,
+        "cited_by": cited_by,
+        "cites_left_out": cites_left_out,
+        "cited_by_left_out": cited_by_left_out,
+        # Shown when it goes further than the references and "referenced by" lists.
+        "deep": deep,
+        "steps": THREAD_STEPS,
+    }
+
+
+def _origin_neighbours(cable: Cable) -> tuple[Cable | None, Cable | None]:
+    """The previous and next cable from the same origin (by created time, ties by
+    reference id): two queries on the (origin, created, reference_id) index."""
+    same_origin = Cable.objects.filter(origin=cable.origin).only(
+        "reference_id", "created", "subject", "origin"
+    )
+    return same_origin.before(cable).first(), same_origin.after(cable).first()
 
 
 def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
@@ -572,18 +745,24 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
             url += "?" + request.GET.urlencode()
         return HttpResponsePermanentRedirect(url)
     cable = found
-    referenced_by = (
-        Cable.objects.filter(id__in=Reference.objects.filter(target=cable).values("cable_id"))
-        .only("reference_id", "created", "classification", "origin", "subject")
-        .newest_first()
-    )
+    referenced_by = serializers.referenced_by(cable)
+    references = cable.ordered_references
+    for ref in references:
+        ref.missing = serializers.is_missing(ref)
+        ref.title = serializers.reference_title(ref) if ref.target_id is not None else ""
+    previous_cable, next_cable = _origin_neighbours(cable)
     recipients = cable.ordered_recipients
     context = {
         "cable": cable,
+        "caveats": cable.caveats,
         "tags": [cabletag.tag for cabletag in cable.ordered_cabletags],
         "paragraphs": cable.ordered_paragraphs,
-        "references": cable.ordered_references,
-        "referenced_by": list(referenced_by),
+        "references": references,
+        "missing_references": [ref.cited_id for ref in references if ref.missing],
+        "referenced_by": referenced_by,
+        "thread": _thread(cable, references, referenced_by),
+        "previous_cable": previous_cable,
+        "next_cable": next_cable,
         "action_recipients": [r for r in recipients if r.kind == Recipient.ACTION],
         "info_recipients": [r for r in recipients if r.kind != Recipient.ACTION],
         "people": serializers.people(cable),
@@ -591,8 +770,11 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         "versions": _versions(cable, cable.ordered_sources),
     }
     query = SearchForm(request.GET).query
+    highlighter = None
     if query.searchable:
         context["search"] = _search_hits(cable, cable.ordered_paragraphs, query)
+        highlighter = context["search"]["highlighter"]
+    _paragraph_html(cable, cable.ordered_paragraphs, request, highlighter)
     return render(request, "cables/detail.html", context)
 
 
@@ -623,4 +805,201 @@ def cable_detail_json(request: HttpRequest, reference_id: str) -> HttpResponse:
         )
     if isinstance(found, str):
         return HttpResponsePermanentRedirect(reverse("cables:detail_json", args=[found]))
-    return JsonResponse(serializers.cable_detail(found))
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return JsonResponse(serializers.cable_detail(found, base_url))
+
+
+# --- /tags/ and /origins/: what the archive's cables are about and where they come from --------
+
+# How many of the newest cables a tag or origin page lists.
+LATEST = 10
+# How many tags an origin page lists.
+ORIGIN_TAGS = 15
+
+
+def _cables_url(**params: Any) -> str:
+    """``/cables/?tag=KZ&year=2006``: a selection of the list (values may be lists)."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, [str(v) for v in (value if isinstance(value, list) else [value])])
+    return reverse("cables:list") + "?" + query.urlencode()
+
+
+def _years(cables, **params: Any) -> list[dict[str, Any]]:
+    """Cables per year, oldest first, each linked to its part of the list."""
+    return [
+        {**row, "url": _cables_url(**params, year=row["value"])} for row in cables.year_counts()
+    ]
+
+
+def _tag_row(tag: Tag) -> dict[str, Any]:
+    return {
+        "code": tag.code,
+        "description": tag.description,
+        "kind": tag.kind,
+        "count": tag.count,
+        "url": tag.get_absolute_url(),
+        "json_url": tag.get_json_url(),
+        "cables_url": _cables_url(tag=tag.code),
+    }
+
+
+def _tag_index(request: HttpRequest) -> tuple[TagIndexFilter, list[dict[str, Any]]]:
+    filterset = TagIndexFilter(request.GET, queryset=Tag.objects.with_counts())
+    rows = [_tag_row(tag) for tag in filterset.qs] if filterset.is_valid() else []
+    return filterset, rows
+
+
+def tag_list(request: HttpRequest) -> HttpResponse:
+    """``/tags/``: every TAGS code the cables carry, with its description, kind and count of
+    cables, most used first; ``?kind=`` keeps one kind. One query."""
+    filterset, rows = _tag_index(request)
+    kind = filterset.form.cleaned_data.get("kind") if filterset.is_valid() else ""
+    kinds = [
+        {
+            "value": value,
+            "label": label,
+            "current": value == kind,
+            "url": reverse("cables:tags") + "?" + urlencode({"kind": value}),
+        }
+        for value, label in Tag.KIND_CHOICES
+    ]
+    context = {
+        "tags": rows,
+        "kind": kind,
+        "kind_label": dict(Tag.KIND_CHOICES).get(kind, ""),
+        "kinds": kinds,
+        "errors": [m for messages in filterset.errors.values() for m in messages],
+        "json_url": reverse("cables:tags_json") + query_page(request.GET, 1),
+    }
+    return render(
+        request, "cables/tag_list.html", context, status=400 if context["errors"] else 200
+    )
+
+
+def tag_list_json(request: HttpRequest) -> JsonResponse:
+    """``/tags.json``: the same list as ``/tags/``."""
+    filterset, rows = _tag_index(request)
+    if filterset.errors:
+        return JsonResponse({"errors": selection_errors(filterset)}, status=400)
+    return JsonResponse({"count": len(rows), "results": rows})
+
+
+def _tag_page(code: str) -> dict[str, Any]:
+    """A tag with its count, cables per year and latest cables (five queries)."""
+    try:
+        tag = Tag.objects.get(code=code)
+    except Tag.DoesNotExist as error:
+        raise Http404(f"No tag {code} in the archive.") from error
+    cables = Cable.objects.filter(id__in=tag.cabletag_set.values("cable_id"))
+    tag.count = cables.count()
+    latest = list(serializers.summary_queryset(cables.newest_first())[:LATEST])
+    return {
+        "tag": tag,
+        "row": _tag_row(tag),
+        "kind_label": tag.get_kind_display(),
+        "years": _years(cables, tag=tag.code),
+        "latest": latest,
+    }
+
+
+def tag_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """``/tags/<CODE>/``: what a tag stands for, how many cables carry it, in which years,
+    the latest of them, and the way into the list."""
+    return render(request, "cables/tag_detail.html", _tag_page(code))
+
+
+def tag_detail_json(request: HttpRequest, code: str) -> JsonResponse:
+    try:
+        page = _tag_page(code)
+    except Http404:
+        return JsonResponse({"errors": {"code": [f"No tag {code} in the archive."]}}, status=404)
+    return JsonResponse(
+        {
+            **page["row"],
+            "years": [
+                {"year": y["value"], "count": y["count"], "cables_url": y["url"]}
+                for y in page["years"]
+            ],
+            "latest": [serializers.cable_summary(cable) for cable in page["latest"]],
+        }
+    )
+
+
+def _origin_rows() -> list[dict[str, Any]]:
+    """Every origin with its count, most cables first (one query)."""
+    return [
+        {
+            "name": row["value"],
+            "slug": row["slug"],
+            "count": row["count"],
+            "url": reverse("cables:origin", args=[row["slug"]]),
+            "json_url": reverse("cables:origin_json", args=[row["slug"]]),
+            "cables_url": _cables_url(origin=row["value"]),
+        }
+        for row in Cable.objects.origin_counts()
+    ]
+
+
+def origin_list(request: HttpRequest) -> HttpResponse:
+    """``/origins/``: every post and office the cables come from, with its count. One query."""
+    return render(request, "cables/origin_list.html", {"origins": _origin_rows()})
+
+
+def origin_list_json(request: HttpRequest) -> JsonResponse:
+    rows = _origin_rows()
+    return JsonResponse({"count": len(rows), "results": rows})
+
+
+def _origin_page(slug: str) -> dict[str, Any]:
+    """An origin (the names its slug stands for), its count, cables per year, latest cables
+    and most used tags (five queries)."""
+    rows = [row for row in _origin_rows() if row["slug"] == slug]
+    if not rows:
+        raise Http404(f"No origin {slug} in the archive.")
+    names = [row["name"] for row in rows]
+    cables = Cable.objects.filter(origin__in=names)
+    latest = list(serializers.summary_queryset(cables.newest_first())[:LATEST])
+    tags = cables.facet_counts(("tag",))["tag"][:ORIGIN_TAGS]
+    return {
+        "name": names[0],
+        "names": names,
+        "slug": slug,
+        "count": sum(row["count"] for row in rows),
+        "url": reverse("cables:origin", args=[slug]),
+        "cables_url": _cables_url(origin=names),
+        "years": _years(cables, origin=names),
+        "latest": latest,
+        "tags": [{**tag, "url": reverse("cables:tag", args=[tag["value"]])} for tag in tags],
+    }
+
+
+def origin_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/origins/<slug>/``: one post's cables: count, years, latest, most used tags."""
+    return render(request, "cables/origin_detail.html", _origin_page(slug))
+
+
+def origin_detail_json(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        page = _origin_page(slug)
+    except Http404:
+        return JsonResponse({"errors": {"slug": [f"No origin {slug} in the archive."]}}, status=404)
+    return JsonResponse(
+        {
+            "name": page["name"],
+            "names": page["names"],
+            "slug": page["slug"],
+            "count": page["count"],
+            "url": page["url"],
+            "cables_url": page["cables_url"],
+            "years": [
+                {"year": y["value"], "count": y["count"], "cables_url": y["url"]}
+                for y in page["years"]
+            ],
+            "tags": [
+                {"code": t["value"], "description": t["description"], "count": t["count"]}
+                for t in page["tags"]
+            ],
+            "latest": [serializers.cable_summary(cable) for cable in page["latest"]],
+        }
+    )

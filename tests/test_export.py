@@ -38,7 +38,7 @@ def test_export_writes_one_json_object_per_cable_ordered_by_id(three_cables):
 
 
 def test_each_line_is_what_the_cable_json_page_returns(client, three_cables):
-    for line in export():
+    for line in export("--base-url", "http://testserver"):
         record = json.loads(line)
         assert record == client.get(f"/cables/{record['id']}.json").json()
 
@@ -100,3 +100,10 @@ def test_seed_cables_export(imported_seeds):
         "06ALMATY3273",
     ]
     assert all(r["paragraphs"] for r in records)
+
+
+def test_without_a_base_url_citations_hold_the_site_relative_url(three_cables):
+    record = json.loads(export()[2])
+    assert record["paragraphs"][0]["citation"] == (
+        "06ALMATY2803 (2006-08-05, UNCLASSIFIED), para. 1, /cables/06ALMATY2803/#p1"
+    )

@@ -38,7 +38,7 @@ def test_the_list_json_has_the_documented_shape(client, archive):
     assert set(data) == {"count", "page", "num_pages", "next", "previous", "results", "facets"}
     assert (data["count"], data["page"], data["num_pages"]) == (4, 1, 1)
     assert data["next"] is None and data["previous"] is None
-    assert set(data["facets"]) == {"year", "tag", "origin", "classification"}
+    assert set(data["facets"]) == {"year", "tag", "origin", "classification", "level", "caveat"}
     assert data["facets"]["year"] == [
         {"value": 2007, "count": 1},
         {"value": 2006, "count": 2},
@@ -87,7 +87,10 @@ def test_the_json_selects_the_same_cables_as_the_page(client, archive, query):
 
 def test_json_facets_count_the_selection(client, archive):
     facets = get_json(client, "/cables.json?tag=PREL")["facets"]
-    assert facets["tag"] == [{"value": "KZ", "count": 2}, {"value": "PREL", "count": 2}]
+    assert facets["tag"] == [
+        {"value": "KZ", "description": "", "kind": "", "count": 2},
+        {"value": "PREL", "description": "", "kind": "", "count": 2},
+    ]
     assert facets["year"] == [{"value": 2006, "count": 1}, {"value": 2005, "count": 1}]
     assert facets["origin"] == [
         {"value": "Embassy Astana", "count": 1},
@@ -215,6 +218,8 @@ def test_cable_json_has_every_field(client, full_cable):
         "created": "2006-08-05T01:16:00Z",
         "created_precision": "minute",
         "classification": "CONFIDENTIAL",
+        "level": "CONFIDENTIAL",
+        "caveats": [],
         "origin": "US Office Almaty",
         "subject": "A MEETING",
         "summary": "It went well.",
@@ -222,10 +227,36 @@ def test_cable_json_has_every_field(client, full_cable):
         "keywords": ["DEMOCRACY"],
         "references": ["06ALMATY2532", "06ALMATY2404"],
         "references_detail": [
-            {"letter": "A", "text": "ALMATY 2532", "cited_id": "06ALMATY2532", "in_archive": False},
-            {"letter": "B", "text": "ALMATY 2404", "cited_id": "06ALMATY2404", "in_archive": True},
-            {"letter": "C", "text": "STATE TELCON", "cited_id": "", "in_archive": False},
+            {
+                "letter": "A",
+                "text": "ALMATY 2532",
+                "kind": "cable",
+                "cited_id": "06ALMATY2532",
+                "in_archive": False,
+                "missing": True,
+                "url": None,
+            },
+            {
+                "letter": "B",
+                "text": "ALMATY 2404",
+                "kind": "cable",
+                "cited_id": "06ALMATY2404",
+                "in_archive": True,
+                "missing": False,
+                "url": "/cables/06ALMATY2404/",
+            },
+            {
+                "letter": "C",
+                "text": "STATE TELCON",
+                "kind": "cable",
+                "cited_id": "",
+                "in_archive": False,
+                "missing": False,
+                "url": None,
+            },
         ],
+        "missing_references": ["06ALMATY2532"],
+        "referenced_by": [],
         "recipients": [
             {
                 "kind": "action",
@@ -248,6 +279,8 @@ def test_cable_json_has_every_field(client, full_cable):
                 "heading": "",
                 "text": "Summary.",
                 "url": "/cables/06ALMATY2803/#p1",
+                "citation": "06ALMATY2803 (2006-08-05, CONFIDENTIAL), para. 1, "
+                "http://testserver/cables/06ALMATY2803/#p1",
             },
             {
                 "number": 2,
@@ -256,6 +289,8 @@ def test_cable_json_has_every_field(client, full_cable):
                 "heading": "Visit",
                 "text": "One.\n\nTwo.",
                 "url": "/cables/06ALMATY2803/#p2",
+                "citation": "06ALMATY2803 (2006-08-05, CONFIDENTIAL), para. 2, "
+                "http://testserver/cables/06ALMATY2803/#p2",
             },
             {
                 "number": None,
@@ -264,6 +299,8 @@ def test_cable_json_has_every_field(client, full_cable):
                 "heading": "",
                 "text": "ORDWAY",
                 "url": "/cables/06ALMATY2803/#u1",
+                "citation": "06ALMATY2803 (2006-08-05, CONFIDENTIAL), unnumbered para. 1, "
+                "http://testserver/cables/06ALMATY2803/#u1",
             },
         ],
         "people": [

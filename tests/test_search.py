@@ -508,7 +508,12 @@ def test_the_json_twin_returns_the_same_results_with_snippets(client, archive):
         assert snippet["url"] == f"/cables/07MOSCOW300/?q=uranium+OR+pipeline#{snippet['anchor']}"
         assert "<mark>" in snippet["html"]
         assert "<script>" not in snippet["html"]
-    assert data["facets"]["tag"][0] == {"value": "ENRG", "count": 3}
+    assert data["facets"]["tag"][0] == {
+        "value": "ENRG",
+        "description": "",
+        "kind": "",
+        "count": 3,
+    }
 
 
 def test_the_json_says_what_was_understood_and_why(client, archive):

@@ -48,7 +48,7 @@ PAGE_HEADER = re.compile(
 @cache
 def known_codes() -> frozenset[str]:
     codes = set(SUBJECT_CODES.split()) | set(ORGANISATION_CODES.split())
-    text = resources.files("cables").joinpath("data/tags.tsv").read_text("utf-8")
+    text = resources.files("cables").joinpath("fixtures/tags.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             codes.add(line.split("\t")[0].strip().upper())

@@ -39,12 +39,29 @@
     });
   }
 
+  var canCopy = !!(navigator.clipboard && window.isSecureContext);
+
   // Paragraph links (¶N): also copy the permalink to the clipboard when possible.
   document.querySelectorAll("a.para__link").forEach(function (link) {
     link.addEventListener("click", function () {
-      if (navigator.clipboard && window.isSecureContext) {
+      if (canCopy) {
         navigator.clipboard.writeText(link.href).catch(function () {});
       }
     });
   });
+
+  // "Copy link" and "Copy citation" buttons: hidden in the HTML (they need this script and
+  // the clipboard); without them the permalink and the citation are there to select.
+  if (canCopy) {
+    document.querySelectorAll("button.para__copy").forEach(function (button) {
+      var label = button.textContent;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = label; }, 1500);
+        }).catch(function () {});
+      });
+    });
+  }
 })();

@@ -31,22 +31,32 @@ class Command(BaseCommand):
             default=500,
             help="Cables read (and their relations prefetched) per batch (default 500).",
         )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            metavar="URL",
+            help="The site's address (https://cables.example.org): the paragraphs' citations "
+            "then hold absolute URLs, as /cables/<ID>.json served there does. Without it they "
+            "hold the site-relative URL.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         batch_size = max(1, options["batch_size"])
         output = options.get("output")
         if output:
             with open(output, "w", encoding="utf-8", newline="\n") as stream:
-                count = self.export(stream, batch_size)
+                count = self.export(stream, batch_size, options["base_url"])
             self.stdout.write(self.style.SUCCESS(f"Exported {count} cable(s) to {output}."))
         else:
-            self.export(self.stdout, batch_size)
+            self.export(self.stdout, batch_size, options["base_url"])
 
-    def export(self, stream: TextIO, batch_size: int) -> int:
+    def export(self, stream: TextIO, batch_size: int, base_url: str = "") -> int:
         cables = detail_queryset(Cable.objects.order_by("reference_id"))
         count = 0
         # iterator() with prefetch_related prefetches each chunk of ``batch_size`` cables.
         for cable in cables.iterator(chunk_size=batch_size):
-            stream.write(json.dumps(cable_detail(cable), ensure_ascii=False) + "\n")
+            stream.write(
+                json.dumps(cable_detail(cable, base_url.rstrip("/")), ensure_ascii=False) + "\n"
+            )
             count += 1
         return count
