@@ -21,7 +21,19 @@ from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Q, Subquery
 
 from .glossary import describe
-from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
+from .models import (
+    Cable,
+    CableCaveat,
+    CableTag,
+    Mention,
+    Paragraph,
+    Person,
+    Recipient,
+    Reference,
+    Source,
+    Tag,
+    split_classification,
+)
 from .parser import ParsedCable, ParseError, parse_or_error, person_key
 from .readers import RawRecord, ReadError, iter_files, read_path
 from .search import index_cable, index_cables
@@ -328,7 +340,16 @@ def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> None:
         cable = Cable(reference_id=parsed.reference_id)
         _set_fields(cable, parsed, fingerprint)
         cables.append(cable)
+    # bulk_create skips Cable.save, which splits the classification: done here instead.
+    caveats = {}
+    for cable in cables:
+        cable.level, caveats[cable.reference_id] = split_classification(cable.classification)
     Cable.objects.bulk_create(cables)  # sets their primary keys (PostgreSQL and SQLite)
+    CableCaveat.objects.bulk_create(
+        CableCaveat(cable=cable, caveat=caveat, position=i)
+        for cable in cables
+        for i, caveat in enumerate(caveats[cable.reference_id], 1)
+    )
     _write_children([(cable, parsed) for cable, (_, parsed, _) in zip(cables, fresh, strict=True)])
     Source.objects.bulk_create(
         Source(

@@ -22,7 +22,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cables', '0004_declassify_on_longer'),
+        ('cables', '0005_tag_kinds_classification_levels'),
     ]
 
     operations = [
