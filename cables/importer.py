@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -559,7 +560,16 @@ class _PersonIndex:
     def save(self) -> None:
         if self.new:
             wanted = {Person.slug_for(p.name) for p in self.new}
-            taken = set(Person.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+            collisions = set(Person.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+            # The numbered slugs of those names (putin-2, putin-3...): one more query.
+            taken = set(collisions)
+            if collisions:
+                names = "|".join(re.escape(slug) for slug in sorted(collisions))
+                taken |= set(
+                    Person.objects.filter(slug__regex=rf"^({names})-[0-9]+$").values_list(
+                        "slug", flat=True
+                    )
+                )
             for person in self.new:
                 person.slug = _free_slug(Person.slug_for(person.name), taken)
                 taken.add(person.slug)
@@ -572,9 +582,8 @@ class _PersonIndex:
 
 def _free_slug(slug: str, taken: set[str]) -> str:
     """The slug, or slug-2, slug-3, ... when another person has it."""
-    if slug not in taken:
-        return slug
-    n = 2
-    while f"{slug}-{n}" in taken or Person.objects.filter(slug=f"{slug}-{n}").exists():
+    n, free = 1, slug
+    while free in taken:
         n += 1
-    return f"{slug}-{n}"
+        free = f"{slug}-{n}"
+    return free

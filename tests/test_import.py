@@ -191,3 +191,40 @@ def test_command_succeeds_quietly_on_a_clean_import(db, capsys):
     assert "Imported: 5 new, 0 updated, 0 unchanged, 0 failed." in out
     assert "Imported: 0 new, 0 updated, 5 unchanged, 0 failed." in out
     assert Cable.objects.count() == 5
+
+
+def minimal_cable(post: str, serial: int, text: str) -> str:
+    return (
+        f"R 010101Z JAN 06\nFM AMEMBASSY {post}\nTO SECSTATE WASHDC {serial}\nBT\n"
+        f"UNCLAS {post} {serial:06d}\n\nSUBJECT: TALKS\n\n1. (U) {text}\n\nBURNS\n"
+    )
+
+
+def test_a_surname_alone_is_one_person_per_post_with_numbered_slugs(db, tmp_path):
+    (tmp_path / "a.txt").write_text(minimal_cable("MOSCOW", 1, "President Putin said no."))
+    (tmp_path / "b.txt").write_text(minimal_cable("KYIV", 2, "President Putin said yes."))
+    (tmp_path / "c.txt").write_text(minimal_cable("KYIV", 3, "President Putin said maybe."))
+    report = import_paths([tmp_path])
+    assert report.new == 3, report.failures
+    people = {p.slug: (p.name, p.scope) for p in Person.objects.filter(name="Putin")}
+    assert people == {"putin": ("Putin", "Embassy Moscow"), "putin-2": ("Putin", "Embassy Kyiv")}
+    kyiv = Person.objects.get(slug="putin-2")
+    assert sorted(kyiv.mentions.values_list("cable__reference_id", flat=True)) == [
+        "06KYIV2",
+        "06KYIV3",
+    ]
+
+
+def test_a_full_name_takes_over_the_surname_alone_seen_first_at_that_post(db, tmp_path):
+    (tmp_path / "a.txt").write_text(minimal_cable("MOSCOW", 1, "President Putin said no."))
+    import_paths([tmp_path / "a.txt"])
+    (tmp_path / "b.txt").write_text(minimal_cable("MOSCOW", 2, "Vladimir Putin said yes."))
+    import_paths([tmp_path / "b.txt"])
+    (person,) = Person.objects.filter(surname_key="putin")
+    assert (person.name, person.slug, person.key, person.scope) == (
+        "Vladimir Putin",
+        "putin",  # the slug, and so every link to the person, stays
+        "putin v",
+        "",
+    )
+    assert person.mentions.values("cable").distinct().count() == 2
