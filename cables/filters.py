@@ -5,6 +5,8 @@ touch ``request.GET`` for filtering. Values are plain codes and names, e.g.
 ``?tag=KZ&tag=PREL&classification=CONFIDENTIAL&origin=US+Office+Almaty&year=2006``.
 
 - ``tag`` (repeatable): a cable must carry *every* tag given (AND).
+- ``person`` (repeatable, a person's slug: ``john-ordway``): a cable must name *every*
+  person given (AND), in any role (signer, classified by, named in the text).
 - ``classification``, ``origin``, ``year`` (repeatable): any of the values given (OR).
 - ``level`` (UNCLASSIFIED, CONFIDENTIAL, SECRET...) and ``caveat`` (NOFORN, FOR OFFICIAL USE
   ONLY...), the two parts of the classification (repeatable): any of the values given.
@@ -33,12 +35,13 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
-from .models import Cable, CableCaveat, Tag
+from .models import Cable, CableCaveat, Person, Tag
 from .search import ParsedQuery, parse_query
 
 # Parameter name -> label, in the order chips are shown.
 PARAM_LABELS: dict[str, str] = {
     "tag": "Tag",
+    "person": "Person",
     "classification": "Classification",
     "level": "Level",
     "caveat": "Caveat",
@@ -172,6 +175,9 @@ class CableFilter(django_filters.FilterSet):
         label="Tag",
         child=forms.CharField(max_length=32),
     )
+    person = MultipleValueFilter(
+        method="filter_person", label="Person", child=forms.CharField(max_length=200)
+    )
     classification = MultipleValueFilter(
         field_name="classification", label="Classification", child=forms.CharField(max_length=64)
     )
@@ -240,6 +246,13 @@ class CableFilter(django_filters.FilterSet):
                 created__lt=utc_start(date(year + 1, 1, 1)),
             )
         return queryset.filter(q)
+
+    def filter_person(self, queryset: QuerySet, name: str, slugs: list[str]) -> QuerySet:
+        """Cables naming every one of these people (one subquery each: a person named in
+        several paragraphs of a cable is still one row)."""
+        for slug in slugs:
+            queryset = queryset.naming(slug)
+        return queryset
 
     def filter_caveat(self, queryset: QuerySet, name: str, caveats: list[str]) -> QuerySet:
         """Cables with any of these caveats (a subquery: a cable with two of them is still
@@ -454,3 +467,18 @@ class TagIndexFilter(django_filters.FilterSet):
     class Meta:
         model = Tag
         fields: list[str] = []
+
+
+class PersonIndexFilter(django_filters.FilterSet):
+    """``/people/?name=ordway``: the people whose name or one of whose spellings contains
+    the text (any case); everyone without it."""
+
+    name = django_filters.CharFilter(method="filter_name", label="Name", max_length=200)
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.named_like(value) if value else queryset

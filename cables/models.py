@@ -93,6 +93,21 @@ class Tag(models.Model):
         return reverse("cables:tag_json", args=[self.code])
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_counts(self) -> PersonQuerySet:
+        """People named by at least one cable, annotated ``count`` (their distinct cables),
+        most cables first (``/people/``)."""
+        return (
+            self.annotate(count=Count("mentions__cable", distinct=True))
+            .filter(count__gt=0)
+            .order_by("-count", "name", "slug")
+        )
+
+    def named_like(self, text: str) -> PersonQuerySet:
+        """People whose name, or one of their spellings, contains ``text`` (any case)."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+
+
 class Person(models.Model):
     """A human the cables name. One person for one human: the import joins spelling variants
     and a surname alone to the person they name (see ``cables.parser.people``)."""
@@ -109,6 +124,8 @@ class Person(models.Model):
     aliases = models.JSONField(default=list, blank=True, help_text="Every spelling seen.")
     titles = models.JSONField(default=list, blank=True, help_text='"FM", "A/S", "head", ...')
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
@@ -124,6 +141,20 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cables:person", args=[self.slug])
+
+    def get_json_url(self) -> str:
+        return reverse("cables:person_json", args=[self.slug])
+
+    @property
+    def other_spellings(self) -> list[str]:
+        """The spellings seen other than the name itself (case aside), once each."""
+        seen = {self.name.casefold()}
+        others = []
+        for alias in self.aliases or []:
+            if alias.casefold() not in seen:
+                seen.add(alias.casefold())
+                others.append(alias)
+        return others
 
     @staticmethod
     def slug_for(name: str) -> str:
@@ -174,7 +205,17 @@ class CableQuerySet(models.QuerySet):
         numbered 2803 from ALMATY, whatever their year), newest first."""
         return self.filter(reference_id__in=guess.candidates()).newest_first()
 
-    FACETS = ("year", "tag", "origin", "classification", "level", "caveat")
+    def naming(self, person: Person | str) -> CableQuerySet:
+        """The cables that name a person (a Person or a slug), in any role (a subquery: a
+        cable naming them in several paragraphs is still one row)."""
+        mentions = Mention.objects.all()
+        if isinstance(person, Person):
+            mentions = mentions.filter(person=person)
+        else:
+            mentions = mentions.filter(person__slug=person)
+        return self.filter(id__in=mentions.values("cable_id"))
+
+    FACETS = ("year", "tag", "origin", "classification", "level", "caveat", "person")
 
     # The facets that are columns of the cable (the year of one).
     COLUMN_FACETS = ("year", "origin", "classification")
@@ -266,6 +307,29 @@ class CableQuerySet(models.QuerySet):
             {"value": code, "description": desc, "kind": kind, "count": n}
             for code, desc, kind, n in rows
         ]
+
+    # The most people the person facet lists: the top of a selection, not all of them.
+    PERSON_FACET_LIMIT = 100
+
+    def _person_counts(self) -> list[dict]:
+        """The people the selection's cables name, by number of distinct cables, the top
+        ``PERSON_FACET_LIMIT``. As ``_tag_counts``: the mention rows are grouped by person id
+        (index mention_cable_person_idx), and only the top groups are joined to the people."""
+        selection, params = self.order_by().values("id").query.sql_with_params()
+        counted = f"""
+            SELECT person.slug, person.name, counted.n
+            FROM (
+                SELECT person_id, COUNT(DISTINCT cable_id) AS n FROM {Mention._meta.db_table}
+                WHERE cable_id IN ({selection}) GROUP BY person_id
+            ) AS counted
+            JOIN {Person._meta.db_table} AS person ON person.id = counted.person_id
+            ORDER BY counted.n DESC, person.name, person.slug
+            LIMIT {int(self.PERSON_FACET_LIMIT)}
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(counted, params)
+            rows = cursor.fetchall()
+        return [{"value": slug, "name": name, "count": n} for slug, name, n in rows]
 
     def _origin_counts(self) -> list[dict]:
         return self._field_counts("origin")
@@ -670,6 +734,18 @@ class Recipient(models.Model):
         return self.name
 
 
+class MentionQuerySet(models.QuerySet):
+    def role_counts(self) -> dict[str, int]:
+        """In one query: the distinct cables of these mentions, those signed, those
+        classified, and the paragraphs naming (``/people/<slug>/``)."""
+        return self.aggregate(
+            cables=Count("cable", distinct=True),
+            signed=Count("cable", distinct=True, filter=Q(role=Mention.SIGNER)),
+            classified=Count("cable", distinct=True, filter=Q(role=Mention.CLASSIFIED_BY)),
+            paragraphs=Count("paragraph", distinct=True),
+        )
+
+
 class Mention(models.Model):
     """A person named by a cable: as its signer, its classifying official, or in a paragraph."""
 
@@ -682,6 +758,8 @@ class Mention(models.Model):
         Paragraph, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
     )
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -699,6 +777,9 @@ class Mention(models.Model):
         indexes = [
             # A person's cables: WHERE person_id = %s.
             models.Index(fields=["person", "cable"], name="mention_person_cable_idx"),
+            # The person facet of /cables/: WHERE cable_id IN (<selection>) GROUP BY
+            # person_id, read from the index alone.
+            models.Index(fields=["cable", "person"], name="mention_cable_person_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ cables costs a fixed number of queries, whatever its length.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +45,10 @@ SUMMARY_FIELDS = (
     "subject",
     "partial",
 )
+
+
+# A cable's mentions: by person, then role, then paragraph in the cable's order.
+MENTION_ORDER = ("person__name", "person__slug", "role", "paragraph__position", "id")
 
 
 def summary_queryset(queryset: QuerySet[Cable]) -> QuerySet[Cable]:
@@ -93,9 +98,10 @@ def detail_queryset(queryset: QuerySet[Cable]) -> QuerySet[Cable]:
         ),
         Prefetch(
             "mentions",
-            queryset=Mention.objects.select_related("person").order_by(
-                "person__name", "person__slug", "role", "id"
-            ),
+            # The anchor of the paragraph naming the person, without the paragraph's text.
+            queryset=Mention.objects.select_related("person")
+            .annotate(paragraph_anchor=F("paragraph__anchor"))
+            .order_by(*MENTION_ORDER),
             to_attr="ordered_mentions",
         ),
         Prefetch(
@@ -232,21 +238,32 @@ def cable_link(cable: Cable) -> dict[str, Any]:
     }
 
 
-def people(cable: Cable) -> list[dict[str, str]]:
-    """The people a cable names, once per person and role."""
-    seen: set[tuple[str, str]] = set()
-    result = []
-    for mention in _ordered(
-        cable, "ordered_mentions", "mentions", "person__name", "person__slug", "role", "id"
-    ):
-        key = (mention.person.slug, mention.role)
-        if key in seen:
-            continue
-        seen.add(key)
-        result.append(
-            {"name": mention.person.name, "slug": mention.person.slug, "role": mention.role}
+def people(cable: Cable) -> list[dict[str, Any]]:
+    """The people a cable names, once per person and role, with their page and (named) the
+    anchors of the paragraphs naming them, in the cable's order."""
+    mentions = getattr(cable, "ordered_mentions", None)
+    if mentions is None:
+        mentions = list(
+            cable.mentions.select_related("person")
+            .annotate(paragraph_anchor=F("paragraph__anchor"))
+            .order_by(*MENTION_ORDER)
         )
-    return result
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    for mention in mentions:
+        key = (mention.person.slug, mention.role)
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = {
+                "name": mention.person.name,
+                "slug": mention.person.slug,
+                "role": mention.role,
+                "url": mention.person.get_absolute_url(),
+                "paragraphs": [],
+            }
+        anchor = getattr(mention, "paragraph_anchor", None)
+        if anchor and anchor not in entry["paragraphs"]:
+            entry["paragraphs"].append(anchor)
+    return list(entries.values())
 
 
 def cable_detail(cable: Cable, base_url: str = "") -> dict[str, Any]:
@@ -319,3 +336,48 @@ def cable_detail(cable: Cable, base_url: str = "") -> dict[str, Any]:
             for source in _ordered(cable, "ordered_sources", "sources", "imported", "id")
         ],
     }
+
+
+# --- a person's paragraphs ------------------------------------------------------------------
+
+# About how long an excerpt of a paragraph naming a person is, and how much of it comes
+# before the name.
+EXCERPT_LENGTH = 200
+EXCERPT_BEFORE = 70
+
+
+def name_excerpt(text: str, spellings: list[str]) -> dict[str, str]:
+    """A short excerpt of a paragraph around the first spelling of a name found in it (any
+    case, whole words): ``{"before", "match", "after"}``, plain text (an ellipsis where it
+    is cut; whitespace folded). Without any spelling in it, the paragraph's start."""
+    text = " ".join(text.split())
+    found = None
+    for spelling in sorted({s for s in spellings if s.strip()}, key=len, reverse=True):
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, spelling.split())) + r"(?!\w)"
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match and (found is None or match.start() < found.start()):
+            found = match
+    if found is None:
+        cut = _cut_end(text, EXCERPT_LENGTH)
+        return {"before": cut, "match": "", "after": ""}
+    start, end = found.start(), found.end()
+    room = max(0, EXCERPT_LENGTH - (end - start))
+    before = text[:start]
+    if len(before) > EXCERPT_BEFORE:
+        before = "…" + before[-EXCERPT_BEFORE:].split(" ", 1)[-1]
+    after = _cut_end(text[end:], max(0, room - len(before)))
+    return {"before": before, "match": text[start:end], "after": after}
+
+
+def _cut_end(text: str, length: int) -> str:
+    """``text`` cut to about ``length`` characters at a space, with an ellipsis if cut."""
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    if " " in cut[1:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def excerpt_text(excerpt: dict[str, str]) -> str:
+    return excerpt["before"] + excerpt["match"] + excerpt["after"]

@@ -1,5 +1,5 @@
-"""URLs of the archive: ``/``, ``/cables/``, ``/cables/<ID>/``, ``/tags/``, ``/origins/`` and
-their JSON twins."""
+"""URLs of the archive: ``/``, ``/cables/``, ``/cables/<ID>/``, ``/tags/``, ``/origins/``,
+``/people/`` and their JSON twins."""
 
 from django.urls import path, register_converter
 
@@ -40,4 +40,8 @@ urlpatterns = [
     path("origins.json", views.origin_list_json, name="origins_json"),
     path("origins/<slug:slug>/", views.origin_detail, name="origin"),
     path("origins/<slug:slug>.json", views.origin_detail_json, name="origin_json"),
+    path("people/", views.people_list, name="people"),
+    path("people.json", views.people_list_json, name="people_json"),
+    path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("people/<slug:slug>.json", views.person_detail_json, name="person_json"),
 ]

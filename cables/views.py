@@ -35,6 +35,7 @@ from .filters import (
     PARAM_LABELS,
     SORT_CHOICES,
     CableFilter,
+    PersonIndexFilter,
     SearchForm,
     TagIndexFilter,
     ToggleLinks,
@@ -44,7 +45,7 @@ from .filters import (
     query_toggle,
     query_without,
 )
-from .models import Cable, CableCaveat, Paragraph, Recipient, Reference, Tag
+from .models import Cable, CableCaveat, Mention, Paragraph, Person, Recipient, Reference, Tag
 from .reflinks import LIST, Target, link_references
 from .templatetags.cable_text import text_blocks
 
@@ -106,6 +107,12 @@ def _unknown_values(filterset: CableFilter) -> list[str]:
     if tags:
         known = set(Tag.objects.filter(code__in=tags).values_list("code", flat=True))
         notices += [f"No cable in the archive has the tag “{t}”." for t in tags if t not in known]
+    slugs = cleaned.get("person") or []
+    if slugs:
+        known = set(Person.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        notices += [
+            f"No person in the archive has the slug “{s}”." for s in slugs if s not in known
+        ]
     caveats = cleaned.get("caveat") or []
     if caveats:
         known = set(
@@ -260,6 +267,7 @@ FACET_ORDER = [
     ("year", "Year"),
     ("month", "Month"),
     ("tag", "Tags"),
+    ("person", "People"),
     ("origin", "Origin"),
     ("classification", "Classification"),
     ("level", "Level"),
@@ -282,7 +290,7 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
             value = row["value"]
             item = {
                 "value": value,
-                "label": month_name(value) if name == "month" else str(value),
+                "label": month_name(value) if name == "month" else row.get("name") or str(value),
                 "title": row.get("description", ""),
                 "count": row["count"],
                 "selected": str(value) in selected,
@@ -324,8 +332,12 @@ def _facet_value_html(item: dict[str, Any]) -> SafeString:
     )
 
 
-def _chips(request: HttpRequest, filterset: CableFilter) -> list[dict[str, Any]]:
-    """One removable chip per selected value, invalid ones included (so they can go)."""
+def _chips(
+    request: HttpRequest, filterset: CableFilter, names: dict[str, dict[str, str]] | None = None
+) -> list[dict[str, Any]]:
+    """One removable chip per selected value, invalid ones included (so they can go);
+    ``names`` shows a value by its name (``{"person": {slug: name}}``)."""
+    names = names or {}
     errors = filterset.errors
     chips = []
     for name in FILTER_PARAMS:
@@ -337,6 +349,7 @@ def _chips(request: HttpRequest, filterset: CableFilter) -> list[dict[str, Any]]
             label = raw
             if name == "month" and raw.isdigit() and 1 <= int(raw) <= 12:
                 label = month_name(int(raw))
+            label = names.get(name, {}).get(raw.strip(), label)
             if name == "q" and len(raw) > CHIP_QUERY_LENGTH:
                 label = raw[: CHIP_QUERY_LENGTH - 1].rstrip() + "…"
             # A whole parameter is ignored when it has an error; mark the values at fault
@@ -414,6 +427,10 @@ def home(request: HttpRequest) -> HttpResponse:
             origin_count=len(facets["origin"]),
             tags=linked("tag", facets["tag"], HOME_TOP * 2),
             tag_count=len(facets["tag"]),
+            people=[
+                {**row, "url": reverse("cables:person", args=[row["value"]])}
+                for row in facets["person"][:HOME_TOP]
+            ],
         )
     return render(request, "cables/home.html", context)
 
@@ -435,6 +452,18 @@ def _sort_links(request: HttpRequest, filterset: CableFilter) -> list[dict[str, 
     ]
 
 
+def _person_names(filterset: CableFilter, selection: Selection) -> dict[str, str]:
+    """The names of the people selected (``?person=``), for their chips: from the person
+    facet, where a selected person is (they are named by every cable of the selection);
+    the others (an empty selection, an unknown slug) looked up in one query."""
+    slugs = filterset.cleaned.get("person") or []
+    names = {row["value"]: row["name"] for row in selection.facets.get("person", [])}
+    missing = [slug for slug in slugs if slug not in names]
+    if missing:
+        names |= dict(Person.objects.filter(slug__in=missing).values_list("slug", "name"))
+    return names
+
+
 def cable_list(request: HttpRequest) -> HttpResponse:
     """``/cables/``: the selection (a search, or all cables), with facets; 400 if a
     parameter is bad. A reference id typed alone as the search goes to that cable."""
@@ -452,7 +481,7 @@ def cable_list(request: HttpRequest) -> HttpResponse:
         "cables": selection.cables,
         "count": selection.page.paginator.count,
         "facets": _facet_blocks(request, selection.facets),
-        "chips": _chips(request, filterset),
+        "chips": _chips(request, filterset, {"person": _person_names(filterset, selection)}),
         "errors": filterset.error_messages(),
         "notices": selection.notices,
         "pagination": _page_links(request, selection.page, filterset.sort_order),
@@ -546,7 +575,10 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
 
 
 def _json_facet_row(name: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A facet value in the JSON: value and count; a tag also its description and kind."""
+    """A facet value in the JSON: value and count; a tag also its description and kind, a
+    person (value: the slug) their name."""
+    if name == "person":
+        return {"value": row["value"], "name": row["name"], "count": row["count"]}
     if name == "tag":
         return {
             "value": row["value"],
@@ -1001,5 +1033,218 @@ def origin_detail_json(request: HttpRequest, slug: str) -> JsonResponse:
                 for t in page["tags"]
             ],
             "latest": [serializers.cable_summary(cable) for cable in page["latest"]],
+        }
+    )
+
+
+# --- /people/: the people the cables name ------------------------------------------------------
+
+# How many titles and other spellings a row of /people/ shows.
+PEOPLE_ROW_TITLES = 2
+PEOPLE_ROW_SPELLINGS = 3
+ROLE_ORDER = (Mention.SIGNER, Mention.CLASSIFIED_BY, Mention.NAMED)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (already known), so it does not count again."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # ``count`` is a cached_property
+
+
+def _person_row(person: Person) -> dict[str, Any]:
+    """A person of ``/people/`` (annotated ``count``)."""
+    return {
+        "name": person.name,
+        "slug": person.slug,
+        "titles": list(person.titles or []),
+        "aliases": list(person.aliases or []),
+        "count": person.count,
+        "url": person.get_absolute_url(),
+        "json_url": person.get_json_url(),
+        "cables_url": _cables_url(person=person.slug),
+    }
+
+
+def _people_index(request: HttpRequest) -> tuple[PersonIndexFilter, Page | None]:
+    """The people (``?name=`` filtered), a page of them; no page when the filter is bad.
+    Two queries: the count and the page."""
+    filterset = PersonIndexFilter(request.GET, queryset=Person.objects.with_counts())
+    if not filterset.is_valid():
+        return filterset, None
+    page = _get_page(Paginator(filterset.qs, page_size()), request.GET.get("page"))
+    return filterset, page
+
+
+def people_list(request: HttpRequest) -> HttpResponse:
+    """``/people/``: the people the cables name, most cables first, paginated; ``?name=``
+    keeps those whose name or a spelling of it contains the text."""
+    filterset, page = _people_index(request)
+    errors = [m for messages in filterset.errors.values() for m in messages]
+    rows = []
+    if page is not None:
+        for person in page.object_list:
+            row = _person_row(person)
+            spellings = person.other_spellings
+            row["short_titles"] = row["titles"][:PEOPLE_ROW_TITLES]
+            row["more_titles"] = len(row["titles"][PEOPLE_ROW_TITLES:])
+            row["short_spellings"] = spellings[:PEOPLE_ROW_SPELLINGS]
+            row["more_spellings"] = len(spellings[PEOPLE_ROW_SPELLINGS:])
+            rows.append(row)
+    context = {
+        "people": rows,
+        "page_obj": page,
+        "count": page.paginator.count if page is not None else 0,
+        "pagination": _page_links(request, page) if page is not None else None,
+        "name": (request.GET.get("name") or "").strip(),
+        "errors": errors,
+        "json_url": reverse("cables:people_json") + query_page(request.GET, 1),
+    }
+    return render(request, "cables/people_list.html", context, status=400 if errors else 200)
+
+
+def _json_page_links(request: HttpRequest, page: Page) -> dict[str, Any]:
+    path = request.path
+    return {
+        "page": page.number,
+        "num_pages": page.paginator.num_pages,
+        "next": path + query_page(request.GET, page.next_page_number())
+        if page.has_next()
+        else None,
+        "previous": path + query_page(request.GET, page.previous_page_number())
+        if page.has_previous()
+        else None,
+    }
+
+
+def people_list_json(request: HttpRequest) -> JsonResponse:
+    """``/people.json``: the same list as ``/people/``."""
+    try:
+        filterset, page = _people_index(request)
+    except Http404:
+        return JsonResponse({"errors": {"page": ["No such page of people."]}}, status=404)
+    if page is None:
+        return JsonResponse({"errors": selection_errors(filterset)}, status=400)
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            **_json_page_links(request, page),
+            "results": [_person_row(person) for person in page.object_list],
+        }
+    )
+
+
+def _paragraph_mark(anchor: str) -> str:
+    """``¶6`` for p6, ``¶3-2`` for p3-2, ``unnumbered ¶1`` for u1."""
+    label = _paragraph_label(anchor)
+    return f"¶{label}" if label else f"unnumbered ¶{anchor[1:]}"
+
+
+def _person_page(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """A person, their roles counted, their cables per year and a page of their cables,
+    newest first, each with its roles and the paragraphs naming them. Six queries: the
+    person, the counts, the years, the page, its tags, the mentions of the page."""
+    try:
+        person = Person.objects.get(slug=slug)
+    except Person.DoesNotExist as error:
+        raise Http404(f"No person {slug} in the archive.") from error
+    counts = person.mentions.role_counts()
+    cables = Cable.objects.naming(person)
+    ordered = serializers.summary_queryset(cables.newest_first())
+    page = _get_page(
+        CountedPaginator(ordered, page_size(), counts["cables"]), request.GET.get("page")
+    )
+    page_cables = list(page.object_list)
+    mentions = (
+        person.mentions.filter(cable_id__in=[cable.id for cable in page_cables])
+        .select_related("paragraph")
+        .only("cable_id", "role", "paragraph__anchor", "paragraph__text")
+        .order_by("cable_id", "paragraph__position", "id")
+    )
+    spellings = [person.name, *(person.aliases or [])]
+    roles: dict[int, set[str]] = {cable.id: set() for cable in page_cables}
+    paragraphs: dict[int, list[dict[str, Any]]] = {cable.id: [] for cable in page_cables}
+    urls = {cable.id: cable.get_absolute_url() for cable in page_cables}
+    for mention in mentions:
+        roles[mention.cable_id].add(mention.role)
+        paragraph = mention.paragraph
+        if paragraph is not None:
+            paragraphs[mention.cable_id].append(
+                {
+                    "anchor": paragraph.anchor,
+                    "label": _paragraph_mark(paragraph.anchor),
+                    "url": f"{urls[mention.cable_id]}#{paragraph.anchor}",
+                    "excerpt": serializers.name_excerpt(paragraph.text, spellings),
+                }
+            )
+    for cable in page_cables:
+        cable.person_roles = [role for role in ROLE_ORDER if role in roles[cable.id]]
+        cable.person_paragraphs = paragraphs[cable.id]
+    return {
+        "person": person,
+        "other_spellings": person.other_spellings,
+        "counts": counts,
+        "cables_url": _cables_url(person=person.slug),
+        "years": _years(cables, person=person.slug),
+        "page_obj": page,
+        "cables": page_cables,
+        "pagination": _page_links(request, page),
+    }
+
+
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/people/<slug>/``: who a person is (spellings, titles), how the cables name them,
+    in which years, and their cables with the paragraphs naming them."""
+    return render(request, "cables/person_detail.html", _person_page(request, slug))
+
+
+def person_detail_json(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        page = _person_page(request, slug)
+    except Http404:
+        if not Person.objects.filter(slug=slug).exists():
+            return JsonResponse(
+                {"errors": {"slug": [f"No person {slug} in the archive."]}}, status=404
+            )
+        return JsonResponse({"errors": {"page": ["No such page of cables."]}}, status=404)
+    person = page["person"]
+    counts = page["counts"]
+    return JsonResponse(
+        {
+            "name": person.name,
+            "slug": person.slug,
+            "url": person.get_absolute_url(),
+            "json_url": person.get_json_url(),
+            "cables_url": page["cables_url"],
+            "aliases": list(person.aliases or []),
+            "titles": list(person.titles or []),
+            "counts": {
+                "cables": counts["cables"],
+                "signed": counts["signed"],
+                "classified_by": counts["classified"],
+                "paragraphs": counts["paragraphs"],
+            },
+            "years": [
+                {"year": y["value"], "count": y["count"], "cables_url": y["url"]}
+                for y in page["years"]
+            ],
+            "count": counts["cables"],
+            **_json_page_links(request, page["page_obj"]),
+            "cables": [
+                {
+                    **serializers.cable_summary(cable),
+                    "roles": cable.person_roles,
+                    "paragraphs": [
+                        {
+                            "anchor": p["anchor"],
+                            "url": p["url"],
+                            "excerpt": serializers.excerpt_text(p["excerpt"]),
+                        }
+                        for p in cable.person_paragraphs
+                    ],
+                }
+                for cable in page["cables"]
+            ],
         }
     )

@@ -168,7 +168,10 @@ def test_sources_show_path_and_format(client, cable):
 def test_people_named_are_listed(client, cable):
     person = Person.objects.create(name="John Ordway", slug="john-ordway")
     Mention.objects.create(person=person, cable=cable, role=Mention.CLASSIFIED_BY)
-    assertContains(get(client), 'John Ordway <span class="muted">classified_by</span>')
+    assertContains(
+        get(client),
+        '<a href="/people/john-ordway/">John Ordway</a> <span class="muted">classified_by</span>',
+    )
 
 
 def test_the_routing_header_is_folded_in_a_details_element(client, cable):

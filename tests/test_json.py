@@ -38,7 +38,15 @@ def test_the_list_json_has_the_documented_shape(client, archive):
     assert set(data) == {"count", "page", "num_pages", "next", "previous", "results", "facets"}
     assert (data["count"], data["page"], data["num_pages"]) == (4, 1, 1)
     assert data["next"] is None and data["previous"] is None
-    assert set(data["facets"]) == {"year", "tag", "origin", "classification", "level", "caveat"}
+    assert set(data["facets"]) == {
+        "year",
+        "tag",
+        "origin",
+        "classification",
+        "level",
+        "caveat",
+        "person",
+    }
     assert data["facets"]["year"] == [
         {"value": 2007, "count": 1},
         {"value": 2006, "count": 2},
@@ -304,8 +312,20 @@ def test_cable_json_has_every_field(client, full_cable):
             },
         ],
         "people": [
-            {"name": "John Ordway", "slug": "john-ordway", "role": "classified_by"},
-            {"name": "John Ordway", "slug": "john-ordway", "role": "signer"},
+            {
+                "name": "John Ordway",
+                "slug": "john-ordway",
+                "role": "classified_by",
+                "url": "/people/john-ordway/",
+                "paragraphs": [],
+            },
+            {
+                "name": "John Ordway",
+                "slug": "john-ordway",
+                "role": "signer",
+                "url": "/people/john-ordway/",
+                "paragraphs": [],
+            },
         ],
         "sources": [
             {
