@@ -788,6 +788,17 @@ class _Person:
     roles: set[str] = field(default_factory=set)
     order: int = 0
     last_seen: int = 0
+    # Spelling keys of the display name's words and of the surname, kept with them: ``find``
+    # compares them for every candidate name of the cable.
+    keys: list[str] = field(default_factory=list)
+    skey: str = ""
+
+    def __post_init__(self) -> None:
+        self.rekey()
+
+    def rekey(self) -> None:
+        self.keys = [_key(w) for w in self.display.split()]
+        self.skey = _surname_key(self.surname)
 
     def add(self, surface: str, title: str, position: int | None, role: str, tick: int) -> None:
         if surface not in self.aliases:
@@ -812,13 +823,13 @@ class _People:
         if len(words) >= 2:
             keys = [_key(w) for w in words]
             for p in reversed(self.people):
-                pkeys = [_key(w) for w in p.display.split()]
+                pkeys = p.keys
                 if len(pkeys) > len(keys) and pkeys[-len(keys) :] == keys:
                     return p  # "Gomez Manzano" after "Rene Gomez Manzano"
         skey = _surname_key(surname)
         best = None
         for p in self.people:
-            pkey = _surname_key(p.surname)
+            pkey = p.skey
             if pkey[:1] != skey[:1] or not same_surname(skey, pkey):
                 continue
             if not _given_compatible(given, p.given):
@@ -857,6 +868,7 @@ class _People:
             ):
                 if len(given) >= len(person.given):
                     person.given, person.surname, person.display = given, surname, proper
+                    person.rekey()
         person.add(surface, title, position, role, self.tick)
         return person
 
