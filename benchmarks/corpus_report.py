@@ -5,9 +5,9 @@
 
 Prints, per source format: records read, cables stored, failures by reason and the share of
 records with each field filled; the fields every stored cable must have; our references
-against the cables.csv references column (with the bare references whose year the column got
-wrong counted apart); the fields of cables that came both as a cablegate HTML page and as a
-CSV row, compared; and the import's throughput. With DATABASE_URL set it imports into that
+against the cables.csv references column (in the categories of benchmarks/references.py);
+the fields of cables that came both as a cablegate HTML page and as a CSV row, compared; and
+the import's throughput. With DATABASE_URL set it imports into that
 database, which must be empty (pass --flush to empty it first).
 """
 
@@ -24,6 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# The comparison with the references column, shared with benchmarks/references.py.
+from references import CATEGORIES, compare, summary_table  # noqa: E402
 
 FIELDS = (
     "subject",
@@ -38,7 +42,6 @@ FIELDS = (
 )
 SUBJECT_LINE = re.compile(r"(?im)^\s*SUBJ(?:ECT)?\s*:\s*\S")
 TAGS_LINE = re.compile(r"(?im)^\s*TAGS\s*:?\s+\S")
-BARE_REF = re.compile(r"^\d{2}")
 
 
 def setup_django(flush: bool) -> str:
@@ -85,7 +88,6 @@ def main() -> int:
 
     from cables.importer import Failure, import_paths
     from cables.models import Cable
-    from cables.parser.fields import canonical_id
 
     if Cable.objects.exists():
         sys.exit("The database already holds cables: pass --flush to empty it first.")
@@ -96,8 +98,7 @@ def main() -> int:
     has_line: dict[str, Counter] = defaultdict(Counter)
     failures: dict[str, Counter] = defaultdict(Counter)
     ref_rows = Counter()
-    ref_examples: list[str] = []
-    superset_examples: list[str] = []
+    ref_examples: dict[str, list[str]] = defaultdict(list)
     by_format: dict[str, dict[str, dict]] = {"html": {}, "csv": {}}
 
     def on_record(outcome, record, parsed) -> None:
@@ -115,10 +116,12 @@ def main() -> int:
             filled[fmt]["tags_where_line"] += bool(parsed.tags)
         ours = sorted({r.cable_id for r in parsed.references if r.cable_id})
         if "csv_references" in record.extra:
-            # The column spells stations as the banner does (SECSTATE, AITTAIPEI): compare
-            # ids in one spelling, and leave out the cable's own id, which it sometimes lists.
-            theirs = {canonical_id(r) for r in record.extra["csv_references"]}
-            compare_references(parsed, ours, sorted(theirs - {parsed.reference_id}))
+            row = compare(ours, record.extra["csv_references"], parsed.reference_id, record.text)
+            ref_rows[row.category] += 1
+            if row.category != "agree" and len(ref_examples[row.category]) < 5:
+                ref_examples[row.category].append(
+                    f"{parsed.reference_id}: ours {row.ours} column {row.theirs}"
+                )
         family = fmt.split("/")[0]
         if family in by_format:
             by_format[family][parsed.reference_id] = {
@@ -132,40 +135,6 @@ def main() -> int:
                 "signer": parsed.signer,
                 "paragraphs": len(parsed.paragraphs),
             }
-
-    def compare_references(parsed, ours: list[str], theirs: list[str]) -> None:
-        if ours == theirs:
-            ref_rows["agree"] += 1
-            return
-        if set(theirs) < set(ours):
-            # Every reference the column has, and more it missed (continuation lines, a
-            # second REF section, bare serials after the first item).
-            ref_rows["ours has all of the column's and more"] += 1
-            if len(superset_examples) < 8:
-                superset_examples.append(f"{parsed.reference_id}: ours {ours} column {theirs}")
-            return
-        # Where the only difference is the year of a reference, and ours is the year before
-        # the column's for a post's serial the citing cable's own post had not reached yet,
-        # the column is wrong and we are right.
-        fixed = [o for o in ours if o not in theirs]
-        missing = [t for t in theirs if t not in ours]
-        if (
-            fixed
-            and len(fixed) == len(missing)
-            and all(
-                f[2:] == m[2:] and int(f[:2]) == (int(m[:2]) - 1) % 100
-                for f, m in zip(
-                    sorted(fixed, key=lambda x: x[2:]),
-                    sorted(missing, key=lambda x: x[2:]),
-                    strict=True,
-                )
-            )
-        ):
-            ref_rows["year corrected"] += 1
-            return
-        ref_rows["disagree"] += 1
-        if len(ref_examples) < 15:
-            ref_examples.append(f"{parsed.reference_id}: ours {ours} column {theirs}")
 
     def on_failure(failure: Failure) -> None:
         reason = re.sub(r"\b\d{2}[A-Z]+\d+\b", "<id>", failure.reason)
@@ -243,26 +212,13 @@ def main() -> int:
         )
     )
 
-    total = sum(ref_rows.values())
     print("\n## References against the cables.csv column\n")
-    print(
-        table(
-            [[k, v, pct(v, total)] for k, v in ref_rows.most_common()], ["rows", "count", "share"]
-        )
-    )
-    exact = ref_rows["agree"] + ref_rows["year corrected"]
-    covered = exact + ref_rows["ours has all of the column's and more"]
-    print(
-        f"\nSame references as the column (corrected years counted as right): "
-        f"{pct(exact, total)} of {total} rows; every reference of the column found: "
-        f"{pct(covered, total)}."
-    )
-    for title, examples in (
-        ("Some rows where we find more", superset_examples),
-        ("Some disagreements", ref_examples),
-    ):
-        if examples:
-            print(f"\n{title}:\n" + "\n".join(f"- {e}" for e in examples))
+    print(summary_table(ref_rows))
+    print("\nThe categories (benchmarks/references.py, which gives them without a database):")
+    for name, meaning in CATEGORIES.items():
+        print(f"- {name}: {meaning}")
+        for example in ref_examples.get(name, []):
+            print(f"  - {example}")
 
     both = sorted(set(by_format["html"]) & set(by_format["csv"]))
     print(f"\n## Cables both as HTML page and CSV row ({len(both)})\n")

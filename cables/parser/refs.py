@@ -27,12 +27,20 @@ KINDS = [
     ("fax", re.compile(r"\bFAX(?:ES)?\b", re.I)),
     ("book", re.compile(r"\bFAM\b|\bFAH\b|\bCFR\b|\bU\.?S\.?C\.?\b|\bAPPENDIX\b", re.I)),
     ("report", re.compile(r"\bREPORTS?\b|\bIIR\b|\bOSC\b", re.I)),
-    ("message", re.compile(r"\bDTG\b|\bMSG\b|//", re.I)),
+    # A message known by its date-time group ("DTG 051659Z"), or from a military address that
+    # numbers its messages so ("USCOMNAVEUR LONDON UK 061924 MAY 04", "USDAO TUNIS 091214").
+    (
+        "message",
+        re.compile(
+            r"\bDTG\b|\bMSG\b|//|\b\d{6}Z\b|\b(?:USDAO|USCOMNAVEUR|USCINC[A-Z]*|CINC[A-Z]+|JCS|SECDEF)\b",
+            re.I,
+        ),
+    ),
 ]
-# Bullets: "A.", "A)", "A.)", "(A)", "[A]", glued to the next word or not ("(A)STATE",
+# Bullets: "A.", "A)", "A.)", "A:", "(A)", "[A]", glued to the next word or not ("(A)STATE",
 # "B)HK05511"), but not the "T." of "ST. PETERSBURG" or the initials of "J. SMITH".
 BULLET = re.compile(
-    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|\)|\.(?=\s)))",
+    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Z])\)|\[(?P<b>[A-Z])\]|(?P<d>[A-Z])(?:\.\)|\)|\.(?=\s)|:))",
 )
 PAGE_FURNITURE = [
     # Old page header: "CONFIDENTIAL PAGE 02 ROME 01196 01 OF 02 082030Z"
@@ -52,6 +60,9 @@ STOP_WORDS = frozenset(
 FILLERS = frozenset({"CABLE", "CABLES", "TEL", "TELEGRAM", "MSG", "NO", "NO.", "NR", "NR."})
 NUMBER = re.compile(r"^[#(]?(?:\((?:C|U|S|SBU|LOU)\))?[O0]?\d+\)?[,;:.]?$")
 STATION_WORD = re.compile(r"^[A-Za-z0][A-Za-z0.'’-]*[A-Za-z0.]?[,:]?$")
+MONTH = "(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+# An item that opens with "[year] STATION serial".
+CITATION_FIRST = re.compile(r"^(?:\(?\d{2,4}\)?\s+)?[A-Za-z][A-Za-z .'-]*?\s+[O0]?\d{2,7}\b")
 COMPACT = re.compile(r"^(?P<year>\d{2})?(?P<station>[A-Z]{2,})0*(?P<serial>\d{1,6})[,;.]?$")
 
 
@@ -141,10 +152,19 @@ def _split_bullets(text: str) -> list[tuple[str, str]]:
 def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None) -> list[_Cite]:
     """The cables cited in one item."""
     # Parenthesised titles and captions ("(NOTAL)", '("A SPLENDID LITTLE VISIT")') go; years
-    # and markings in parentheses ("(99)", "(C)02293") stay.
+    # and markings in parentheses ("(99)", "(C)02293") stay, and so do the cables cited in
+    # them ("ISLAMABAD 3858 (LAHORE 315)").
+    item = re.sub(r"\(((?:\d{2}\s+)?[A-Z][A-Za-z .'-]*?\s+[O0]?\d{2,7})\)", r" \1 ", item)
+    # A cited cable's date-time group: its month and year stay ("(110517Z MAY 77)").
+    item = re.sub(rf"\(?\b\d{{6}}Z\s*({MONTH})\s*(\d{{2}})\b\)?", r" \1 \2 ", item, flags=re.I)
     text = re.sub(r"\((?=[^()]*[A-Za-z][^()]*[A-Za-z][^()]*[A-Za-z])[^()]*\)", " ", item)
     text = re.sub(r'"[^"]*"', " ", text)
     text = re.sub(r"(?<=\d)/(?=\d)", " / ", text)
+    text = re.sub(r"(?<=\d)/(?=[A-Z])", " / ", text)  # "BAGHDAD 386/CPA/1047"
+    # "STATE:247344": a colon between station and serial; "04QUITO 2614", "02STATE 268741":
+    # the year run into the station, the serial apart.
+    text = re.sub(r"(?<=[A-Za-z]):(?=\d)", " ", text)
+    text = re.sub(r"(?<![\w(])(\d{2})([A-Za-z]{3,})(?=\s+[O0]?\d)", r"\1 \2", text)
     tokens = text.replace("&", " & ").split()
     cites: list[_Cite] = []
     i = 0
@@ -176,10 +196,27 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
         elif (
             k < len(tokens)
             and re.fullmatch(r"\d{2}[,;]?", tokens[k])
-            and (digits.startswith("0") and len(digits) >= 4)
+            and (
+                (digits.startswith("0") and len(digits) >= 4)
+                # "CARACAS 3397 99," in a 2001 list: a year up to 15 before the cable's own
+                or 0 <= cable_year - (_full_year(tokens[k], cable_year) or 0) <= 15
+            )
             and (tokens[k].endswith((",", ";")) or k + 1 == len(tokens) or tokens[k + 1] == "AND")
         ):
             year, k = _full_year(tokens[k], cable_year), k + 1  # "AMMAN 07718 99"
+        elif (
+            k + 1 < len(tokens)
+            and re.fullmatch(rf"{MONTH}[A-Z]*\.?", tokens[k], re.I)
+            and re.fullmatch(r"\d{2}[,;.]?", tokens[k + 1])
+            and (_full_year(tokens[k + 1], cable_year) or 9999) <= cable_year
+            and (
+                tokens[k + 1].endswith((",", ";"))
+                or k + 2 == len(tokens)
+                or not re.fullmatch(r"\d{4}", tokens[k + 2].strip(",;."))
+            )
+        ):
+            # "TEGUCIGALPA 02487 JUL 00": the month and year the cited cable was sent
+            year, k = _full_year(tokens[k + 1], cable_year), k + 2
         return int(digits), k, year
 
     def station_at(j: int) -> tuple[str, int] | None:
@@ -223,10 +260,11 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
                 year, k = _full_year(tokens[k], cable_year), k + 1
             elif (
                 k + 1 < len(tokens)
-                and re.fullmatch(r"\d{2}", tokens[k])
+                and re.fullmatch(r"\d{2}|(?:19|20)\d{2}", tokens[k])
                 and re.fullmatch(r"\d{3,7}[,;.]?", tokens[k + 1])
             ):
-                year, k = _full_year(tokens[k], cable_year), k + 1  # "STATE 04 274600"
+                # "STATE 04 274600", "SECSTATE 2003 345287"
+                year, k = _full_year(tokens[k], cable_year), k + 1
             while k < len(tokens) and tokens[k].upper() in FILLERS:
                 k += 1
             serial = serial_at(k)
@@ -260,7 +298,13 @@ def _scan(item: str, cable_year: int, previous: _Cite | None, own: _Cite | None)
                 break
         # A bare serial opening the item: the station of the cable cited before, else the
         # citing cable's own ("REF: A) 6307" in an Ankara cable is ANKARA 6307).
-        if i == 0 and number(token) and not re.fullmatch(r"\(\d+\)", token):
+        if (
+            i == 0
+            and number(token)
+            and not re.fullmatch(r"\(\d+\)", token)
+            # "02 VAT 3638", "2004 OESI FUNDING PROPOSAL": a year before more words, not a serial
+            and not (re.fullmatch(r"\d{2}|(?:19|20)\d{2}", token) and len(tokens) > 1)
+        ):
             # Only a post's own low serial: "REF: 45471" is likelier a Department cable.
             base = previous or (own if len(number(token).lstrip("0")) <= 4 else None)
             if base and not (i + 1 < len(tokens) and station_at(i + 1)):
@@ -300,6 +344,12 @@ def parse_references(text: str, cable_year: int, own_id: str = "") -> list[Citat
             if not part:
                 continue
             kind = kind_of(part)
+            lead = CITATION_FIRST.match(part)
+            if kind != "other" and lead and kind_of(lead[0]) == "other":
+                # "TEGUCIGALPA 00883 QUARTERLY STATUS REPORT", "TORONTO 2410 (OSC REJECTS
+                # PASSPORT SYSTEM)", "STATE 106685 (110517Z MAY 77)": a cable, with its title
+                # or its date-time group after it.
+                kind = "other" if _scan(lead[0], cable_year, previous, own) else kind
             cites = [] if kind != "other" else _scan(part, cable_year, previous, own)
             if not cites:
                 if re.search(r"[A-Za-z]{2}", part):

@@ -50,6 +50,7 @@ ALIASES = {
     "BRAZIL": "BRASILIA",
     "BKK": "BANGKOK",
     "HK": "HONGKONG",
+    "VAT": "VATICAN",
     "PAUP": "PORTAUPRINCE",
     "USUN": "USUNNEWYORK",
     "USUNNY": "USUNNEWYORK",

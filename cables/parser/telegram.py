@@ -32,9 +32,11 @@ CLASS_WORD = (
     r"LIMITED\s+OFFICIAL\s+USE)"
 )
 # "C O N F I D E N T I A L SECTION 01 OF 02 ALMATY 002803", "UNCLAS  ALMATY 000956",
-# "S E C R E T STATE 012345", "CONFIDENTIAL NOFORN SECTION 1 OF 2 BAGHDAD 123".
+# "S E C R E T STATE 012345", "CONFIDENTIAL NOFORN SECTION 1 OF 2 BAGHDAD 123",
+# "UNCLASSIFIED LIMITED OFFICIAL USE SECTION 01 OF 08 ZAGREB 02863" (Zagreb, 1992).
 BANNER = re.compile(
-    rf"^\s*(?P<level>{CLASS_WORD})(?P<caveats>(?:\s+(?:E\s?F\s?T\s?O|N\s?O\s?F\s?O\s?R\s?N|"
+    r"^\s*(?:UNCLASSIFIED\s+(?=LIMITED))?"
+    rf"(?P<level>{CLASS_WORD})(?P<caveats>(?:\s+(?:E\s?F\s?T\s?O|N\s?O\s?F\s?O\s?R\s?N|"
     r"SENSITIVE|NOFORN|NODIS|EXDIS|LIMDIS|FOR OFFICIAL USE ONLY))*)"
     r"(?:\s+(?:SECTION\s+)?(?P<section>\d+)\s+OF\s+(?P<sections>\d+))?"
     r"\s+(?P<station>[A-Z][A-Z .'-]*?[A-Z])\s+(?P<serial>\d{1,8})\s*$"
@@ -65,12 +67,16 @@ RECIPIENT = re.compile(
 )
 # A field label at the start of a (head) line. Typists and the telegraph mangled them: "TAGS;",
 # "TAS:", "TABS:", "TAGES:", "AGS:" (first letter lost), "UBJECT:", "SUBJ:", "Ref(s):",
-# "REFTELS:", "REF." and "REF" with no colon before a lettered list.
+# "REFTELS:", "REF.", "REF A:" (one label a reference) and "REF" or "REFTEL" with no colon
+# before a lettered list.
 LABEL = re.compile(
     r"^\s*(?:"
     r"(?P<tags>(?:TAGS?|TAS|TABS|TAGES|AGS)\s*[:;]|TAGS?\s+(?=\S))"
     r"|(?P<subject>S?UBJ(?:ECT)?\s*:)"
-    r"|(?P<ref>REF(?:S|TELS?|ERENCES?|\(S\))?\s*[:.]|REFS?\s+(?=(?:\(?[A-Z][.)]|\([A-Z]\))\s)"
+    r"|(?P<ref>REF(?:S|TELS?|ERENCES?|\(S\))?(?:\s+(?P<letter>[A-Z])(?=\s*:))?\s*[:.]"
+    r"|REF(?:S|TELS?)?\s+(?=(?:\(?[A-Z][.)]|\([A-Z]\))\s)"
+    # "REF STATE 19842", "REF 02 PARAMARIBO 1169", "REF A O3 Sanaa 2776": no colon
+    r"|REF(?:S|TELS?)?\s+(?:(?P<letter2>[A-Z])\s+)?(?=(?:[O0]?\d{1,2}\s+)?(?-i:[A-Z][A-Za-z]{2,}(?:\s+[A-Z][A-Za-z]{2,})?)\s+\d{2,7}\s*(?:$|[,;]))"
     r"|(?=[A-Z][.)]\s+REF\b))"
     r"|(?P<cb>CLASSI\w{0,6}\s+BY\b\s*:?)"
     r"|(?P<eo>E\.?\s?O\.?\s*\d|DECL(?:ASSIFY)?\s*(?:ON)?\s*:)"
@@ -443,6 +449,9 @@ def _scan_preamble(lines: list[str]) -> tuple[dict, int]:
         label = LABEL.match(stripped)
         if label:
             value = label["value"].strip()
+            letter = label["letter"] or label["letter2"]
+            if letter:
+                value = f"{letter.upper()}. {value}"  # "REF A: ..." as "A. ..."
             gap = False
             last_used = i
             if label["eo"]:
@@ -527,7 +536,7 @@ def _continues_ref(ref: str, line: str) -> bool:
     if re.match(r"^\s*¶?\s*(?:\(?[A-Z]\)|\[[A-Z]\]|[A-Z]\.\)?)\s*\S", line):
         return True  # the next lettered item
     # The list so far stops in mid-item: a station without its serial, a year, a bullet.
-    return bool(re.search(r"(?:[A-Za-z]|\b\d{2}|\bAND|[,&]|[A-Z][.)])\s*$", ref))
+    return bool(re.search(r"(?:[A-Za-z]|\b\d{2}|\b(?:19|20)\d{2}|\bAND|[,&]|[A-Z][.)])\s*$", ref))
 
 
 def _is_paragraph_start(match: re.Match, expected: int | None) -> bool:
