@@ -81,6 +81,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", help="corpus files, folders or archives")
     parser.add_argument("--flush", action="store_true", help="empty the database first")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="parsing processes (one per core)"
+    )
     args = parser.parse_args()
     vendor = setup_django(args.flush)
 
@@ -143,7 +146,9 @@ def main() -> int:
 
     bar = tqdm(unit=" records", file=sys.stderr, mininterval=1)
     started = time.monotonic()
-    report = import_paths(args.paths, on_failure=on_failure, on_record=on_record)
+    report = import_paths(
+        args.paths, on_failure=on_failure, on_record=on_record, workers=args.workers
+    )
     elapsed = time.monotonic() - started
     bar.close()
 
