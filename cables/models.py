@@ -314,17 +314,18 @@ class CableQuerySet(models.QuerySet):
     def _person_counts(self) -> list[dict]:
         """The people the selection's cables name, by number of distinct cables, the top
         ``PERSON_FACET_LIMIT``. As ``_tag_counts``: the mention rows are grouped by person id
-        (index mention_cable_person_idx), and only the top groups are joined to the people."""
+        (index mention_cable_person_idx), and only the top groups are joined to the people (of
+        people named by as many cables, the first stored make the cut)."""
         selection, params = self.order_by().values("id").query.sql_with_params()
         counted = f"""
             SELECT person.slug, person.name, counted.n
             FROM (
                 SELECT person_id, COUNT(DISTINCT cable_id) AS n FROM {Mention._meta.db_table}
                 WHERE cable_id IN ({selection}) GROUP BY person_id
+                ORDER BY n DESC, person_id LIMIT {int(self.PERSON_FACET_LIMIT)}
             ) AS counted
             JOIN {Person._meta.db_table} AS person ON person.id = counted.person_id
             ORDER BY counted.n DESC, person.name, person.slug
-            LIMIT {int(self.PERSON_FACET_LIMIT)}
         """
         with connections[self.db].cursor() as cursor:
             cursor.execute(counted, params)
