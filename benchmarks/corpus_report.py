@@ -147,7 +147,11 @@ def main() -> int:
     bar = tqdm(unit=" records", file=sys.stderr, mininterval=1)
     started = time.monotonic()
     report = import_paths(
-        args.paths, on_failure=on_failure, on_record=on_record, workers=args.workers
+        args.paths,
+        on_failure=on_failure,
+        on_record=on_record,
+        workers=args.workers,
+        skip_unchanged=False,  # every record parsed: its fields are counted below
     )
     elapsed = time.monotonic() - started
     bar.close()

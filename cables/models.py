@@ -794,6 +794,12 @@ class Source(models.Model):
     path = models.TextField(help_text="File path, archive member or row it came from.")
     format = models.CharField(max_length=64)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's text.")
+    import_version = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The version of the readers, parser and importer that stored it "
+        "(importer.import_version): a re-import skips a record read before by the same code.",
+    )
     shown = models.BooleanField(
         default=False, help_text="The source whose text the archive shows for the cable."
     )
@@ -808,6 +814,10 @@ class Source(models.Model):
         ordering = ["imported", "id"]
         constraints = [
             models.UniqueConstraint(fields=["cable", "path"], name="source_cable_path_unique"),
+        ]
+        indexes = [
+            # A re-import skipping what it stored before: WHERE path IN (<a chunk's records>).
+            models.Index(fields=["path"], name="source_path_idx"),
         ]
 
     def __str__(self) -> str:

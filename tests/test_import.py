@@ -228,3 +228,36 @@ def test_a_full_name_takes_over_the_surname_alone_seen_first_at_that_post(db, tm
         "",
     )
     assert person.mentions.values("cable").distinct().count() == 2
+
+
+def test_a_reimport_does_not_parse_again_what_the_same_code_stored(imported_seeds, monkeypatch):
+    import cables.importer
+
+    def no_parsing(text, hints):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(cables.importer, "parse_or_error", no_parsing)
+    before = row_counts()
+    report = import_paths([SEEDS])
+    assert (report.new, report.updated, report.unchanged, report.failed) == (0, 0, 5, 0)
+    assert row_counts() == before
+
+
+def test_a_reimport_after_the_code_changed_reads_every_record_again(imported_seeds, monkeypatch):
+    import cables.importer
+
+    calls = []
+    parse = cables.importer.parse_or_error
+
+    def counting(text, hints):
+        calls.append(hints)
+        return parse(text, hints)
+
+    monkeypatch.setattr(cables.importer, "parse_or_error", counting)
+    monkeypatch.setattr(cables.importer, "import_version", lambda: "another-version")
+    before = row_counts()
+    report = import_paths([SEEDS])
+    assert len(calls) == 5
+    assert report.unchanged == 5
+    assert row_counts() == before
+    assert set(Source.objects.values_list("import_version", flat=True)) == {"another-version"}
