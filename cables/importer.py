@@ -36,6 +36,7 @@ from .models import (
     split_classification,
 )
 from .parser import ParsedCable, ParseError, parse_or_error, person_key
+from .parser.fields import REFERENCE_ID
 from .readers import RawRecord, ReadError, iter_files, read_path
 from .search import index_cable, index_cables
 
@@ -135,11 +136,27 @@ def import_paths(
             return
         stored(outcome, record, parsed)
 
+    # The ids read so far from the current file (records come file by file, in order).
+    current_file, first_in_file = None, {}
     for batch in itertools.batched(parse_records(records(), workers), BATCH_SIZE):
         parsed_batch = []
         for record, result in batch:
+            if (record.file or record.locator) != current_file:
+                current_file, first_in_file = record.file or record.locator, {}
             if not isinstance(result, ParseError):
-                parsed_batch.append((record, result))
+                problem = id_problem(result.reference_id)
+                first = first_in_file.setdefault(result.reference_id, record.locator)
+                if problem:
+                    fail(record.locator, problem, record.format)
+                elif first != record.locator:
+                    fail(
+                        record.locator,
+                        f"duplicate id {result.reference_id}: {first} in the same file has "
+                        "it already; this one is skipped",
+                        record.format,
+                    )
+                else:
+                    parsed_batch.append((record, result))
             elif record.hints.reference_id and record.hints.created is None:
                 deferred.append((record, str(result)))
             else:
@@ -162,11 +179,28 @@ def import_paths(
         result = parse_or_error(record.text, record.hints)
         if isinstance(result, ParseError):
             fail(record.locator, str(result), record.format)
+        elif problem := id_problem(result.reference_id):
+            fail(record.locator, problem, record.format)
         else:
             store_one(record, result)
     # People no cable names any more (a cable re-read names them otherwise).
     Person.objects.filter(mentions__isnull=True).delete()
     return report
+
+
+MAX_ID_LENGTH = Cable._meta.get_field("reference_id").max_length
+
+
+def id_problem(reference_id: str) -> str:
+    """Why an id a mirror gave can't be a cable's (it would name the cable's page), or ""."""
+    if len(reference_id) > MAX_ID_LENGTH:
+        return f"id {reference_id[:40]!r}... is longer than {MAX_ID_LENGTH} characters"
+    if not REFERENCE_ID.fullmatch(reference_id):
+        return (
+            f"id {reference_id!r} is not a cable reference id (year, post and serial, as "
+            "06ALMATY2803): not stored"
+        )
+    return ""
 
 
 def parse_records(
