@@ -93,7 +93,10 @@ def test_a_huge_single_line_file_is_refused_without_being_held_in_memory(folder)
     # The reader stops at the limit: it holds at most MAX_LINE_BYTES and one chunk.
     assert peak < MAX_LINE_BYTES + 16 * 1024 * 1024, f"peak {peak / 2**20:.0f} MB"
     assert [(f.where, f.reason) for f in report.failures] == [
-        (str(folder / "huge.txt"), "line 1 is longer than 16 MB: not a cable file, not read further")
+        (
+            str(folder / "huge.txt"),
+            "line 1 is longer than 16 MB: not a cable file, not read further",
+        )
     ]
     assert import_with_bad_files(folder) == {
         "huge.txt": "line 1 is longer than 16 MB: not a cable file, not read further"

@@ -62,7 +62,7 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
 
 
 def wide_codec(data: bytes) -> str | None:
-    """"utf-16"/"utf-32" for text with a byte-order mark, "utf-16-le"/"utf-16-be" for UTF-16
+    """ "utf-16"/"utf-32" for text with a byte-order mark, "utf-16-le"/"utf-16-be" for UTF-16
     without one (ASCII text then has a zero byte at every other place), else None."""
     for bom, codec in BOMS:
         if data.startswith(bom):

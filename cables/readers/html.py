@@ -28,9 +28,8 @@ TITLE = re.compile(r"<h3>\s*Viewing cable\s+(?P<id>[^,<]+),\s*(?P<title>.*?)\s*<
 
 
 def sniff(text: str) -> bool:
-    return (
-        bool(TABLE_OPEN.search(text) or PAGE_START.match(text))
-        or ("<pre" in text and "</html>" in text.lower())
+    return bool(TABLE_OPEN.search(text) or PAGE_START.match(text)) or (
+        "<pre" in text and "</html>" in text.lower()
     )
 
 
