@@ -37,6 +37,7 @@ from .models import (
     split_classification,
 )
 from .parser import ParsedCable, ParseError, parse_or_error, person_key
+from .parser.fields import REFERENCE_ID
 from .readers import RawRecord, ReadError, iter_files, read_path
 from .search import index_cable, index_cables
 
@@ -141,23 +142,48 @@ def import_paths(
             return
         stored(outcome, record, parsed)
 
+    # The ids read so far in each file not yet done (records come file by file, in order;
+    # ``changed`` reads ahead of the batches, so it may have begun the next file already).
+    ids_by_file: dict[str, dict[str, str]] = {}
+
     def changed(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
         for chunk in itertools.batched(records, PARSE_CHUNK):
             seen = _stored_versions([record.locator for record in chunk])
             for record in chunk:
-                if (record.locator, record_hash(record)) in seen:
-                    report.count(UNCHANGED)
-                    if on_record:
-                        on_record(UNCHANGED, record, None)
-                else:
+                reference_id = seen.get((record.locator, record_hash(record)))
+                if reference_id is None:
                     yield record
+                    continue
+                # Stored before as the first of its id in its file: later ones are duplicates.
+                file_ids = ids_by_file.setdefault(record.file or record.locator, {})
+                file_ids.setdefault(reference_id, record.locator)
+                report.count(UNCHANGED)
+                if on_record:
+                    on_record(UNCHANGED, record, None)
 
     to_parse = changed(records()) if skip_unchanged else records()
+    current_file = None
     for batch in itertools.batched(parse_records(to_parse, workers), BATCH_SIZE):
         parsed_batch = []
         for record, result in batch:
+            if (record.file or record.locator) != current_file:
+                ids_by_file.pop(current_file, None)
+                current_file = record.file or record.locator
             if not isinstance(result, ParseError):
-                parsed_batch.append((record, result))
+                problem = id_problem(result.reference_id)
+                file_ids = ids_by_file.setdefault(current_file, {})
+                first = file_ids.setdefault(result.reference_id, record.locator)
+                if problem:
+                    fail(record.locator, problem, record.format)
+                elif first != record.locator:
+                    fail(
+                        record.locator,
+                        f"duplicate id {result.reference_id}: {first} in the same file has "
+                        "it already; this one is skipped",
+                        record.format,
+                    )
+                else:
+                    parsed_batch.append((record, result))
             elif record.hints.reference_id and record.hints.created is None:
                 deferred.append((record, str(result)))
             else:
@@ -180,6 +206,8 @@ def import_paths(
         result = parse_or_error(record.text, record.hints)
         if isinstance(result, ParseError):
             fail(record.locator, str(result), record.format)
+        elif problem := id_problem(result.reference_id):
+            fail(record.locator, problem, record.format)
         else:
             store_one(record, result)
     # People no cable names any more (a cable re-read names them otherwise).
@@ -209,13 +237,30 @@ def import_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _stored_versions(locators: list[str]) -> set[tuple[str, str]]:
-    """(path, record hash) of the sources stored from these places by this code."""
-    return set(
-        Source.objects.filter(path__in=locators, import_version=import_version()).values_list(
-            "path", "content_hash"
+def _stored_versions(locators: list[str]) -> dict[tuple[str, str], str]:
+    """(path, record hash) -> cable id, of the sources stored from these places by this code."""
+    rows = Source.objects.filter(path__in=locators, import_version=import_version())
+    return {
+        (path, record_hash): reference_id
+        for path, record_hash, reference_id in rows.values_list(
+            "path", "content_hash", "cable__reference_id"
         )
-    )
+    }
+
+
+MAX_ID_LENGTH = Cable._meta.get_field("reference_id").max_length
+
+
+def id_problem(reference_id: str) -> str:
+    """Why an id a mirror gave can't be a cable's (it would name the cable's page), or ""."""
+    if len(reference_id) > MAX_ID_LENGTH:
+        return f"id {reference_id[:40]!r}... is longer than {MAX_ID_LENGTH} characters"
+    if not REFERENCE_ID.fullmatch(reference_id):
+        return (
+            f"id {reference_id!r} is not a cable reference id (year, post and serial, as "
+            "06ALMATY2803): not stored"
+        )
+    return ""
 
 
 def parse_records(

@@ -3,9 +3,17 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cables.parser import ParsedCable, parse_cable
 from cables.readers import read_bytes
+
+# Property tests (hypothesis): the same examples on every run, no example database, no
+# per-example deadline (a slow CI machine must not fail a test for being slow).
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, max_examples=150, print_blob=True
+)
+settings.load_profile("ci")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = FIXTURES / "seeds"

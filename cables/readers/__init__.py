@@ -8,6 +8,7 @@ rest of the file goes on.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
@@ -31,6 +32,21 @@ MOJIBAKE_HINT = re.compile(
 # How much of a file is looked at to tell its format.
 SNIFF_BYTES = 64 * 1024
 
+# Files read whole (one cable, or a JSON document) are read in chunks and refused, without
+# reading on, once they pass either limit: no cable comes near them (the longest cable of the
+# 2010 release is well under 1 MB; a JSON line holds one cable). CSV dumps and archives are
+# streamed and not bound by MAX_FILE_BYTES (archive members have their own limits).
+MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
     """Every file under the given files and folders, in a stable order; hidden files skipped."""
@@ -45,14 +61,36 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield path
 
 
+def wide_codec(data: bytes) -> str | None:
+    """ "utf-16"/"utf-32" for text with a byte-order mark, "utf-16-le"/"utf-16-be" for UTF-16
+    without one (ASCII text then has a zero byte at every other place), else None."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return codec
+    sample = data[:4096]
+    if len(sample) < 64:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 where it is valid, else cp1252 (the mirrors' other encoding); mojibake repaired."""
+    """UTF-8 where it is valid, else cp1252 (the mirrors' other encoding); UTF-16 and UTF-32
+    (Windows' "Unicode" text) where the bytes say so; mojibake repaired."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    codec = wide_codec(data)
+    if codec:
+        text = data.decode(codec, errors="replace").removeprefix("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
     # ftfy's own check costs ~15 ms on a 100 KB page: look for UTF-8-read-as-cp1252 first.
     if MOJIBAKE_HINT.search(text) and ftfy.is_bad(text):
         text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
@@ -77,10 +115,45 @@ def read_stream(stream: BinaryIO, locator: str) -> Iterator[Item]:
     head = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     if archive.sniff(head):
         yield from archive.read(buffered, locator)
-    elif csv_rows.sniff(head):
-        yield from csv_rows.read(buffered, locator)
+        return
+    if csv_rows.sniff(head):
+        items = csv_rows.read(buffered, locator)
     else:
-        yield from read_bytes(buffered.read(), locator)
+        items = read_bytes(read_bounded(buffered, locator), locator)
+    for item in items:
+        if isinstance(item, RawRecord):
+            item.file = locator
+        yield item
+
+
+def read_bounded(stream: BinaryIO, locator: str) -> bytes:
+    """A whole file's bytes, read in chunks; a ReadError as soon as a line runs past
+    MAX_LINE_BYTES or the file past MAX_FILE_BYTES (so a 100 GB line is never held whole)."""
+    chunks: list[bytes] = []
+    total = 0  # bytes read
+    line, number = 0, 1  # bytes of the line not yet ended, and its number
+    while chunk := stream.read(READ_CHUNK):
+        first_end = chunk.find(b"\n")
+        if line + (len(chunk) if first_end < 0 else first_end) > MAX_LINE_BYTES:
+            raise ReadError(
+                f"line {number} is longer than {MAX_LINE_BYTES // 2**20} MB: not a cable file, "
+                "not read further",
+                locator,
+            )
+        if first_end < 0:
+            line += len(chunk)
+        else:
+            line = len(chunk) - chunk.rfind(b"\n") - 1
+            number += chunk.count(b"\n")
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise ReadError(
+                f"larger than {MAX_FILE_BYTES // 2**20} MB: too large for one cable or JSON "
+                "document, not read further",
+                locator,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_bytes(data: bytes, locator: str) -> Iterator[Item]:
@@ -89,13 +162,21 @@ def read_bytes(data: bytes, locator: str) -> Iterator[Item]:
 
     if not data.strip():
         raise ReadError("empty file", locator)
-    if b"\x00" in data[:SNIFF_BYTES]:
+    if b"\x00" in data[:SNIFF_BYTES] and not wide_codec(data):
         raise ReadError("binary file, not text", locator)
     decoded = decode(data)
     for reader in (html, json_records, text):
         if reader.sniff(decoded):
             yield from reader.read(decoded, locator)
             return
+    head = data[:SNIFF_BYTES]
+    not_ascii = sum(byte >= 0x80 for byte in head) / len(head)
+    if not_ascii > 0.3:
+        raise ReadError(
+            "not a cable, and not text in a known encoding (UTF-8, UTF-16, cp1252): "
+            f"{not_ascii:.0%} of its bytes are not ASCII",
+            locator,
+        )
     raise ReadError(
         "not a cable: no routing header, classification line, TAGS or SUBJECT line found",
         locator,

@@ -24,6 +24,16 @@ COMPRESSED = {
 }
 # A zip read from a stream that can't seek is held in memory: cap it.
 MAX_IN_MEMORY_ZIP = 512 * 1024 * 1024
+# Zip-bomb guards, checked on a member's header before a byte of it is decompressed:
+# - no member may unpack to more than MAX_MEMBER_BYTES (the whole cables.csv, the largest
+#   real file, is 1.7 GB);
+# - a zip member larger than RATIO_FLOOR may not unpack to more than MAX_RATIO times its
+#   compressed size (text deflates about 4:1, xz about 10:1; a bomb's ratio is ~1000:1).
+#   A zip member never yields more than its declared size (zipfile stops there), and a tar
+#   member is exactly its header's size, so the headers are enough.
+MAX_MEMBER_BYTES = 4 * 1024 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
 
 
 def is_tar(head: bytes) -> bool:
@@ -71,6 +81,9 @@ def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
                 if unsafe(member.name):
                     yield ReadError("unsafe path in archive (absolute or '..'): skipped", where)
                     continue
+                if member.size > MAX_MEMBER_BYTES:
+                    yield ReadError(_too_large(member.size), where)
+                    continue
                 yield from _member(read_stream, tar.extractfile(member), where)
     except (tarfile.TarError, OSError, EOFError, lzma.LZMAError, zlib.error) as error:
         yield ReadError(f"corrupt archive: {error}", locator)
@@ -98,10 +111,29 @@ def _read_zip(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]
                 if unsafe(info.filename):
                     yield ReadError("unsafe path in archive (absolute or '..'): skipped", where)
                     continue
+                if info.file_size > MAX_MEMBER_BYTES:
+                    yield ReadError(_too_large(info.file_size), where)
+                    continue
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+                    yield ReadError(
+                        f"possible zip bomb: {info.compress_size} bytes unpack to "
+                        f"{info.file_size} ({ratio:.0f} times more; at most {MAX_RATIO} "
+                        "allowed): skipped, not decompressed",
+                        where,
+                    )
+                    continue
                 with archive.open(info) as member:
                     yield from _member(read_stream, member, where)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         yield ReadError(f"corrupt zip archive: {error}", locator)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"member unpacks to {size} bytes, more than the {MAX_MEMBER_BYTES} allowed: "
+        "skipped, not decompressed"
+    )
 
 
 def _member(read_stream, member: BinaryIO, where: str) -> Iterator[RawRecord | ReadError]:

@@ -29,6 +29,8 @@ class RawRecord:
     format: str  # "text/labelled-columns", "html/cablegate", "csv/cables", ...
     locator: str  # the file, archive member or row it came from
     extra: dict = field(default_factory=dict)  # what a format carries beyond the text
+    # The file (or archive member) the record was read from; set by ``read_stream``.
+    file: str = ""
 
 
 TAG = re.compile(r"<[^>]+>")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -20,6 +19,7 @@ from cables.parser import Hints
 from .base import RawRecord, ReadError
 
 FIELDS = 8
+MAX_FIELD = 16 * 1024 * 1024  # characters; no cable comes near it
 FORMAT = "csv/cables"
 FIRST_ROW = re.compile(rb'^\s*"\d+","\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}","')
 DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})$")
@@ -57,8 +57,9 @@ class ForwardOnly(io.RawIOBase):
 
 
 def read(stream: BinaryIO, locator: str) -> Iterator[RawRecord | ReadError]:
-    # A cable body can exceed csv's default 128 KiB field limit.
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    # A cable body can exceed csv's default 128 KiB field limit; a field past MAX_FIELD (a
+    # broken quote swallowing the rest of the file) stops the file with a clear error.
+    csv.field_size_limit(MAX_FIELD)
     text = io.TextIOWrapper(
         io.BufferedReader(ForwardOnly(stream)), encoding="utf-8", errors="replace", newline=""
     )

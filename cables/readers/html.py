@@ -16,6 +16,8 @@ from cables.parser import Hints
 from .base import RawRecord, ReadError, plain, unglue_cable_dated
 from .text import PARTIAL_NOTICE, parse_iso
 
+TABLE_OPEN = re.compile(r"<table class=['\"]cable['\"]>", re.I)
+PAGE_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype html|html)\b", re.I)
 CABLE_TABLE = re.compile(r"<table class=['\"]cable['\"]>(?P<table>.*?)</table>", re.S | re.I)
 ROW = re.compile(r"<tr[^>]*>(?P<row>.*?)</tr>", re.S | re.I)
 HEADER_CELL = re.compile(r"<th[^>]*>(?P<cell>.*?)</th>", re.S | re.I)
@@ -26,12 +28,18 @@ TITLE = re.compile(r"<h3>\s*Viewing cable\s+(?P<id>[^,<]+),\s*(?P<title>.*?)\s*<
 
 
 def sniff(text: str) -> bool:
-    return bool(CABLE_TABLE.search(text)) or ("<pre" in text and "</html>" in text.lower())
+    return bool(TABLE_OPEN.search(text) or PAGE_START.match(text)) or (
+        "<pre" in text and "</html>" in text.lower()
+    )
 
 
 def read(text: str, locator: str) -> list[RawRecord]:
     table = CABLE_TABLE.search(text)
     if not table:
+        if TABLE_OPEN.search(text):
+            raise ReadError("truncated HTML page: it ends inside the cable table", locator)
+        if "</html>" not in text.lower():
+            raise ReadError("truncated HTML page: it ends before the cable table", locator)
         raise ReadError("HTML page without a cable table: not a cablegate cable page", locator)
     rows = ROW.findall(table["table"])
     headers = [plain(c).strip().lower() for c in HEADER_CELL.findall(rows[0])] if rows else []
@@ -58,6 +66,12 @@ def read(text: str, locator: str) -> list[RawRecord]:
     # Paragraph-sign anchors the site put on REF letters ("<a id='parB'>¶</a>B.") are not
     # paragraphs: the letter stays, the sign goes.
     rest = MISPLACED_ANCHOR.sub("", text[table.end() :])
+    if len(re.findall(r"<pre\b", rest, re.I)) > len(re.findall(r"</pre>", rest, re.I)):
+        raise ReadError(
+            f"{hints.reference_id}: truncated HTML page: it ends inside the cable text "
+            "(a <pre> block is not closed)",
+            locator,
+        )
     blocks = [plain(b) for b in PRE.findall(rest)]
     if not blocks:
         raise ReadError(f"{hints.reference_id}: page has no cable text", locator)
