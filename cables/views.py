@@ -203,7 +203,15 @@ def select_cables(request: HttpRequest) -> Selection:
             facets |= CableFilter(others, queryset=Cable.objects.all()).qs.facet_counts((name,))
     year = filterset.selected_year()
     if year is not None:
-        facets["month"] = queryset.month_counts(year)
+        # Months are "any of" as well: with months chosen, the other months of the year are
+        # counted too (the same one query, over the selection without its months), so the
+        # facet and the timeline keep offering them.
+        months_of = queryset
+        if filterset.cleaned.get("month"):
+            others = request.GET.copy()
+            others.pop("month")
+            months_of = CableFilter(others, queryset=Cable.objects.all()).qs
+        facets["month"] = months_of.month_counts(year)
     notices = list(query.notices)
     if len(filterset.reference_matches) > 1:
         notices.append(
@@ -786,10 +794,21 @@ def _download(stream: Iterator[str], content_type: str, filename: str) -> Stream
     return response
 
 
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell of an export, kept from being run as a formula by a spreadsheet (the
+    cables' text is not ours): a leading ``=``, ``+``, ``-``, ``@``, tab or return gets an
+    apostrophe before it (OWASP's advice on CSV injection)."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def cable_list_csv(request: HttpRequest) -> HttpResponse:
     """``/cables.csv?...``: every cable of the ``/cables/`` selection (up to
     ``export_limit()``), streamed as CSV: id, url, created, classification, origin,
-    subject, tags (separated by spaces), partial."""
+    subject, tags (separated by spaces), partial; text cells through ``csv_text``."""
     filterset = _export_selection(request)
     if filterset.errors:
         return _export_errors(filterset)
@@ -800,8 +819,9 @@ def cable_list_csv(request: HttpRequest) -> HttpResponse:
         for row in _export_rows(request, filterset):
             yield writer.writerow(
                 [
-                    *(row[name] for name in CSV_COLUMNS[:6]),
-                    " ".join(row["tags"]),
+                    *(row[name] for name in CSV_COLUMNS[:3]),
+                    *(csv_text(row[name]) for name in CSV_COLUMNS[3:6]),
+                    csv_text(" ".join(row["tags"])),
                     "true" if row["partial"] else "false",
                 ]
             )

@@ -167,3 +167,14 @@ def test_the_list_page_links_its_exports(client, imported_seeds):
         '<link rel="alternate" type="application/atom+xml" href="/cables.atom?tag=KZ" '
         'title="Cables tagged KZ.">',
     )
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(client, make_cable):
+    make_cable("06X1", subject='=HYPERLINK("http://evil","click")', origin="@Post")
+    make_cable("06X2", "2006-01-01", subject="- dash first", tags=["KZ"])
+    rows = csv_rows(client)
+    assert rows[1][3:7] == ["UNCLASSIFIED", "'@Post", '\'=HYPERLINK("http://evil","click")', ""]
+    assert rows[2][5:7] == ["'- dash first", "KZ"]
+    # The JSON Lines keep the text as it is.
+    first = json.loads(content(client.get("/cables.jsonl")).splitlines()[0])
+    assert first["subject"] == '=HYPERLINK("http://evil","click")'

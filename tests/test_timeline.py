@@ -53,12 +53,14 @@ def test_one_year_selected_shows_its_twelve_months_and_links_the_months_with_cab
     ]  # fmt: skip
 
 
-def test_a_selected_bar_links_back_out_of_its_month(client, imported_seeds):
+def test_a_selected_bar_links_back_out_of_its_month_the_others_replace_it(client, imported_seeds):
     response = client.get("/cables/?tag=KZ&year=2006&month=8")
     assert bars(response) == {
-        "August 2006: 1 cable (selected; remove)": "/cables/?tag=KZ&year=2006"
+        "July 2006: 1 cable": "/cables/?tag=KZ&year=2006&month=7",
+        "August 2006: 1 cable (selected; remove)": "/cables/?tag=KZ&year=2006",
+        "September 2006: 1 cable": "/cables/?tag=KZ&year=2006&month=9",
     }
-    assertContains(response, 'class="timeline__link is-selected"')
+    assertContains(response, 'class="timeline__link is-selected"', count=1)
 
 
 def test_clicking_a_year_keeps_the_other_filters_and_drops_the_page(client, make_cable):
@@ -113,3 +115,15 @@ def test_the_timeline_costs_no_query(client, imported_seeds, django_assert_max_n
     # With one year: the months, counted for the month facet already.
     with django_assert_max_num_queries(10):
         client.get("/cables/?year=2006")
+
+
+def test_with_a_month_chosen_the_other_months_stay_on_the_timeline(
+    client, imported_seeds, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = client.get("/cables/?year=2006&month=8")
+    assert bars(response) == {
+        "July 2006: 1 cable": "/cables/?year=2006&month=7",
+        "August 2006: 1 cable (selected; remove)": "/cables/?year=2006",
+        "September 2006: 1 cable": "/cables/?year=2006&month=9",
+    }
