@@ -383,10 +383,15 @@ def _facet_value_html(item: dict[str, Any]) -> SafeString:
 
 # --- the timeline: the selection's cables per year (or month), as an SVG bar chart -----------
 
-# The chart's drawing area, in SVG user units (it scales to the width of the page).
-TIMELINE_WIDTH, TIMELINE_HEIGHT, TIMELINE_LABELS = 640, 120, 18
-# The most labels under the bars (every nth year is labelled beyond this).
+# The chart's drawing area, in SVG user units (it scales to the width of the page): room
+# for the counts above the bars and the labels below them.
+TIMELINE_WIDTH, TIMELINE_HEIGHT, TIMELINE_LABELS, TIMELINE_TOP = 640, 120, 18, 14
+# The most labels under the bars (every nth year is labelled beyond this); with at most
+# this many bars, each shows its count above it.
 TIMELINE_TICKS = 12
+TIMELINE_COUNTED = 24
+# The widest bar (a few years would otherwise be slabs).
+TIMELINE_BAR = 56
 
 
 def _cables_phrase(count: int) -> str:
@@ -432,11 +437,13 @@ def _timeline(
     if not highest:
         return None
     slot = TIMELINE_WIDTH / len(keys)
+    bar_width = min(slot * 0.8, TIMELINE_BAR)
     plot = TIMELINE_HEIGHT - TIMELINE_LABELS
+    show_counts = len(keys) <= TIMELINE_COUNTED
     bars = []
     for i, key in enumerate(keys):
         count = counts.get(key, 0)
-        height = plot * count / highest
+        height = (plot - TIMELINE_TOP) * count / highest
         if count:
             height = max(height, 1.0)  # a bar of one cable among thousands stays visible
         is_selected = key in selected
@@ -453,9 +460,11 @@ def _timeline(
                 "selected": is_selected,
                 "slot_x": f"{i * slot:.1f}",
                 "slot_width": f"{slot:.1f}",
-                "x": f"{i * slot + slot * 0.1:.1f}",
-                "width": f"{slot * 0.8:.1f}",
+                "x": f"{i * slot + (slot - bar_width) / 2:.1f}",
+                "width": f"{bar_width:.1f}",
                 "y": f"{plot - height:.1f}",
+                "count_y": f"{plot - height - 3:.1f}",
+                "count_text": f"{count:,}" if show_counts and count else "",
                 "height": f"{height:.1f}",
                 "center": f"{i * slot + slot / 2:.1f}",
                 "tick": tick(key),

@@ -84,8 +84,28 @@ def test_bars_are_as_tall_as_their_counts(client, make_cable):
     content = client.get("/cables/").content.decode()
     heights = re.findall(r'<rect class="timeline__bar" x="[^"]*" y="([^"]*)" width="[^"]*" '
                          r'height="([^"]*)"', content)  # fmt: skip
-    # The plot is 102 units high: the busiest year fills it, one of four cables a quarter.
-    assert heights == [("76.5", "25.5"), ("0.0", "102.0")]
+    # The bars stand on a line 102 units down, the busiest 88 high (room for its count
+    # above it), one of four cables a quarter of that; each bar's count above it.
+    assert heights == [("80.0", "22.0"), ("14.0", "88.0")]
+    counts = re.findall(r'<text class="timeline__count"[^>]*>([^<]*)</text>', content)
+    assert counts == ["1", "4"]
+    # Two bars are not slabs: 56 units wide at most.
+    assert re.findall(r'class="timeline__bar" x="[^"]*" y="[^"]*" width="([^"]*)"', content) == [
+        "56.0",
+        "56.0",
+    ]
+
+
+def test_a_long_timeline_labels_every_few_years_and_leaves_the_counts_to_the_links(
+    client, make_cable
+):
+    for year in range(1966, 2011):
+        make_cable(f"{year}A", f"{year}-06-01")
+    content = client.get("/cables/").content.decode()
+    ticks = re.findall(r'<text class="timeline__tick"[^>]*>(\d+)</text>', content)
+    assert ticks == [str(year) for year in range(1966, 2011, 4)]
+    assert "timeline__count" not in content
+    assert 'aria-label="1966: 1 cable"' in content
 
 
 def test_counts_are_written_with_thousands_separators():
