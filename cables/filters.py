@@ -33,7 +33,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -302,29 +302,29 @@ class CableFilter(django_filters.FilterSet):
             return queryset
         return queryset.exclude(self._years_q(years))
 
-    # Each exclusion of a many-valued facet is one NOT IN (subquery) on its (value, cable)
-    # index: cabletag_tag_cable_idx, mention_person_cable_idx, cablecaveat_caveat_cable_idx.
+    # Each exclusion of a many-valued facet is a NOT EXISTS (an anti-join, where NOT IN
+    # (subquery) could not be one) on its (cable, value) or (value, cable) index:
+    # cabletag_unique, mention_cable_person_idx, cablecaveat_unique.
+
+    @staticmethod
+    def _without(queryset: QuerySet, rows: QuerySet) -> QuerySet:
+        """The cables of ``queryset`` with no row in ``rows`` (rows with a ``cable``)."""
+        return queryset.filter(~Exists(rows.filter(cable=OuterRef("pk"))))
 
     def filter_exclude_tag(self, queryset: QuerySet, name: str, codes: list[str]) -> QuerySet:
         if not codes:
             return queryset
-        return queryset.exclude(
-            id__in=CableTag.objects.filter(tag__code__in=codes).values("cable_id")
-        )
+        return self._without(queryset, CableTag.objects.filter(tag__code__in=codes))
 
     def filter_exclude_person(self, queryset: QuerySet, name: str, slugs: list[str]) -> QuerySet:
         if not slugs:
             return queryset
-        return queryset.exclude(
-            id__in=Mention.objects.filter(person__slug__in=slugs).values("cable_id")
-        )
+        return self._without(queryset, Mention.objects.filter(person__slug__in=slugs))
 
     def filter_exclude_caveat(self, queryset: QuerySet, name: str, caveats: list[str]) -> QuerySet:
         if not caveats:
             return queryset
-        return queryset.exclude(
-            id__in=CableCaveat.objects.filter(caveat__in=caveats).values("cable_id")
-        )
+        return self._without(queryset, CableCaveat.objects.filter(caveat__in=caveats))
 
     def filter_person(self, queryset: QuerySet, name: str, slugs: list[str]) -> QuerySet:
         """Cables naming every one of these people (one subquery each: a person named in

@@ -105,3 +105,8 @@ def test_exclusions_keep_the_list_within_its_query_budget(
     # tags of the page, year, tag, origin, classification, person.
     with django_assert_max_num_queries(8):
         client.get("/cables/?exclude_tag=PHUM&exclude_caveat=NOFORN&exclude_year=2005")
+
+
+def test_the_page_title_says_what_is_left_out(client, imported_seeds):
+    response = client.get("/cables/?tag=KZ&exclude_tag=AF")
+    assertContains(response, "<title>Cables: KZ, not AF – Cable archive</title>")
