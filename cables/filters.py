@@ -14,8 +14,11 @@ touch ``request.GET`` for filtering. Values are plain codes and names, e.g.
 - ``date_from`` / ``date_to`` (YYYY-MM-DD): inclusive bounds on the created date, in UTC.
 - ``q``: a full-text search (see ``cables.search.query`` for its syntax). Never invalid:
   whatever cannot be searched is left out with a notice.
-- ``sort``: ``relevance`` (the default with a search), ``newest`` (the default without) or
-  ``oldest``.
+- ``exclude_tag``, ``exclude_person``, ``exclude_origin``, ``exclude_classification``,
+  ``exclude_level``, ``exclude_caveat``, ``exclude_year`` (repeatable): leave out every
+  cable with any of the values given (``?tag=KZ&exclude_tag=PREL``: tagged KZ, not PREL).
+- ``sort``: ``relevance`` (the default with a search), ``newest`` (the default without),
+  ``oldest`` or ``cited`` (the most cited first: cables in the archive citing them).
 
 Different parameters combine with AND.
 """
@@ -30,12 +33,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
-from .models import Cable, CableCaveat, Person, Tag
+from .models import LEVEL_ORDER, Cable, CableCaveat, CableTag, Mention, Person, Tag
 from .search import ParsedQuery, parse_query
 
 # Parameter name -> label, in the order chips are shown.
@@ -51,15 +54,26 @@ PARAM_LABELS: dict[str, str] = {
     "date_from": "From",
     "date_to": "To",
     "q": "Search",
+    "exclude_tag": "Not tag",
+    "exclude_person": "Not person",
+    "exclude_classification": "Not classification",
+    "exclude_level": "Not level",
+    "exclude_caveat": "Not caveat",
+    "exclude_origin": "Not origin",
+    "exclude_year": "Not year",
 }
 FILTER_PARAMS = tuple(PARAM_LABELS)
 OTHER_LABELS = {"sort": "Sort"}
+# The facets whose values can be left out (``exclude_<facet>``), and the parameter of each.
+EXCLUDABLE = ("tag", "person", "classification", "level", "caveat", "origin", "year")
+EXCLUDE_PARAMS = {name: f"exclude_{name}" for name in EXCLUDABLE}
 
-SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST = "relevance", "newest", "oldest"
+SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST, SORT_CITED = "relevance", "newest", "oldest", "cited"
 SORT_CHOICES = [
     (SORT_RELEVANCE, "Most relevant first"),
     (SORT_NEWEST, "Newest first"),
     (SORT_OLDEST, "Oldest first"),
+    (SORT_CITED, "Most cited first"),
 ]
 # How many cables a reference id typed without its year may stand for, listed.
 REFERENCE_LIMIT = 50
@@ -225,7 +239,39 @@ class CableFilter(django_filters.FilterSet):
         method="filter_sort",
         label="Sort",
         empty_label=None,
-        error_messages={"invalid_choice": "Choose relevance, newest or oldest."},
+        error_messages={"invalid_choice": "Choose relevance, newest, oldest or cited."},
+    )
+
+    # Exclusions: a cable with any of the values given is left out.
+    exclude_tag = MultipleValueFilter(
+        method="filter_exclude_tag", label="Not tag", child=forms.CharField(max_length=32)
+    )
+    exclude_person = MultipleValueFilter(
+        method="filter_exclude_person", label="Not person", child=forms.CharField(max_length=200)
+    )
+    exclude_classification = MultipleValueFilter(
+        field_name="classification",
+        exclude=True,
+        label="Not classification",
+        child=forms.CharField(max_length=64),
+    )
+    exclude_level = MultipleValueFilter(
+        field_name="level", exclude=True, label="Not level", child=forms.CharField(max_length=32)
+    )
+    exclude_caveat = MultipleValueFilter(
+        method="filter_exclude_caveat", label="Not caveat", child=forms.CharField(max_length=64)
+    )
+    exclude_origin = MultipleValueFilter(
+        field_name="origin", exclude=True, label="Not origin", child=forms.CharField(max_length=128)
+    )
+    exclude_year = MultipleValueFilter(
+        method="filter_exclude_year",
+        label="Not year",
+        child=forms.IntegerField(
+            min_value=MIN_YEAR,
+            max_value=MAX_YEAR,
+            error_messages={"invalid": "Enter a year such as 2006."},
+        ),
     )
 
     class Meta:
@@ -236,16 +282,49 @@ class CableFilter(django_filters.FilterSet):
     # Years and months are matched as half-open UTC ranges on ``created`` rather than with
     # ``created__year``: the same result in any TIME_ZONE setting, and they use the index.
 
-    def filter_year(self, queryset: QuerySet, name: str, years: list[int]) -> QuerySet:
-        if not years:
-            return queryset
+    @staticmethod
+    def _years_q(years: list[int]) -> Q:
         q = Q()
         for year in years:
             q |= Q(
                 created__gte=utc_start(date(year, 1, 1)),
                 created__lt=utc_start(date(year + 1, 1, 1)),
             )
-        return queryset.filter(q)
+        return q
+
+    def filter_year(self, queryset: QuerySet, name: str, years: list[int]) -> QuerySet:
+        if not years:
+            return queryset
+        return queryset.filter(self._years_q(years))
+
+    def filter_exclude_year(self, queryset: QuerySet, name: str, years: list[int]) -> QuerySet:
+        if not years:
+            return queryset
+        return queryset.exclude(self._years_q(years))
+
+    # Each exclusion of a many-valued facet is a NOT EXISTS (an anti-join, where NOT IN
+    # (subquery) could not be one) on its (cable, value) or (value, cable) index:
+    # cabletag_unique, mention_cable_person_idx, cablecaveat_unique.
+
+    @staticmethod
+    def _without(queryset: QuerySet, rows: QuerySet) -> QuerySet:
+        """The cables of ``queryset`` with no row in ``rows`` (rows with a ``cable``)."""
+        return queryset.filter(~Exists(rows.filter(cable=OuterRef("pk"))))
+
+    def filter_exclude_tag(self, queryset: QuerySet, name: str, codes: list[str]) -> QuerySet:
+        if not codes:
+            return queryset
+        return self._without(queryset, CableTag.objects.filter(tag__code__in=codes))
+
+    def filter_exclude_person(self, queryset: QuerySet, name: str, slugs: list[str]) -> QuerySet:
+        if not slugs:
+            return queryset
+        return self._without(queryset, Mention.objects.filter(person__slug__in=slugs))
+
+    def filter_exclude_caveat(self, queryset: QuerySet, name: str, caveats: list[str]) -> QuerySet:
+        if not caveats:
+            return queryset
+        return self._without(queryset, CableCaveat.objects.filter(caveat__in=caveats))
 
     def filter_person(self, queryset: QuerySet, name: str, slugs: list[str]) -> QuerySet:
         """Cables naming every one of these people (one subquery each: a person named in
@@ -338,7 +417,7 @@ class CableFilter(django_filters.FilterSet):
         return sort or (SORT_RELEVANCE if self.searching else SORT_NEWEST)
 
     def sorted(self, queryset: QuerySet) -> QuerySet:
-        """``queryset`` in the requested order (relevance, newest or oldest)."""
+        """``queryset`` in the requested order (relevance, newest, oldest or cited)."""
         return queryset.sorted_by(self.sort_order, self.search_query if self.searching else None)
 
     # --- what the views need to know about the selection -------------------------------
@@ -358,10 +437,109 @@ class CableFilter(django_filters.FilterSet):
                 messages.append(f"{label}: {message}")
         return messages
 
+    def describe(self, person_names: dict[str, str] | None = None) -> str:
+        """The selection in one plain sentence, from the valid parameters:
+        ``Confidential cables from US Office Almaty tagged KZ, 2006, not tagged PREL.``
+        Plain text (the template escapes it); ``person_names`` names people by slug."""
+        return describe_selection(self.cleaned, person_names or {})
+
     def selected_year(self) -> int | None:
         """The year, when exactly one (valid) year is selected: the month facet's year."""
         years = self.cleaned.get("year") or []
         return years[0] if len(years) == 1 else None
+
+
+# --- the selection in words ---------------------------------------------------------------
+
+
+def _any_of(values: list[Any]) -> str:
+    """``a``, ``a or b``, ``a, b or c`` (nothing: "")."""
+    values = [str(v) for v in values]
+    if not values:
+        return ""
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
+
+
+def _all_of(values: list[Any]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (nothing: "")."""
+    values = [str(v) for v in values]
+    if not values:
+        return ""
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}"
+
+
+def _adjective(classification: str) -> str:
+    """``CONFIDENTIAL`` -> ``confidential``; a classification with caveats stays as written
+    (``CONFIDENTIAL//NOFORN``)."""
+    if classification in LEVEL_ORDER:
+        return classification.lower()
+    return classification
+
+
+def describe_selection(cleaned: dict[str, Any], person_names: dict[str, str]) -> str:
+    """``cleaned``: the FilterSet's valid parameters. The sentence is built in this order:
+    levels and classifications as adjectives ("Confidential cables"), then where from
+    ("from US Office Almaty"), tags ("tagged KZ and PREL": all of them), people ("naming
+    John Ordway"), caveats ("marked NOFORN"), the search ("matching “oil”"), then when
+    ("2006", "March 2006", "sent 2006-01-01 to 2006-06-30"), then what is left out ("not
+    tagged PREL", "not from Embassy Moscow", ...). Alternatives of one parameter are joined
+    with "or", tags and people (which must all match) with "and"."""
+
+    def get(name: str) -> list[Any]:
+        return list(cleaned.get(name) or [])
+
+    def name_of(slug: str) -> str:
+        return person_names.get(slug, slug)
+
+    adjectives = [
+        _any_of([_adjective(v) for v in get(name)]) for name in ("level", "classification")
+    ]
+    adjectives = [a for a in adjectives if a]
+    head = f"{', '.join(adjectives)} cables" if adjectives else "cables"
+    parts = [head]
+    if get("origin"):
+        parts.append(f"from {_any_of(get('origin'))}")
+    if get("tag"):
+        parts.append(f"tagged {_all_of(get('tag'))}")
+    if get("person"):
+        parts.append(f"naming {_all_of([name_of(s) for s in get('person')])}")
+    if get("caveat"):
+        parts.append(f"marked {_any_of(get('caveat'))}")
+    q = (cleaned.get("q") or "").strip()
+    if q:
+        parts.append(f"matching “{q}”")
+    clauses = [" ".join(parts)]
+    years, months = get("year"), get("month")
+    if years and months and len(years) == 1:
+        clauses.append(f"{_any_of([month_name(m) for m in sorted(months)])} {years[0]}")
+    elif years:
+        clauses.append(_any_of(sorted(years)))
+    date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+    if date_from and date_to:
+        clauses.append(f"sent {date_from.isoformat()} to {date_to.isoformat()}")
+    elif date_from:
+        clauses.append(f"sent on or after {date_from.isoformat()}")
+    elif date_to:
+        clauses.append(f"sent on or before {date_to.isoformat()}")
+    exclusions = (
+        ("exclude_level", "not", _adjective),
+        ("exclude_classification", "not classified", str),
+        ("exclude_origin", "not from", str),
+        ("exclude_tag", "not tagged", str),
+        ("exclude_person", "not naming", name_of),
+        ("exclude_caveat", "not marked", str),
+        ("exclude_year", "not from", str),
+    )
+    for name, words, show in exclusions:
+        values = get(name)
+        if name == "exclude_year":
+            values = sorted(values)
+        if values:
+            clauses.append(f"{words} {_any_of([show(v) for v in values])}")
+    sentence = ", ".join(clauses)
+    if sentence == "cables":
+        sentence = "all cables"
+    return sentence[0].upper() + sentence[1:] + "."
 
 
 # --- links that change the selection by one value -------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connections, models
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -193,12 +193,65 @@ class CableQuerySet(models.QuerySet):
         )
 
     def sorted_by(self, sort: str, query: ParsedQuery | None = None) -> CableQuerySet:
-        """``relevance`` (with a query), ``newest`` or ``oldest``."""
+        """``relevance`` (with a query), ``newest``, ``oldest`` or ``cited``."""
         if sort == "relevance" and query is not None and query.searchable:
             return self.by_relevance(query)
         if sort == "oldest":
             return self.oldest_first()
+        if sort == "cited":
+            return self.most_cited_first()
         return self.newest_first()
+
+    def with_cited_count(self) -> CableQuerySet:
+        """Annotated ``cited_count``: how many cables of the archive cite each one (a cable
+        citing it in two REF lines counts once). A correlated subquery per cable on the
+        index of ``Reference.target`` (Django's index of the foreign key,
+        ``reference_target_id``), rather than a join and GROUP BY of the whole selection:
+        the selection's own query (and its ``only()``) stay as they are."""
+        citing = (
+            Reference.objects.filter(target=models.OuterRef("pk"))
+            .order_by()
+            .values("target")
+            .annotate(n=Count("cable", distinct=True))
+            .values("n")
+        )
+        return self.annotate(
+            cited_count=Coalesce(models.Subquery(citing, output_field=models.IntegerField()), 0)
+        )
+
+    def most_cited_first(self) -> CableQuerySet:
+        """The most cited first (``with_cited_count``); ties newest first."""
+        return self.with_cited_count().order_by("-cited_count", "-created", "reference_id")
+
+    # How many similar cables a cable page lists.
+    SIMILAR_LIMIT = 5
+
+    def similar_to(self, cable: Cable, limit: int = SIMILAR_LIMIT) -> CableQuerySet:
+        """The cables most like ``cable`` by their metadata, in one query: the cables sharing
+        at least one of its TAGS, scored by the number of TAGS shared, plus one when they
+        come from the same origin; ties newest first. A cable without TAGS has none (the previous and next cables from its
+        origin are on its page already). Annotated ``shared_tags`` and ``similarity``.
+
+        The candidates come from cabletag_tag_cable_idx (WHERE tag_id IN the cable's
+        tags), grouped by cable: no scan of all cables."""
+        tag_ids = [cabletag.tag_id for cabletag in getattr(cable, "ordered_cabletags", [])]
+        if not hasattr(cable, "ordered_cabletags"):
+            tag_ids = list(cable.cabletag_set.values_list("tag_id", flat=True))
+        if not tag_ids:
+            return self.none()
+        same_origin = models.Case(
+            models.When(origin=cable.origin, then=models.Value(1)),
+            default=models.Value(0),
+            output_field=models.IntegerField(),
+        )
+        # Filtered before it is counted: Count("cabletag") counts the shared tags only.
+        return (
+            self.filter(cabletag__tag_id__in=tag_ids)
+            .exclude(pk=cable.pk)
+            .annotate(shared_tags=Count("cabletag"))
+            .annotate(similarity=models.F("shared_tags") + same_origin)
+            .order_by("-similarity", "-created", "reference_id")[:limit]
+        )
 
     def with_reference(self, guess: ReferenceGuess) -> CableQuerySet:
         """The cables a reference id typed alone may stand for (``ALMATY 2803``: the cables

@@ -7,6 +7,9 @@ snippets and hits from ``cables.search``, and cables become dicts in ``serialize
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +24,11 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
     QueryDict,
+    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 from . import search, serializers
 from .diff import differs, word_diff
 from .filters import (
+    EXCLUDE_PARAMS,
     FILTER_PARAMS,
     PARAM_LABELS,
     SORT_CHOICES,
@@ -197,7 +203,15 @@ def select_cables(request: HttpRequest) -> Selection:
             facets |= CableFilter(others, queryset=Cable.objects.all()).qs.facet_counts((name,))
     year = filterset.selected_year()
     if year is not None:
-        facets["month"] = queryset.month_counts(year)
+        # Months are "any of" as well: with months chosen, the other months of the year are
+        # counted too (the same one query, over the selection without its months), so the
+        # facet and the timeline keep offering them.
+        months_of = queryset
+        if filterset.cleaned.get("month"):
+            others = request.GET.copy()
+            others.pop("month")
+            months_of = CableFilter(others, queryset=Cable.objects.all()).qs
+        facets["month"] = months_of.month_counts(year)
     notices = list(query.notices)
     if len(filterset.reference_matches) > 1:
         notices.append(
@@ -214,6 +228,15 @@ def select_cables(request: HttpRequest) -> Selection:
         notices=notices,
         query=query,
     )
+    if filterset.sort_order == "cited" and any(not hasattr(c, "cited_count") for c in cables):
+        # The page read by id (a search on PostgreSQL): its counts in one more query.
+        counts = dict(
+            Cable.objects.filter(id__in=[cable.id for cable in cables])
+            .with_cited_count()
+            .values_list("id", "cited_count")
+        )
+        for cable in cables:
+            cable.cited_count = counts.get(cable.id, 0)
     if filterset.searching:
         selection.snippets = engine.snippets([cable.id for cable in cables], query)
         if matching_paragraphs is None:
@@ -275,9 +298,24 @@ FACET_ORDER = [
 ]
 
 
-def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[dict[str, Any]]:
-    """Facets as the template shows them: each value with its count and the link that adds
-    it to the selection (or removes it, when selected)."""
+def _splits(rows: list[dict], total: int) -> bool:
+    """Whether choosing a value of a facet would narrow the selection: some value is held
+    by some of its cables but not all (a facet whose every value holds every cable, or
+    with no value at all, cannot narrow it)."""
+    return any(0 < row["count"] < total for row in rows)
+
+
+def _facet_blocks(
+    request: HttpRequest, facets: dict[str, list[dict]], total: int | None = None
+) -> list[dict[str, Any]]:
+    """Facets as the template shows them: each value with its count, the link that adds
+    it to the selection (or removes it, when selected) and the link that leaves its cables
+    out (``exclude_<facet>``).
+
+    The order: the fixed order of ``FACET_ORDER`` (when, what about, who, where from, how
+    secret), except that the facets that cannot narrow the selection (``_splits``: every
+    cable has the same origin, say) and have no value selected go last. With ``total``
+    unknown, the fixed order alone."""
     path = request.path
     links = ToggleLinks(request.GET)
     blocks = []
@@ -285,6 +323,7 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
         if name not in facets:
             continue
         selected = set(request.GET.getlist(name))
+        exclude = EXCLUDE_PARAMS.get(name)
         values = []
         for row in facets[name][:FACET_LIMIT]:
             value = row["value"]
@@ -295,11 +334,13 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
                 "count": row["count"],
                 "selected": str(value) in selected,
                 "url": path + links.toggle(name, value),
+                "exclude_url": path + links.toggle(exclude, value) if exclude else "",
             }
             item["html"] = _facet_value_html(item)
             values.append(item)
         top = [v for i, v in enumerate(values) if i < FACET_VISIBLE or v["selected"]]
         more = [v for i, v in enumerate(values) if i >= FACET_VISIBLE and not v["selected"]]
+        useful = total is None or bool(selected) or _splits(facets[name], total)
         blocks.append(
             {
                 "name": name,
@@ -307,9 +348,11 @@ def _facet_blocks(request: HttpRequest, facets: dict[str, list[dict]]) -> list[d
                 "top": top,
                 "more": more,
                 "hidden": max(0, len(facets[name]) - FACET_LIMIT),
+                "useful": useful,
             }
         )
-    return blocks
+    # sorted() is stable: the useful facets in the fixed order, then the others.
+    return sorted(blocks, key=lambda block: not block["useful"])
 
 
 def _facet_value_html(item: dict[str, Any]) -> SafeString:
@@ -321,15 +364,127 @@ def _facet_value_html(item: dict[str, Any]) -> SafeString:
     description = (
         f' <span class="facet__desc">{escape(item["title"])}</span>' if item["title"] else ""
     )
-    return mark_safe(  # noqa: S308 - the url, title and label are escaped
+    exclude = ""
+    if item["exclude_url"] and not selected:
+        exclude = (
+            f'  <a class="facet__exclude" href="{escape(item["exclude_url"])}" '
+            f'title="Leave out these cables" aria-label="Exclude {escape(item["label"])}">−</a>\n'
+        )
+    return mark_safe(  # noqa: S308 - the urls, title and label are escaped
         f'<li class="facet__value{" is-selected" if selected else ""}">\n'
         f'  <a href="{escape(item["url"])}"{title}'
         f"{' aria-current="true"' if selected else ''}>\n"
         f'    <span class="facet__check" aria-hidden="true">{"✓" if selected else ""}</span>\n'
         f'    <span class="facet__label">{escape(item["label"])}</span>{description}'
         f"{'<span class="visually-hidden"> (selected; remove)</span>' if selected else ''}\n"
-        f'    <span class="count">{int(item["count"])}</span>\n  </a>\n</li>\n'
+        f'    <span class="count">{int(item["count"])}</span>\n  </a>\n{exclude}</li>\n'
     )
+
+
+# --- the timeline: the selection's cables per year (or month), as an SVG bar chart -----------
+
+# The chart's drawing area, in SVG user units (it scales to the width of the page): room
+# for the counts above the bars and the labels below them.
+TIMELINE_WIDTH, TIMELINE_HEIGHT, TIMELINE_LABELS, TIMELINE_TOP = 640, 120, 18, 14
+# The most labels under the bars (every nth year is labelled beyond this); with at most
+# this many bars, each shows its count above it.
+TIMELINE_TICKS = 12
+TIMELINE_COUNTED = 24
+# The widest bar (a few years would otherwise be slabs).
+TIMELINE_BAR = 56
+
+
+def _cables_phrase(count: int) -> str:
+    return f"{count:,} cable{'' if count == 1 else 's'}"
+
+
+def _timeline(
+    request: HttpRequest, filterset: CableFilter, facets: dict[str, list[dict]]
+) -> dict[str, Any] | None:
+    """The bars of the timeline, from the year facet (every year from the first to the
+    last of the selection, empty years included) or, with one year selected, from the
+    month facet (its twelve months): no query of its own. Each bar with cables links to
+    the list narrowed to its year or month (a selected one: back out of it)."""
+    year = filterset.selected_year()
+    if year is not None and "month" in facets:
+        name = "month"
+        counts = {row["value"]: row["count"] for row in facets["month"]}
+        keys = list(range(1, 13))
+        selected = set(filterset.cleaned.get("month") or [])
+
+        def label(key: int) -> str:
+            return f"{month_name(key)} {year}"
+
+        def tick(key: int) -> str:
+            return month_name(key)[:3]
+
+        title = f"Cables per month, {year}"
+    else:
+        name = "year"
+        counts = {row["value"]: row["count"] for row in facets.get("year", [])}
+        if not counts:
+            return None
+        keys = list(range(min(counts), max(counts) + 1))
+        selected = set(filterset.cleaned.get("year") or [])
+        label = str
+
+        def tick(key: int) -> str:
+            step = -(-len(keys) // TIMELINE_TICKS)  # ceiling
+            return str(key) if (key - keys[0]) % step == 0 else ""
+
+        title = "Cables per year"
+    total, highest = sum(counts.values()), max(counts.values(), default=0)
+    if not highest:
+        return None
+    slot = TIMELINE_WIDTH / len(keys)
+    bar_width = min(slot * 0.8, TIMELINE_BAR)
+    plot = TIMELINE_HEIGHT - TIMELINE_LABELS
+    show_counts = len(keys) <= TIMELINE_COUNTED
+    bars = []
+    for i, key in enumerate(keys):
+        count = counts.get(key, 0)
+        height = (plot - TIMELINE_TOP) * count / highest
+        if count:
+            height = max(height, 1.0)  # a bar of one cable among thousands stays visible
+        is_selected = key in selected
+        if is_selected:
+            url = request.path + query_toggle(request.GET, name, key)
+        else:
+            url = request.path + query_replace(request.GET, name, key)
+        bars.append(
+            {
+                "key": key,
+                "label": f"{label(key)}: {_cables_phrase(count)}",
+                "count": count,
+                "url": url if count else "",
+                "selected": is_selected,
+                "slot_x": f"{i * slot:.1f}",
+                "slot_width": f"{slot:.1f}",
+                "x": f"{i * slot + (slot - bar_width) / 2:.1f}",
+                "width": f"{bar_width:.1f}",
+                "y": f"{plot - height:.1f}",
+                "count_y": f"{plot - height - 3:.1f}",
+                "count_text": f"{count:,}" if show_counts and count else "",
+                "height": f"{height:.1f}",
+                "center": f"{i * slot + slot / 2:.1f}",
+                "tick": tick(key),
+            }
+        )
+    busiest = max(keys, key=lambda key: counts.get(key, 0))
+    span = f"{label(keys[0])} to {label(keys[-1])}"
+    return {
+        "name": name,
+        "title": title,
+        "desc": (
+            f"A bar chart of the {_cables_phrase(total)} of this selection, {span}; the most, "
+            f"{counts[busiest]:,}, in {label(busiest)}. Each bar links to its part of the list."
+        ),
+        "bars": bars,
+        "width": TIMELINE_WIDTH,
+        "height": TIMELINE_HEIGHT,
+        "plot": plot,
+        "label_y": TIMELINE_HEIGHT - 4,
+    }
 
 
 def _chips(
@@ -349,7 +504,7 @@ def _chips(
             label = raw
             if name == "month" and raw.isdigit() and 1 <= int(raw) <= 12:
                 label = month_name(int(raw))
-            label = names.get(name, {}).get(raw.strip(), label)
+            label = names.get(name.removeprefix("exclude_"), {}).get(raw.strip(), label)
             if name == "q" and len(raw) > CHIP_QUERY_LENGTH:
                 label = raw[: CHIP_QUERY_LENGTH - 1].rstrip() + "…"
             # A whole parameter is ignored when it has an error; mark the values at fault
@@ -365,6 +520,7 @@ def _chips(
                     "label": PARAM_LABELS[name],
                     "value": label,
                     "invalid": invalid,
+                    "excluded": name.startswith("exclude_"),
                     "url": request.path + query_without(request.GET, name, raw),
                 }
             )
@@ -376,6 +532,7 @@ PAGE_LABELS = {
     "newest": ("← Newer", "Older →"),
     "oldest": ("← Older", "Newer →"),
     "relevance": ("← Previous", "Next →"),
+    "cited": ("← More cited", "Less cited →"),
 }
 
 
@@ -456,7 +613,10 @@ def _person_names(filterset: CableFilter, selection: Selection) -> dict[str, str
     """The names of the people selected (``?person=``), for their chips: from the person
     facet, where a selected person is (they are named by every cable of the selection);
     the others (an empty selection, an unknown slug) looked up in one query."""
-    slugs = filterset.cleaned.get("person") or []
+    slugs = [
+        *(filterset.cleaned.get("person") or []),
+        *(filterset.cleaned.get("exclude_person") or []),
+    ]
     names = {row["value"]: row["name"] for row in selection.facets.get("person", [])}
     missing = [slug for slug in slugs if slug not in names]
     if missing:
@@ -476,16 +636,25 @@ def cable_list(request: HttpRequest) -> HttpResponse:
     for cable in selection.cables:
         cable.search_snippets = _result_snippets(cable, selection)
         cable.subject_html = highlighter.html(cable.subject) if highlighter else None
+    person_names = _person_names(filterset, selection)
+    count = selection.page.paginator.count
+    exports = query_page(request.GET, 1)
     context = {
         "page_obj": selection.page,
         "cables": selection.cables,
-        "count": selection.page.paginator.count,
-        "facets": _facet_blocks(request, selection.facets),
-        "chips": _chips(request, filterset, {"person": _person_names(filterset, selection)}),
+        "count": count,
+        "description": filterset.describe(person_names),
+        "timeline": _timeline(request, filterset, selection.facets),
+        "facets": _facet_blocks(request, selection.facets, count),
+        "chips": _chips(request, filterset, {"person": person_names}),
         "errors": filterset.error_messages(),
         "notices": selection.notices,
         "pagination": _page_links(request, selection.page, filterset.sort_order),
         "json_url": reverse("cables:list_json") + query_page(request.GET, selection.page.number),
+        "csv_url": reverse("cables:list_csv") + exports,
+        "jsonl_url": reverse("cables:list_jsonl") + exports,
+        "atom_url": reverse("cables:list_atom") + exports,
+        "export_limit": export_limit(),
         "query": query,
         "q": query.raw.strip(),
         "searching": filterset.searching,
@@ -546,6 +715,8 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
 
     def result(cable: Cable) -> dict[str, Any]:
         summary = serializers.cable_summary(cable)
+        if hasattr(cable, "cited_count"):
+            summary["cited_by_count"] = cable.cited_count
         if selection.filterset.searching:
             summary["snippets"] = [
                 {"anchor": s["anchor"], "url": s["url"], "html": str(s["html"])}
@@ -556,6 +727,9 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "count": page.paginator.count,
+            "description": selection.filterset.describe(
+                _person_names(selection.filterset, selection)
+            ),
             "page": page.number,
             "num_pages": page.paginator.num_pages,
             "next": path + query_page(request.GET, page.next_page_number())
@@ -571,6 +745,150 @@ def cable_list_json(request: HttpRequest) -> JsonResponse:
                 for name, rows in selection.facets.items()
             },
         }
+    )
+
+
+# --- exports of a selection: CSV, JSON Lines, Atom -----------------------------------------
+
+# Rows read from the database at a time by a streamed export.
+EXPORT_CHUNK = 2000
+# The newest cables of the selection an Atom feed holds.
+FEED_SIZE = 50
+CSV_COLUMNS = ("id", "url", "created", "classification", "origin", "subject", "tags", "partial")
+
+
+def export_limit() -> int:
+    """The most rows an export streams (``CABLES_EXPORT_LIMIT``, 100,000 by default)."""
+    return max(1, int(getattr(settings, "CABLES_EXPORT_LIMIT", 100_000)))
+
+
+def _export_selection(request: HttpRequest) -> CableFilter:
+    """The selection of ``/cables/`` for an export (its page number ignored)."""
+    return CableFilter(request.GET, queryset=Cable.objects.all())
+
+
+def _export_errors(filterset: CableFilter) -> HttpResponse:
+    """A bad parameter: 400, the messages as plain text."""
+    return HttpResponse(
+        "\n".join(filterset.error_messages()) + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _export_rows(request: HttpRequest, filterset: CableFilter) -> Iterator[dict[str, Any]]:
+    """Every cable of the selection in the list's order, up to ``export_limit()``, as the
+    JSON's summary with absolute URLs; read ``EXPORT_CHUNK`` at a time (one query for
+    the cables and one for their tags per chunk)."""
+    ordered = serializers.summary_queryset(filterset.sorted(filterset.qs))[: export_limit()]
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    for cable in ordered.iterator(chunk_size=EXPORT_CHUNK):
+        row = serializers.cable_summary(cable)
+        row["url"] = base_url + row["url"]
+        row["json_url"] = base_url + row["json_url"]
+        yield row
+
+
+class _Echo:
+    """A file-like object that hands back what is written (``csv.writer`` into a stream)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _download(stream: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Export-Limit"] = str(export_limit())
+    return response
+
+
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell of an export, kept from being run as a formula by a spreadsheet (the
+    cables' text is not ours): a leading ``=``, ``+``, ``-``, ``@``, tab or return gets an
+    apostrophe before it (OWASP's advice on CSV injection)."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def cable_list_csv(request: HttpRequest) -> HttpResponse:
+    """``/cables.csv?...``: every cable of the ``/cables/`` selection (up to
+    ``export_limit()``), streamed as CSV: id, url, created, classification, origin,
+    subject, tags (separated by spaces), partial; text cells through ``csv_text``."""
+    filterset = _export_selection(request)
+    if filterset.errors:
+        return _export_errors(filterset)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(CSV_COLUMNS)
+        for row in _export_rows(request, filterset):
+            yield writer.writerow(
+                [
+                    *(row[name] for name in CSV_COLUMNS[:3]),
+                    *(csv_text(row[name]) for name in CSV_COLUMNS[3:6]),
+                    csv_text(" ".join(row["tags"])),
+                    "true" if row["partial"] else "false",
+                ]
+            )
+
+    return _download(lines(), "text/csv; charset=utf-8", "cables.csv")
+
+
+def cable_list_jsonl(request: HttpRequest) -> HttpResponse:
+    """``/cables.jsonl?...``: the same cables as ``/cables.csv``, one JSON object a line
+    (the shape of a ``/cables.json`` result, with absolute URLs)."""
+    filterset = _export_selection(request)
+    if filterset.errors:
+        return _export_errors(filterset)
+    lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in _export_rows(request, filterset))
+    return _download(lines, "application/x-ndjson; charset=utf-8", "cables.jsonl")
+
+
+def cable_list_atom(request: HttpRequest) -> HttpResponse:
+    """``/cables.atom?...``: the newest ``FEED_SIZE`` cables of the selection as an Atom
+    feed (subject as title, summary as an escaped text, tags as categories)."""
+    filterset = _export_selection(request)
+    if filterset.errors:
+        return _export_errors(filterset)
+    names = dict(
+        Person.objects.filter(
+            slug__in=[
+                *(filterset.cleaned.get("person") or []),
+                *(filterset.cleaned.get("exclude_person") or []),
+            ]
+        ).values_list("slug", "name")
+    )
+    query = query_page(request.GET, 1)
+    feed = Atom1Feed(
+        title=f"Cable archive: {filterset.describe(names)}",
+        link=request.build_absolute_uri(reverse("cables:list") + query),
+        feed_url=request.build_absolute_uri(reverse("cables:list_atom") + query),
+        description=filterset.describe(names),
+        language="en",
+    )
+    cables = serializers.summary_queryset(filterset.qs.newest_first()).only(
+        *serializers.SUMMARY_FIELDS, "summary"
+    )[:FEED_SIZE]
+    for cable in cables:
+        url = request.build_absolute_uri(cable.get_absolute_url())
+        subject = " ".join(cable.subject.split()) or "(no subject)"
+        feed.add_item(
+            title=f"{cable.reference_id}: {subject}",
+            link=url,
+            unique_id=url,
+            # The feed says its summaries are HTML: the cable's text is escaped into it.
+            description=escape(cable.summary or cable.subject),
+            pubdate=cable.created,
+            updateddate=cable.created,
+            author_name=cable.origin,
+            categories=[cable.classification, *serializers.tag_codes(cable)],
+        )
+    return HttpResponse(
+        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
     )
 
 
@@ -800,6 +1118,7 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         "people": serializers.people(cable),
         "sources": cable.ordered_sources,
         "versions": _versions(cable, cable.ordered_sources),
+        "similar": _similar(cable),
     }
     query = SearchForm(request.GET).query
     highlighter = None
@@ -808,6 +1127,14 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         highlighter = context["search"]["highlighter"]
     _paragraph_html(cable, cable.ordered_paragraphs, request, highlighter)
     return render(request, "cables/detail.html", context)
+
+
+def _similar(cable: Cable) -> list[Cable]:
+    """The cables most like this one (``CableQuerySet.similar_to``: TAGS shared, same
+    origin), one query."""
+    return list(
+        Cable.objects.only("reference_id", "created", "subject", "origin").similar_to(cable)
+    )
 
 
 def _versions(cable: Cable, sources: list) -> list[dict[str, Any]]:

@@ -35,7 +35,16 @@ def get_json(client, url, status=200):
 
 def test_the_list_json_has_the_documented_shape(client, archive):
     data = get_json(client, "/cables.json")
-    assert set(data) == {"count", "page", "num_pages", "next", "previous", "results", "facets"}
+    assert set(data) == {
+        "count",
+        "description",
+        "page",
+        "num_pages",
+        "next",
+        "previous",
+        "results",
+        "facets",
+    }
     assert (data["count"], data["page"], data["num_pages"]) == (4, 1, 1)
     assert data["next"] is None and data["previous"] is None
     assert set(data["facets"]) == {

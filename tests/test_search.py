@@ -233,7 +233,7 @@ def test_pages_of_results_keep_the_search_and_its_order(client, archive, setting
 def test_an_unknown_sort_is_an_invalid_parameter(client, archive):
     response = client.get("/cables/?q=uranium&sort=random")
     assert response.status_code == 400
-    assertContains(response, "Sort: Choose relevance, newest or oldest.", status_code=400)
+    assertContains(response, "Sort: Choose relevance, newest, oldest or cited.", status_code=400)
 
 
 # --- counts and snippets ----------------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""A cable page's summary first, its routing header folded away, and its similar cables."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from cables.models import Cable
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_summary_comes_before_the_folded_routing_header(client, imported_seeds):
+    content = client.get("/cables/06ALMATY2803/").content.decode()
+    summary = content.index('<section class="cable-summary" aria-labelledby="summary-title">')
+    routing = content.index('<details class="routing">')
+    text = content.index('<section class="cable-text"')
+    assert summary < routing < text
+    assert "<p>In a July 3 meeting, the Ambassador discussed planning for P" in content[summary:]
+
+
+def test_the_summary_is_escaped(client, make_cable):
+    make_cable("06X1", summary="<script>alert(1)</script>", header="FM <b>X</b>")
+    response = client.get("/cables/06X1/")
+    assertContains(response, "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+    assertNotContains(response, "<script>alert(1)")
+
+
+def test_similar_seed_cables_share_the_most_tags(client, imported_seeds):
+    similar = list(Cable.objects.similar_to(Cable.objects.get(reference_id="06ALMATY2803")))
+    # Four tags in common and the same origin (5), newest first; then three and the origin.
+    # 05ALMATY956 has no tags: not similar.
+    assert [(c.reference_id, c.shared_tags, c.similarity) for c in similar] == [
+        ("06ALMATY2404", 4, 5),
+        ("05ALMATY538", 4, 5),
+        ("06ALMATY3273", 3, 4),
+    ]
+    response = client.get("/cables/06ALMATY2803/")
+    assertContains(response, '<h2 id="similar-title">Similar cables</h2>')
+    assertContains(
+        response,
+        '<li><a href="/cables/06ALMATY2404/">06ALMATY2404</a> <span class="muted">2006-07-07 · '
+        "4 tags in common, same origin · KAZAKHSTAN: AMBASSADOR DISCUSSES DEMOCRATIC "
+        "DEVELOPMENT WITH PA DEPUTY HEAD ASH…</span></li>",
+    )
+
+
+def test_similar_cables_score_shared_tags_and_origin_and_stop_at_five(client, make_cable):
+    make_cable("06SELF", "2006-05-01", tags=["KZ", "PREL", "PGOV"], origin="Embassy Astana")
+    make_cable("06TWOSAME", "2006-01-01", tags=["KZ", "PREL"], origin="Embassy Astana")
+    make_cable("06THREE", "2006-02-01", tags=["PGOV", "KZ", "PREL"], origin="Embassy Moscow")
+    make_cable("06ONE", "2006-03-01", tags=["KZ", "ECON"], origin="Embassy Moscow")
+    make_cable("06NONE", "2006-04-01", tags=["ECON"], origin="Embassy Astana")
+    for i in range(4):
+        make_cable(f"05ONE{i}", f"2005-0{i + 1}-01", tags=["PREL"], origin="Embassy Moscow")
+    self = Cable.objects.get(reference_id="06SELF")
+    assert [(c.reference_id, c.similarity) for c in Cable.objects.similar_to(self)] == [
+        ("06THREE", 3),
+        ("06TWOSAME", 3),
+        ("06ONE", 1),
+        ("05ONE3", 1),
+        ("05ONE2", 1),
+    ]
+
+
+def test_a_cable_without_tags_has_no_similar_cables_and_no_query_for_them(
+    client, make_cable, django_assert_num_queries
+):
+    cable = make_cable("06BARE", tags=[])
+    make_cable("06OTHER", tags=["KZ"])
+    with django_assert_num_queries(1):  # its tags
+        assert list(Cable.objects.similar_to(cable)) == []
+    assertNotContains(client.get("/cables/06BARE/"), "Similar cables")
+
+
+def test_similar_subjects_are_escaped(client, make_cable):
+    make_cable("06A", tags=["KZ"], subject="<img src=x onerror=alert(1)>")
+    make_cable("06B", tags=["KZ"])
+    response = client.get("/cables/06B/")
+    assertContains(response, "&lt;img src=x onerror=alert(1)&gt;")
+    assertNotContains(response, "<img src=x")

@@ -1,0 +1,64 @@
+"""The facets of /cables/: "Show all" for long facets with a filter box (shown by
+facets.js), the facets that can narrow the selection first; and the page's assets: no
+inline script or style, print and narrow-screen rules, visible keyboard focus."""
+
+import re
+from pathlib import Path
+
+import pytest
+from pytest_django.asserts import assertContains
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+CSS = (ROOT / "static" / "css" / "site.css").read_text()
+
+
+def facet_names(response) -> list[str]:
+    return re.findall(r'<section class="facet facet--(\w+)"', response.content.decode())
+
+
+def test_a_long_facet_folds_its_tail_under_show_all_with_a_filter_box(client, make_cable):
+    for i in range(14):
+        make_cable(f"06T{i:02d}", tags=[f"T{i:02d}"])
+    response = client.get("/cables/")
+    content = response.content.decode()
+    tag = re.search(r'<section class="facet facet--tag".*?</section>', content, re.S).group(0)
+    assert "<summary>Show all (4 more)</summary>" in tag
+    assert (
+        '<input class="facet__filter" type="search" hidden placeholder="Filter tags" '
+        'aria-label="Filter the tags listed" aria-controls="facet-tag-values" autocomplete="off">'
+    ) in tag
+    assert len(re.findall(r'class="facet__value"', tag)) == 14
+    # A short facet has neither.
+    origin = re.search(r'<section class="facet facet--origin".*?</section>', content, re.S)
+    assert "facet__filter" not in origin.group(0)
+    assertContains(response, '<script src="/static/js/facets.js" defer></script>')
+
+
+def test_facets_that_cannot_narrow_the_selection_go_last(client, imported_seeds):
+    # Every seed comes from US Office Almaty: the origin facet cannot narrow the list.
+    response = client.get("/cables/")
+    assert facet_names(response) == [
+        "year", "tag", "person", "classification", "level", "caveat", "origin",
+    ]  # fmt: skip
+    assertContains(response, '<section class="facet facet--origin" data-narrows="no"')
+    # One year chosen: the year facet (offering the other) stays in its place.
+    assert facet_names(client.get("/cables/?year=2006"))[:2] == ["year", "month"]
+
+
+def test_templates_hold_no_inline_script_or_style():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
+        assert " style=" not in text and "<style" not in text, path
+
+
+def test_the_stylesheet_has_print_narrow_screen_and_focus_rules():
+    assert ":focus-visible {" in CSS
+    assert ".timeline__link:focus-visible .timeline__bar" in CSS
+    print_rules = CSS[CSS.index("@media print") :]
+    for hidden in (".facets", ".site-nav", ".export-links", ".facet__exclude", ".similar"):
+        assert f"  {hidden}," in print_rules or f"  {hidden} {{" in print_rules, hidden
+    # Facets below the results on a narrow screen: results first in the grid's areas.
+    assert '"results"\n    "facets"' in CSS
