@@ -4,9 +4,13 @@
 #   make run            migrate, import fixtures/seeds, serve on http://127.0.0.1:8000
 #   make lint           ruff check + ruff format --check
 #   make format         ruff format + ruff check --fix
-#   make test           lint, migrations check, tests on SQLite and on PostgreSQL
+#   make test           chromium, lint, migrations check, tests on SQLite and on PostgreSQL
 #   make test-sqlite    tests on SQLite only
 #   make test-postgres  tests on a throw-away PostgreSQL (or $$DATABASE_URL if set)
+#   make chromium       install Debian's chromium package where missing (for tests/browser/)
+#   make test-browser   the browser tests alone (SQLite)
+#   make screenshots    the browser tests, writing the README's screenshots to docs/
+#   make load           benchmarks/load.py: gunicorn + PostgreSQL under 50 clients for 60 s
 #   make clean          remove .venv, db.sqlite3, staticfiles and caches
 #
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS="-k parser -x"
@@ -24,7 +28,12 @@ PYTEST_ARGS ?=
 TEST_ENV := DJANGO_SECRET_KEY=test-insecure-key
 DEV_ENV  := DJANGO_DEBUG=1 DJANGO_SECRET_KEY=dev-insecure-key DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: install run lint format test test-sqlite test-postgres check-migrations clean
+# The browser the tests drive (Debian's package; Playwright never downloads one).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
+.PHONY: install run lint format test test-sqlite test-postgres check-migrations clean \
+	chromium test-browser screenshots load
 
 install: $(STAMP)
 
@@ -66,8 +75,52 @@ test-sqlite: install
 test-postgres: install
 	env $(TEST_ENV) bash scripts/with-postgres.sh $(PYTHON) -m pytest $(PYTEST_ARGS)
 
-# Sequential on purpose (even under make -j): lint, migrations, SQLite, PostgreSQL.
+# Debian's chromium for the browser tests, installed where missing: as root with apt-get,
+# otherwise through sudo; anything else stops here with the reason (never skipped).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "Chromium: $$("$(CHROMIUM)" --version 2>/dev/null || echo "$(CHROMIUM)")"; \
+		exit 0; \
+	fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make chromium: $(CHROMIUM) is missing and there is no apt-get to install" \
+			"Debian's chromium package: install Chromium and set CHROMIUM=/path/to/it" >&2; \
+		exit 1; \
+	fi; \
+	if [ "$$(id -u)" -eq 0 ]; then \
+		as=(); \
+	elif command -v sudo >/dev/null 2>&1; then \
+		as=(sudo); \
+	else \
+		echo "make chromium: $(CHROMIUM) is missing; install it as root:" \
+			"apt-get install -y chromium (no sudo here)" >&2; \
+		exit 1; \
+	fi; \
+	echo "Installing Debian's chromium package ($${as[*]:-as root})"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	"$${as[@]}" apt-get install -y -qq chromium \
+		|| { "$${as[@]}" apt-get update -qq && "$${as[@]}" apt-get install -y -qq chromium; } \
+		|| { echo "make chromium: apt-get install chromium failed (output above)" >&2; exit 1; }; \
+	[ -x "$(CHROMIUM)" ] || { echo "make chromium: installed, but $(CHROMIUM) is still missing" >&2; exit 1; }; \
+	echo "Chromium: $$("$(CHROMIUM)" --version)"
+
+test-browser: install chromium
+	env -u DATABASE_URL $(TEST_ENV) $(PYTHON) -m pytest tests/browser $(PYTEST_ARGS)
+
+# The browser tests always save their screenshots in build/screenshots/; this also copies
+# them to docs/ (docs/browse.png is the README's).
+screenshots: install chromium
+	env -u DATABASE_URL $(TEST_ENV) UPDATE_SCREENSHOTS=1 $(PYTHON) -m pytest tests/browser $(PYTEST_ARGS)
+
+# Bounded load on loopback: gunicorn against a throw-away PostgreSQL (or $$DATABASE_URL).
+LOAD_ARGS ?=
+load: install
+	env $(TEST_ENV) bash scripts/with-postgres.sh $(PYTHON) benchmarks/load.py $(LOAD_ARGS)
+
+# Sequential on purpose (even under make -j): chromium, lint, migrations, SQLite, PostgreSQL.
+# The browser tests (tests/browser/) run in both passes.
 test: install
+	$(MAKE) --no-print-directory chromium
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory check-migrations
 	$(MAKE) --no-print-directory test-sqlite
