@@ -361,6 +361,7 @@ def test_admin_pages_ask_for_a_login(client, url):
 def test_admin_writes_need_a_login_and_a_csrf_token(evil):
     from django.test import Client
 
+    before = db_state()
     tag_url = "/admin/cables/tag/1/change/"
     anonymous = Client(enforce_csrf_checks=True)
     assert anonymous.post(tag_url, {"description": "x"}).status_code == 403  # CSRF
@@ -371,6 +372,7 @@ def test_admin_writes_need_a_login_and_a_csrf_token(evil):
     login = lax.post("/admin/login/", {"username": "admin", "password": "' OR 1=1--"})
     assert login.status_code == 200  # the form again, with its error
     assert "_auth_user_id" not in lax.session
+    assert db_state() == before
 
 
 def public_urls() -> list[str]:
