@@ -10,13 +10,23 @@ DJANGO_ALLOWED_HOSTS               comma-separated host names (default none in p
 DJANGO_CSRF_TRUSTED_ORIGINS        comma-separated origins, e.g. https://cables.example.org
 DATABASE_URL                       e.g. postgres://user:pass@host:5432/db
                                    (default: SQLite file db.sqlite3 in the project root)
+DJANGO_HTTPS                       "1" when the site is served over HTTPS: redirects http://
+                                   to https://, sends HSTS (one year, subdomains, preload)
+                                   and marks the session and CSRF cookies Secure (default
+                                   off, so `make run` works over plain http)
 DJANGO_SECURE_PROXY_SSL_HEADER     "1" to trust X-Forwarded-Proto: https from a proxy
-DJANGO_SECURE_HSTS_SECONDS         HSTS max-age in seconds (default 0 = no HSTS header);
-                                   set it only once the site is served over HTTPS for good
-DJANGO_SECURE_SSL_REDIRECT         "1" to redirect http:// to https:// (default off)
+                                   (when TLS ends at the proxy)
+DJANGO_SECURE_HSTS_SECONDS         HSTS max-age in seconds (default 31536000 with
+                                   DJANGO_HTTPS, else 0 = no HSTS header)
+DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS, DJANGO_SECURE_HSTS_PRELOAD
+                                   "0" to leave includeSubDomains / preload out of HSTS
+                                   (default on with DJANGO_HTTPS)
+DJANGO_SECURE_SSL_REDIRECT         "0" / "1" to override the redirect to https:// (default:
+                                   DJANGO_HTTPS)
 DJANGO_LOG_LEVEL                   log level of the console logger (default INFO)
 DJANGO_TESTING                     "1" forces test mode (see TESTING below)
 CABLES_PAGE_SIZE                   cables per page in listings (default 50)
+CABLES_EXPORT_LIMIT                rows at most in a /cables.csv or .jsonl export (100000)
 =================================  =========================================================
 """
 
@@ -26,6 +36,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -123,6 +134,7 @@ INSTALLED_APPS += [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +154,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.csp",
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -185,17 +198,40 @@ STORAGES = {
 
 # Security ------------------------------------------------------------------
 
+# Headers on every response (SecurityMiddleware, XFrameOptionsMiddleware, CSP middleware).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", 0))
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+# Content-Security-Policy: everything from this origin only. The site's templates hold no
+# inline script, style or event handler (static/js/cable.js and static/css/site.css do the
+# work); the nonce is there for the admin's one inline <style> (rendered with
+# {% csp_nonce_attr %}), and is only sent on responses whose template used it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# HTTPS: off by default (local `make run` serves plain http), DJANGO_HTTPS=1 in production.
+HTTPS = env_bool("DJANGO_HTTPS")
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", HTTPS)
+# Cookies (the admin's session and CSRF token) only over HTTPS, except in local debug work.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or not DEBUG
+SESSION_COOKIE_HTTPONLY = True
 
 # Logging -------------------------------------------------------------------
 
@@ -220,3 +256,5 @@ LOGGING = {
 # Project constants ---------------------------------------------------------
 
 CABLES_PAGE_SIZE = int(env("CABLES_PAGE_SIZE", 50))
+# The most rows /cables.csv and /cables.jsonl stream for one selection.
+CABLES_EXPORT_LIMIT = int(env("CABLES_EXPORT_LIMIT", 100_000))

@@ -2,6 +2,7 @@
 ``/people/`` and their JSON twins."""
 
 from django.urls import path, register_converter
+from django.views.decorators.http import require_safe
 
 from . import views
 
@@ -48,3 +49,7 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("people/<slug:slug>.json", views.person_detail_json, name="person_json"),
 ]
+
+# Every page of the archive only reads: GET and HEAD; any other method is a 405.
+for pattern in urlpatterns:
+    pattern.callback = require_safe(pattern.callback)

@@ -502,7 +502,9 @@ def _chips(
                 continue
             seen.add(raw)
             label = raw
-            if name == "month" and raw.isdigit() and 1 <= int(raw) <= 12:
+            # isdecimal, not isdigit: "²" is a digit int() refuses; and a short one, as int()
+            # refuses a number of more than 4300 digits.
+            if name == "month" and raw.isdecimal() and len(raw) <= 2 and 1 <= int(raw) <= 12:
                 label = month_name(int(raw))
             label = names.get(name.removeprefix("exclude_"), {}).get(raw.strip(), label)
             if name == "q" and len(raw) > CHIP_QUERY_LENGTH:
@@ -1246,6 +1248,8 @@ def tag_list_json(request: HttpRequest) -> JsonResponse:
 
 def _tag_page(code: str) -> dict[str, Any]:
     """A tag with its count, cables per year and latest cables (five queries)."""
+    if "\x00" in code:  # no tag has one, and PostgreSQL refuses it in a query
+        raise Http404(f"No tag {code} in the archive.")
     try:
         tag = Tag.objects.get(code=code)
     except Tag.DoesNotExist as error:
