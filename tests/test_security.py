@@ -381,6 +381,9 @@ def public_urls() -> list[str]:
         "/",
         "/cables/",
         "/cables.json",
+        "/cables.csv",
+        "/cables.jsonl",
+        "/cables.atom",
         "/cables/06EVIL2/",
         "/cables/06EVIL2.json",
         "/tags/",
@@ -536,7 +539,11 @@ LIST_PARAMS = [
 ORIGIN = "/origins/embassy-scriptalert1script"
 FUZZ_TARGETS = (
     [("/", p) for p in ("q", "page")]
-    + [(url, p) for url in ("/cables/", "/cables.json") for p in LIST_PARAMS]
+    + [
+        (url, p)
+        for url in ("/cables/", "/cables.json", "/cables.csv", "/cables.jsonl", "/cables.atom")
+        for p in LIST_PARAMS
+    ]
     + [(url, p) for url in ("/cables/06EVIL2/", "/cables/06EVIL2.json") for p in ("q", "page")]
     + [(url, p) for url in ("/tags/", "/tags.json") for p in ("kind", "page")]
     + [(url, "page") for url in ("/tags/KZ/", "/tags/KZ.json", "/origins/", "/origins.json")]
@@ -552,8 +559,12 @@ def check_response(response, what) -> None:
     if response.status_code in (301, 302):
         assert response["Location"].startswith("/"), what  # never off-site
         return
-    if response["Content-Type"].startswith("application/json"):
+    content_type = response["Content-Type"]
+    if content_type.startswith("application/json"):
         json.loads(response.content)
+    elif not content_type.startswith("text/html"):
+        # Exports (CSV, JSON Lines, Atom) hold the text as data, escaped for their format.
+        b"".join(response.streaming_content if response.streaming else [response.content])
     else:
         content = response.content.decode()
         assert SCRIPT not in content and "<img" not in content, what

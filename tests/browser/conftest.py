@@ -17,7 +17,20 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; Django's async-safety check
 # would then refuse the database calls made by the fixtures (and by the live server thread
 # sharing SQLite's in-memory connection). Nothing here runs inside a coroutine.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="package", autouse=True)
+def allow_database_calls_beside_playwright():
+    """Set for the browser tests only: the other tests (a production ``check --deploy`` in a
+    subprocess among them) run without it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "fixtures" / "seeds"
