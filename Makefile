@@ -104,12 +104,21 @@ chromium:
 	[ -x "$(CHROMIUM)" ] || { echo "make chromium: installed, but $(CHROMIUM) is still missing" >&2; exit 1; }; \
 	echo "Chromium: $$("$(CHROMIUM)" --version)"
 
-test-browser: install chromium
+# axe-core, which the browser tests run in each page (from the npm registry, as
+# package-lock.json pins it).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm (Node.js) is needed for axe-core in" \
+		"the browser tests: apt-get install -y npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+test-browser: install chromium $(NODE_STAMP)
 	env -u DATABASE_URL $(TEST_ENV) $(PYTHON) -m pytest tests/browser $(PYTEST_ARGS)
 
 # The browser tests always save their screenshots in build/screenshots/; this also copies
 # them to docs/ (docs/browse.png is the README's).
-screenshots: install chromium
+screenshots: install chromium $(NODE_STAMP)
 	env -u DATABASE_URL $(TEST_ENV) UPDATE_SCREENSHOTS=1 $(PYTHON) -m pytest tests/browser $(PYTEST_ARGS)
 
 # Bounded load on loopback: gunicorn against a throw-away PostgreSQL (or $$DATABASE_URL).
@@ -121,6 +130,7 @@ load: install
 # The browser tests (tests/browser/) run in both passes.
 test: install
 	$(MAKE) --no-print-directory chromium
+	$(MAKE) --no-print-directory $(NODE_STAMP)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory check-migrations
 	$(MAKE) --no-print-directory test-sqlite
@@ -128,5 +138,5 @@ test: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm staticfiles \
-		.pytest_cache .ruff_cache build dist *.egg-info
+		.pytest_cache .ruff_cache build dist *.egg-info node_modules
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -53,9 +53,10 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One Chromium for the whole session."""
+    """One Chromium for the browser tests, stopped after them: Playwright's event loop must
+    not outlive them (Django refuses database calls while a loop runs in the thread)."""
     from playwright.sync_api import sync_playwright
 
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
