@@ -11,7 +11,6 @@ import hashlib
 import itertools
 import json
 import multiprocessing
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -616,6 +615,7 @@ class _PersonIndex:
             self.at_post[(person.surname_key, origin)][id(person)] = person
         self.new: list[Person] = []
         self.changed: dict[int, Person] = {}
+        self.renamed: set[int] = set()  # stored people whose name a full name took over
 
     def resolve(self, mention, origin: str) -> Person:
         key = person_key(mention.name)
@@ -627,6 +627,8 @@ class _PersonIndex:
                 if lone is not None:  # the surname alone seen first at this post: takeover
                     lone.name, lone.key, lone.scope = mention.name, key, ""
                     self._changed(lone)
+                    if lone.pk is not None:
+                        self.renamed.add(lone.pk)
                     person = lone
                 else:
                     person = self._create(mention.name, key, surname, "")
@@ -660,31 +662,44 @@ class _PersonIndex:
 
     def save(self) -> None:
         if self.new:
-            wanted = {Person.slug_for(p.name) for p in self.new}
-            collisions = set(Person.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-            # The numbered slugs of those names (putin-2, putin-3...): one more query.
-            taken = set(collisions)
-            if collisions:
-                names = "|".join(re.escape(slug) for slug in sorted(collisions))
-                taken |= set(
-                    Person.objects.filter(slug__regex=rf"^({names})-[0-9]+$").values_list(
-                        "slug", flat=True
-                    )
-                )
-            for person in self.new:
-                person.slug = _free_slug(Person.slug_for(person.name), taken)
-                taken.add(person.slug)
+            _assign_slugs(self.new)
             Person.objects.bulk_create(self.new)
+        # bulk_update writes one CASE per field over its rows: small batches keep it linear.
+        taken_over = [p for p in self.changed.values() if p.pk in self.renamed]
+        if taken_over:
+            Person.objects.bulk_update(taken_over, ["name", "key", "scope"], batch_size=100)
         if self.changed:
             Person.objects.bulk_update(
-                list(self.changed.values()), ["name", "key", "scope", "aliases", "titles"]
+                list(self.changed.values()), ["aliases", "titles"], batch_size=100
             )
 
 
-def _free_slug(slug: str, taken: set[str]) -> str:
-    """The slug, or slug-2, slug-3, ... when another person has it."""
+# Numbered slugs looked up at once for a new person whose slug is taken (putin-2 ...).
+SLUG_NUMBERS = range(2, 10)
+
+
+def _assign_slugs(people: list[Person]) -> None:
+    """A unique slug for each new person: the name's, or the name's numbered (putin-2), in
+    one query for the batch (one more in the rare case of ten people of one name)."""
+    bases = [Person.slug_for(person.name) for person in people]
+    candidates = set(bases) | {f"{base}-{n}" for base in bases for n in SLUG_NUMBERS}
+    taken = set(Person.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    for person, base in zip(people, bases, strict=True):
+        slug = _free_slug(base, taken, last=max(SLUG_NUMBERS))
+        if slug is None:  # every number looked up is taken: read all of that name's
+            rows = Person.objects.filter(slug__startswith=f"{base}-").values_list("slug")
+            taken |= {row[0] for row in rows}
+            slug = _free_slug(base, taken)
+        person.slug = slug
+        taken.add(slug)
+
+
+def _free_slug(slug: str, taken: set[str], last: int | None = None) -> str | None:
+    """The slug, or slug-2, slug-3, ... when another person has it; None past ``last``."""
     n, free = 1, slug
     while free in taken:
         n += 1
+        if last is not None and n > last:
+            return None
         free = f"{slug}-{n}"
     return free

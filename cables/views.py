@@ -1193,6 +1193,11 @@ def _years(cables, **params: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _years_json(years: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cables per year (``_years``) as the JSON twins give them."""
+    return [{"year": y["value"], "count": y["count"], "cables_url": y["url"]} for y in years]
+
+
 def _tag_row(tag: Tag) -> dict[str, Any]:
     return {
         "code": tag.code,
@@ -1280,10 +1285,7 @@ def tag_detail_json(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse(
         {
             **page["row"],
-            "years": [
-                {"year": y["value"], "count": y["count"], "cables_url": y["url"]}
-                for y in page["years"]
-            ],
+            "years": _years_json(page["years"]),
             "latest": [serializers.cable_summary(cable) for cable in page["latest"]],
         }
     )
@@ -1355,10 +1357,7 @@ def origin_detail_json(request: HttpRequest, slug: str) -> JsonResponse:
             "count": page["count"],
             "url": page["url"],
             "cables_url": page["cables_url"],
-            "years": [
-                {"year": y["value"], "count": y["count"], "cables_url": y["url"]}
-                for y in page["years"]
-            ],
+            "years": _years_json(page["years"]),
             "tags": [
                 {"code": t["value"], "description": t["description"], "count": t["count"]}
                 for t in page["tags"]
@@ -1556,10 +1555,7 @@ def person_detail_json(request: HttpRequest, slug: str) -> JsonResponse:
                 "classified_by": counts["classified"],
                 "paragraphs": counts["paragraphs"],
             },
-            "years": [
-                {"year": y["value"], "count": y["count"], "cables_url": y["url"]}
-                for y in page["years"]
-            ],
+            "years": _years_json(page["years"]),
             "count": counts["cables"],
             **_json_page_links(request, page["page_obj"]),
             "cables": [

@@ -261,3 +261,16 @@ def test_a_reimport_after_the_code_changed_reads_every_record_again(imported_see
     assert report.unchanged == 5
     assert row_counts() == before
     assert set(Source.objects.values_list("import_version", flat=True)) == {"another-version"}
+
+
+def test_more_people_of_one_name_than_numbers_looked_up_still_get_unique_slugs(db, tmp_path):
+    posts = "MOSCOW KYIV PARIS ROME MADRID BERLIN LONDON TOKYO OTTAWA CAIRO LIMA QUITO".split()
+    for serial, post in enumerate(posts, 1):
+        (tmp_path / f"{post}.txt").write_text(
+            minimal_cable(post, serial, "President Putin said no.")
+        )
+    report = import_paths([tmp_path])
+    assert report.new == 12, report.failures
+    slugs = sorted(Person.objects.filter(name="Putin").values_list("slug", flat=True))
+    assert len(slugs) == 12
+    assert set(slugs) == {"putin"} | {f"putin-{n}" for n in range(2, 13)}
