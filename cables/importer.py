@@ -562,7 +562,13 @@ def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
     human across cables and spellings). A surname alone joins the one full-name person with
     that surname named by cables of the same post, if there is exactly one; otherwise it is a
     person of its own at that post, which a full name seen there later takes over."""
-    found = [(cable, mention) for cable, parsed in pairs for mention in parsed.people]
+    longest = Person._meta.get_field("name").max_length
+    found = [
+        (cable, mention)
+        for cable, parsed in pairs
+        for mention in parsed.people
+        if len(mention.name) <= longest  # never a name: a run of them (the parser caps words)
+    ]
     if not found:
         return
     people = _PersonIndex(found)

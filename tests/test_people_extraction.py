@@ -166,3 +166,16 @@ def test_the_labelled_set_keeps_precision_and_recall_at_ninety_percent():
     assert overall.recall >= 0.9
     assert overall.mention_precision >= 0.9
     assert overall.mention_recall >= 0.9
+
+
+def test_names_run_together_in_a_table_are_no_person():
+    from cables.parser import Hints, parse_cable
+
+    text = (
+        "R 010101Z JAN 08\nFM AMEMBASSY CAIRO\nTO SECSTATE WASHDC 1\nBT\nUNCLAS CAIRO 000001\n\n"
+        "SUBJECT: DELEGATION\n\n1. (U) The delegation: Hossam Hussein Mohammed El Dib Major "
+        "Hossam Mohammed Youssef Sabry Major Ashraf Ahmed Abdou Hassanein met the Ambassador.\n"
+        "\nSCOBEY\n"
+    )
+    cable = parse_cable(text, Hints())
+    assert all(len(p.name.split()) <= 7 for p in cable.people)

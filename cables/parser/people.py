@@ -891,6 +891,10 @@ def _signature_in_last_paragraph(cable: ParsedCable) -> tuple[str, int] | None:
     return word, last.position
 
 
+# The most words a name has ("Hossam Hussein Mohammed El Dib" has five).
+MAX_NAME_WORDS = 7
+
+
 def extract_people(cable: ParsedCable) -> list[PersonMention]:
     """The people the cable names, one entry per person, in order of first mention."""
     body_text = "\n".join(p.text for p in cable.paragraphs)
@@ -959,6 +963,8 @@ def extract_people(cable: ParsedCable) -> list[PersonMention]:
 
     result = []
     for p in sorted(people.people, key=lambda p: p.order):
+        if len(p.display.split()) > MAX_NAME_WORDS:
+            continue  # a list of names run together (a table, a delegation), not one name
         roles = sorted(p.roles)
         result.append(
             PersonMention(
