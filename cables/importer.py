@@ -149,7 +149,7 @@ def import_paths(
         for chunk in itertools.batched(records, PARSE_CHUNK):
             seen = _stored_versions([record.locator for record in chunk])
             for record in chunk:
-                reference_id = seen.get((record.locator, record_hash(record)))
+                reference_id = seen.get((record.locator, record.text_hash))
                 if reference_id is None:
                     yield record
                     continue
@@ -169,18 +169,9 @@ def import_paths(
                 ids_by_file.pop(current_file, None)
                 current_file = record.file or record.locator
             if not isinstance(result, ParseError):
-                problem = id_problem(result.reference_id)
                 file_ids = ids_by_file.setdefault(current_file, {})
-                first = file_ids.setdefault(result.reference_id, record.locator)
-                if problem:
+                if problem := _refused_id(result.reference_id, record.locator, file_ids):
                     fail(record.locator, problem, record.format)
-                elif first != record.locator:
-                    fail(
-                        record.locator,
-                        f"duplicate id {result.reference_id}: {first} in the same file has "
-                        "it already; this one is skipped",
-                        record.format,
-                    )
                 else:
                     parsed_batch.append((record, result))
             elif record.hints.reference_id and record.hints.created is None:
@@ -240,14 +231,28 @@ def _stored_versions(locators: list[str]) -> dict[tuple[str, str], str]:
     """(path, record hash) -> cable id, of the sources stored from these places by this code."""
     rows = Source.objects.filter(path__in=locators, import_version=import_version())
     return {
-        (path, record_hash): reference_id
-        for path, record_hash, reference_id in rows.values_list(
+        (path, text_hash): reference_id
+        for path, text_hash, reference_id in rows.values_list(
             "path", "content_hash", "cable__reference_id"
         )
     }
 
 
 MAX_ID_LENGTH = Cable._meta.get_field("reference_id").max_length
+
+
+def _refused_id(reference_id: str, locator: str, file_ids: dict[str, str]) -> str:
+    """Why a record's id is refused: not an id, or one its file gave an earlier record
+    (``file_ids``: id -> the first record's place, updated here); "" when it is fine."""
+    first = file_ids.setdefault(reference_id, locator)
+    if problem := id_problem(reference_id):
+        return problem
+    if first != locator:
+        return (
+            f"duplicate id {reference_id}: {first} in the same file has it already; "
+            "this one is skipped"
+        )
+    return ""
 
 
 def id_problem(reference_id: str) -> str:
@@ -312,8 +317,7 @@ def store_batch(
         if ref_id not in known and ref_id not in seen:
             fresh.append((record, parsed, fingerprint))
         elif (
-            known.get(ref_id) == fingerprint
-            and (ref_id, record.locator, record_hash(record)) in shown
+            known.get(ref_id) == fingerprint and (ref_id, record.locator, record.text_hash) in shown
         ):
             stored(UNCHANGED, record, parsed)  # the same file, read the same: nothing to do
             same.append(record.locator)
@@ -336,10 +340,6 @@ def store_batch(
                 stored(NEW, record, parsed)
     for record, parsed in others:
         store_one(record, parsed)
-
-
-def record_hash(record: RawRecord) -> str:
-    return hashlib.sha256(record.text.encode()).hexdigest()
 
 
 def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
@@ -371,7 +371,7 @@ def store_cable(parsed: ParsedCable, record: RawRecord) -> str:
         shown = outcome in (NEW, UPDATED) or (source is not None and source.shown)
         version = {
             "format": record.format,
-            "content_hash": record_hash(record),
+            "content_hash": record.text_hash,
             "import_version": import_version(),
             "shown": shown,
             "created": parsed.created,
@@ -456,7 +456,7 @@ def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> None:
             cable=cable,
             path=record.locator,
             format=record.format,
-            content_hash=record_hash(record),
+            content_hash=record.text_hash,
             import_version=import_version(),
             shown=True,
             created=parsed.created,

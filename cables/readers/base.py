@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from cables.parser import Hints
 
@@ -31,6 +33,12 @@ class RawRecord:
     extra: dict = field(default_factory=dict)  # what a format carries beyond the text
     # The file (or archive member) the record was read from; set by ``read_stream``.
     file: str = ""
+
+    @cached_property
+    def text_hash(self) -> str:
+        """SHA-256 of the text: what tells a re-import that the record is unchanged
+        (computed once, though the importer asks for it at several steps)."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
 
 
 TAG = re.compile(r"<[^>]+>")
