@@ -38,7 +38,7 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
-from .models import LEVEL_ORDER, Cable, CableCaveat, CableTag, Mention, Person, Tag
+from .models import LEVEL_ORDER, Cable, CableCaveat, CablePerson, CableTag, Person, Tag
 from .search import ParsedQuery, parse_query
 
 # Parameter name -> label, in the order chips are shown.
@@ -305,7 +305,7 @@ class CableFilter(django_filters.FilterSet):
 
     # Each exclusion of a many-valued facet is a NOT EXISTS (an anti-join, where NOT IN
     # (subquery) could not be one) on its (cable, value) or (value, cable) index:
-    # cabletag_unique, mention_cable_person_idx, cablecaveat_unique.
+    # cabletag_unique, cableperson_unique, cablecaveat_unique.
 
     @staticmethod
     def _without(queryset: QuerySet, rows: QuerySet) -> QuerySet:
@@ -320,7 +320,7 @@ class CableFilter(django_filters.FilterSet):
     def filter_exclude_person(self, queryset: QuerySet, name: str, slugs: list[str]) -> QuerySet:
         if not slugs:
             return queryset
-        return self._without(queryset, Mention.objects.filter(person__slug__in=slugs))
+        return self._without(queryset, CablePerson.objects.filter(person__slug__in=slugs))
 
     def filter_exclude_caveat(self, queryset: QuerySet, name: str, caveats: list[str]) -> QuerySet:
         if not caveats:

@@ -25,6 +25,7 @@ from .glossary import describe
 from .models import (
     Cable,
     CableCaveat,
+    CablePerson,
     CableTag,
     Mention,
     Paragraph,
@@ -95,6 +96,7 @@ def import_paths(
     on_record: Callable[[str, RawRecord, ParsedCable], None] | None = None,
     workers: int = 1,
     skip_unchanged: bool = True,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import every cable in the given files and folders. One bad file never stops the rest.
 
@@ -106,7 +108,10 @@ def import_paths(
     in a few bulk statements, the others (a second source of a cable, a changed cable) one by
     one as ``store_cable`` does. Records that carry an id but no date (body-only texts) are
     kept until the end of the run and completed from the cable another source stored, where
-    there is one."""
+    there is one.
+
+    ``on_bytes`` is told, as reading goes on, how many bytes of the input (``input_size``)
+    have been read: a little ahead of the cables stored, which follow a chunk behind."""
     report = ImportReport()
     deferred: list[tuple[RawRecord, str]] = []
 
@@ -117,15 +122,27 @@ def import_paths(
             on_failure(failure)
 
     def records() -> Iterator[RawRecord]:
+        done_before = 0  # the bytes of the files read whole
         for path in iter_files(paths):
+
+            def on_position(position: int, done_before: int = done_before) -> None:
+                if on_bytes is not None:
+                    on_bytes(done_before + position)
+
             try:
-                for item in read_path(path):
+                for item in read_path(path, on_position):
                     if isinstance(item, ReadError):
                         fail(item.locator or str(path), str(item), item.format)
                     else:
                         yield item
             except ReadError as error:
                 fail(error.locator or str(path), str(error))
+            try:
+                done_before += path.stat().st_size
+            except OSError:
+                pass
+            if on_bytes is not None:
+                on_bytes(done_before)
 
     def stored(outcome: str, record: RawRecord, parsed: ParsedCable) -> None:
         report.count(outcome)
@@ -200,8 +217,10 @@ def import_paths(
             fail(record.locator, problem, record.format)
         else:
             store_one(record, result)
-    # People no cable names any more (a cable re-read names them otherwise).
+    # People no cable names any more (a cable re-read names them otherwise); the counts of
+    # the others, which the person facet and /people/ read.
     Person.objects.filter(mentions__isnull=True).delete()
+    Person.objects.refresh_cable_counts()
     return report
 
 
@@ -424,7 +443,13 @@ def _write_cable(cable: Cable, parsed: ParsedCable, fingerprint: str, replace: b
     cable.save()
     if replace:
         # Children are rewritten whole: cheaper and simpler than diffing them.
-        for related in (cable.paragraphs, cable.references, cable.recipients, cable.mentions):
+        for related in (
+            cable.paragraphs,
+            cable.references,
+            cable.recipients,
+            cable.mentions,
+            cable.person_links,
+        ):
             related.all().delete()
         CableTag.objects.filter(cable=cable).delete()
     _write_children([(cable, parsed)])
@@ -593,6 +618,11 @@ def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
             mentions.append(Mention(person=person, cable=cable, role=Mention.NAMED))
     # Two spellings in one cable may resolve to one person: the constraints keep one each.
     Mention.objects.bulk_create(mentions, ignore_conflicts=True)
+    links = {(cable.pk, person.pk) for cable, _, person in resolved}
+    CablePerson.objects.bulk_create(
+        (CablePerson(cable_id=cable_id, person_id=person_id) for cable_id, person_id in links),
+        ignore_conflicts=True,
+    )
 
 
 class _PersonIndex:

@@ -128,3 +128,19 @@ def make_cable(db):
         return cable
 
     return make
+
+
+@pytest.fixture
+def mention(db):
+    """A factory: ``mention(person, cable, role="named", paragraph=None)`` names a person in
+    a cable as the import does: the mention, the cable's one CablePerson row for them, and
+    their ``cable_count``."""
+    from cables.models import CablePerson, Mention, Person
+
+    def make(person, cable, role: str = Mention.NAMED, paragraph=None) -> Mention:
+        made = Mention.objects.create(person=person, cable=cable, role=role, paragraph=paragraph)
+        CablePerson.objects.get_or_create(person=person, cable=cable)
+        Person.objects.filter(pk=person.pk).refresh_cable_counts()
+        return made
+
+    return make

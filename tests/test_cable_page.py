@@ -165,9 +165,9 @@ def test_sources_show_path_and_format(client, cable):
     )
 
 
-def test_people_named_are_listed(client, cable):
+def test_people_named_are_listed(client, cable, mention):
     person = Person.objects.create(name="John Ordway", slug="john-ordway")
-    Mention.objects.create(person=person, cable=cable, role=Mention.CLASSIFIED_BY)
+    mention(person, cable, Mention.CLASSIFIED_BY)
     assertContains(
         get(client),
         '<a href="/people/john-ordway/">John Ordway</a> <span class="muted">classified_by</span>',

@@ -1,12 +1,24 @@
 """The import: seeds stored whole, re-imports idempotent, bad files reported and skipped."""
 
+import re
 import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from cables.importer import import_paths
-from cables.models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source
+from cables.models import (
+    Cable,
+    CablePerson,
+    CableTag,
+    Mention,
+    Paragraph,
+    Person,
+    Recipient,
+    Reference,
+    Source,
+)
+from cables.readers import input_size
 
 from .conftest import SEED_FILES, SEEDS
 
@@ -14,7 +26,17 @@ pytestmark = pytest.mark.django_db
 
 
 def row_counts() -> dict[str, int]:
-    models = (Cable, Paragraph, CableTag, Reference, Recipient, Source, Person, Mention)
+    models = (
+        Cable,
+        Paragraph,
+        CableTag,
+        Reference,
+        Recipient,
+        Source,
+        Person,
+        Mention,
+        CablePerson,
+    )
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -184,6 +206,25 @@ def test_command_prints_a_summary_and_fails_at_the_end_on_bad_files(db, tmp_path
     assert Cable.objects.filter(reference_id="05ALMATY956").exists()
 
 
+def test_without_a_terminal_the_command_prints_progress_with_the_time_left(db, capsys, monkeypatch):
+    from cables.management.commands import import_cables
+
+    monkeypatch.setattr(import_cables, "PROGRESS_EVERY", 2)
+    call_command("import_cables", str(SEEDS), "--workers", "1")
+    lines = [line for line in capsys.readouterr().out.splitlines() if "cables read" in line]
+    assert [line.split(" (")[0] for line in lines] == ["2 cables read", "4 cables read"]
+    size = input_size([SEEDS]) / 1e6
+    for line in lines:
+        assert re.search(rf"\d+% of {size:,.1f} MB, about \d+ s left$", line), line
+
+
+def test_the_import_tells_how_far_it_has_read_the_input(db):
+    positions: list[int] = []
+    import_paths([SEEDS], on_bytes=positions.append)
+    assert positions == sorted(positions)
+    assert positions[-1] == input_size([SEEDS]) == sum(p.stat().st_size for p in SEEDS.iterdir())
+
+
 def test_command_succeeds_quietly_on_a_clean_import(db, capsys):
     call_command("import_cables", str(SEEDS))
     call_command("import_cables", str(SEEDS))
@@ -228,6 +269,34 @@ def test_a_full_name_takes_over_the_surname_alone_seen_first_at_that_post(db, tm
         "",
     )
     assert person.mentions.values("cable").distinct().count() == 2
+
+
+def test_each_person_named_has_one_row_per_cable_and_their_count_of_cables(imported_seeds):
+    named = set(Mention.objects.values_list("cable_id", "person_id").distinct())
+    assert set(CablePerson.objects.values_list("cable_id", "person_id")) == named
+    assert CablePerson.objects.count() == len(named) < Mention.objects.count()
+    for person in Person.objects.all():
+        assert person.cable_count == len({c for c, p in named if p == person.pk}) > 0
+    assert Person.objects.get(slug="john-ordway").cable_count == 3
+
+
+def test_a_cable_read_again_without_a_name_lowers_that_persons_count(db, tmp_path):
+    cable = tmp_path / "a.txt"
+    cable.write_text(
+        minimal_cable("MOSCOW", 1, "Vladimir Putin met Foreign Minister Sergei Lavrov.")
+    )
+    (tmp_path / "b.txt").write_text(minimal_cable("MOSCOW", 2, "Vladimir Putin said yes."))
+    import_paths([tmp_path])
+    counts = dict(Person.objects.values_list("name", "cable_count"))
+    assert counts == {"Vladimir Putin": 2, "Sergei Lavrov": 1, "Burns": 2}  # Burns signs
+    cable.write_text(minimal_cable("MOSCOW", 1, "The ministry said nothing."))
+    report = import_paths([tmp_path])
+    assert (report.updated, report.unchanged) == (1, 1)
+    # Lavrov is named by no cable now: gone with his row; Putin is named by one cable.
+    counts = dict(Person.objects.values_list("name", "cable_count"))
+    assert counts == {"Vladimir Putin": 1, "Burns": 2}
+    putin = CablePerson.objects.filter(person__name="Vladimir Putin")
+    assert list(putin.values_list("cable__reference_id", flat=True)) == ["06MOSCOW2"]
 
 
 def test_a_reimport_does_not_parse_again_what_the_same_code_stored(imported_seeds, monkeypatch):

@@ -185,7 +185,7 @@ def test_list_json_runs_a_constant_number_of_queries(
 
 
 @pytest.fixture
-def full_cable(make_cable):
+def full_cable(make_cable, mention):
     make_cable("06ALMATY2404", "2006-07-07 06:53")
     cable = make_cable(
         "06ALMATY2803",
@@ -221,8 +221,8 @@ def full_cable(make_cable):
         sources=[("seeds/000.txt", "text/labelled-columns")],
     )
     person = Person.objects.create(name="John Ordway", slug="john-ordway")
-    Mention.objects.create(person=person, cable=cable, role=Mention.CLASSIFIED_BY)
-    Mention.objects.create(person=person, cable=cable, role=Mention.SIGNER)
+    mention(person, cable, Mention.CLASSIFIED_BY)
+    mention(person, cable, Mention.SIGNER)
     return cable
 
 

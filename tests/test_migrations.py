@@ -14,3 +14,39 @@ def test_no_model_change_is_missing_a_migration():
     except SystemExit as exit_:  # makemigrations --check exits 1 when changes are missing
         pytest.fail(f"missing migrations (exit {exit_.code}):\n{out.getvalue()}")
     assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_imported_before_people_per_cable_gets_its_rows_and_counts():
+    """0009 fills CablePerson from the mentions of an archive imported before it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = ("cables", "0008_source_import_version"), ("cables", "0009_people_per_cable")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        cable = old.get_model("cables", "Cable").objects.create(
+            reference_id="06ALMATY1", created="2006-01-01T00:00Z", content_hash="x"
+        )
+        paragraph = old.get_model("cables", "Paragraph").objects.create(
+            cable=cable, position=1, number=1, anchor="p1", text="Ordway said."
+        )
+        Person = old.get_model("cables", "Person")
+        ordway = Person.objects.create(name="John Ordway", slug="john-ordway")
+        Person.objects.create(name="Nobody", slug="nobody")  # named by no cable
+        Mention = old.get_model("cables", "Mention")
+        Mention.objects.create(person=ordway, cable=cable, role="signer")
+        Mention.objects.create(person=ordway, cable=cable, paragraph=paragraph, role="named")
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+        new = executor.loader.project_state([after]).apps
+        links = new.get_model("cables", "CablePerson").objects.values_list("cable_id", "person_id")
+        assert list(links) == [(cable.pk, ordway.pk)]
+        counts = new.get_model("cables", "Person").objects.values_list("slug", "cable_count")
+        assert dict(counts) == {"john-ordway": 1, "nobody": 0}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -3,13 +3,14 @@ parameter and facet of /cables/, and the people of a cable page, on the five see
 (their people extracted at import by cables/parser/people.py)."""
 
 import re
+from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
-from cables.models import Cable, Mention, Paragraph, Person
+from cables.models import Cable, CablePerson, CableQuerySet, Paragraph, Person
 from cables.serializers import name_excerpt
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +254,7 @@ def test_an_unknown_person_is_a_404_not_an_error(client, imported_seeds):
 
 
 def test_a_person_page_runs_a_fixed_number_of_queries(
-    client, imported_seeds, make_cable, django_assert_num_queries
+    client, imported_seeds, make_cable, mention, django_assert_num_queries
 ):
     # The person, their counts, the years, the page of cables, its tags, the mentions of
     # the page (with their paragraphs): six, however many cables and paragraphs.
@@ -265,7 +266,7 @@ def test_a_person_page_runs_a_fixed_number_of_queries(
             f"07MANY{i}", f"2007-01-{i + 1:02d}", tags=["KZ", f"M{i}"], paragraphs=["a", "b"]
         )
         for paragraph in cable.paragraphs.all():
-            Mention.objects.create(person=person, cable=cable, paragraph=paragraph, role="named")
+            mention(person, cable, paragraph=paragraph)
     with django_assert_num_queries(6):
         response = client.get("/people/adylbek-dzhaksybekov/")
     assertContains(response, "<dt>Named in</dt><dd>57 paragraphs</dd>")
@@ -273,13 +274,11 @@ def test_a_person_page_runs_a_fixed_number_of_queries(
         client.get("/people/adylbek-dzhaksybekov.json")
 
 
-def test_excerpts_of_untrusted_text_are_escaped(client, make_cable):
+def test_excerpts_of_untrusted_text_are_escaped(client, make_cable, mention):
     cable = make_cable("06EVIL1", paragraphs=["<script>x</script> met <b>Smith</b> & co."])
     # The longest spelling found is marked: here the name with its tags, escaped.
     person = Person.objects.create(name="<b>Smith</b>", slug="smith", aliases=["Smith"])
-    Mention.objects.create(
-        person=person, cable=cable, paragraph=Paragraph.objects.get(cable=cable), role="named"
-    )
+    mention(person, cable, paragraph=Paragraph.objects.get(cable=cable))
     response = client.get("/people/smith/")
     assertNotContains(response, "<script>x")
     assertContains(
@@ -343,17 +342,55 @@ def test_the_people_facet_counts_distinct_cables_of_the_selection(client, import
     ]
 
 
-def test_the_people_facet_lists_at_most_a_hundred_people(client, make_cable):
+def test_the_people_facet_lists_at_most_a_hundred_people(client, make_cable, mention):
     cable = make_cable("06CROWD1")
     for n in range(105):
         person = Person.objects.create(name=f"Person {n:03d}", slug=f"person-{n:03d}")
-        Mention.objects.create(person=person, cable=cable, role="named")
+        mention(person, cable)
     assert Cable.objects.all().facet_counts(("person",))["person"][-1] == {
         "value": "person-099",
         "name": "Person 099",
         "count": 1,
     }
     assert len(get_json(client, "/cables.json")["facets"]["person"]) == 100
+    # A selection counts its cables' rows; it cuts the ties at the same place.
+    selected = Cable.objects.filter(reference_id="06CROWD1").facet_counts(("person",))
+    assert selected == Cable.objects.all().facet_counts(("person",))
+
+
+@pytest.mark.parametrize(("limit", "leaders"), [(100, 1000), (3, 2), (2, 5), (1, 1), (5, 40)])
+def test_the_people_facet_of_a_selection_is_exact_whichever_way_it_is_counted(
+    imported_seeds, monkeypatch, limit, leaders
+):
+    """Counting the archive's leading people first must give what counting every row
+    gives: the top ``limit`` by cables of the selection, ties to the first stored."""
+    monkeypatch.setattr(CableQuerySet, "PERSON_FACET_LIMIT", limit)
+    monkeypatch.setattr(CableQuerySet, "PERSON_FACET_LEADERS", leaders)
+    links = list(CablePerson.objects.values_list("cable_id", "person_id"))
+    people = {p.pk: p for p in Person.objects.all()}
+    everything = list(Cable.objects.values_list("pk", flat=True))
+    for cables in (everything, everything[:3], everything[1:2], everything[2:], []):
+        counts = Counter(person for cable, person in links if cable in cables)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        named = [(people[pk], n) for pk, n in top]
+        expected = [
+            {"value": p.slug, "name": p.name, "count": n}
+            for p, n in sorted(named, key=lambda item: (-item[1], item[0].name, item[0].slug))
+        ]
+        selection = Cable.objects.filter(pk__in=cables)
+        assert selection.facet_counts(("person",))["person"] == expected, cables
+
+
+def test_the_people_facet_of_the_whole_archive_reads_the_kept_counts(
+    imported_seeds, django_assert_num_queries
+):
+    with django_assert_num_queries(1) as captured:
+        whole = Cable.objects.all().facet_counts(("person",))["person"]
+    assert "cableperson" not in captured.captured_queries[0]["sql"]
+    # The same as counting every cable's rows.
+    every = Cable.objects.filter(pk__in=Cable.objects.values("pk"))
+    assert every.facet_counts(("person",))["person"] == whole
+    assert whole[0] == {"value": "nazarbayev", "name": "Nazarbayev", "count": 5}
 
 
 def test_the_people_facet_and_chips_show_names(client, imported_seeds):
@@ -387,7 +424,7 @@ def test_an_unknown_person_slug_gives_a_notice_not_an_error(client, imported_see
 
 @pytest.mark.parametrize("query", ["?person=p-one", "?person=p-one&person=p-two&tag=KZ"])
 def test_the_list_with_people_runs_a_constant_number_of_queries(
-    client, make_cable, django_assert_max_num_queries, query
+    client, make_cable, mention, django_assert_max_num_queries, query
 ):
     one = Person.objects.create(name="P One", slug="p-one")
     two = Person.objects.create(name="P Two", slug="p-two")
@@ -396,9 +433,7 @@ def test_the_list_with_people_runs_a_constant_number_of_queries(
         cable = make_cable(reference_id, tags=["KZ"], paragraphs=["a", "b"])
         for person in (one, two):
             for paragraph in cable.paragraphs.all():
-                Mention.objects.create(
-                    person=person, cable=cable, paragraph=paragraph, role="named"
-                )
+                mention(person, cable, paragraph=paragraph)
 
     make("06FEW1")
     with CaptureQueriesContext(connection) as few:

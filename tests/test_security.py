@@ -119,7 +119,7 @@ EVIL = f"{SCRIPT} {BREAKOUT} {QUOTES}"
 
 
 @pytest.fixture
-def evil(make_cable):
+def evil(make_cable, mention):
     """Two cables whose every text field holds markup and quotes, a person with such a name
     and tags with such descriptions, searchable by the word "zanzibar"."""
     cited = make_cable(
@@ -159,10 +159,8 @@ def evil(make_cable):
         aliases=[f"EVILNAME {EVIL}"],
         titles=[f"FM {EVIL}"],
     )
-    Mention.objects.create(person=person, cable=cable, role=Mention.SIGNER)
-    Mention.objects.create(
-        person=person, cable=cable, role=Mention.NAMED, paragraph=cable.paragraphs.get(number=2)
-    )
+    mention(person, cable, Mention.SIGNER)
+    mention(person, cable, Mention.NAMED, cable.paragraphs.get(number=2))
     for c in (cited, cable):
         index_cable(c.pk)
     return cable

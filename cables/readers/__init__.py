@@ -12,7 +12,7 @@ import codecs
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -97,14 +97,32 @@ def decode(data: bytes) -> str:
     return text
 
 
-def read_path(path: Path) -> Iterator[Item]:
-    """The cables in one file. Raises ReadError when the file can't be read at all."""
+def input_size(paths: Iterable[str | os.PathLike]) -> int:
+    """The bytes on disk of every file ``iter_files`` gives (archives as they are stored):
+    what an import reads, for its progress and the time it has left."""
+    total = 0
+    for path in iter_files(paths):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # reported when the import tries to read it
+    return total
+
+
+def read_path(path: Path, on_position: Callable[[int], None] | None = None) -> Iterator[Item]:
+    """The cables in one file. Raises ReadError when the file can't be read at all.
+
+    ``on_position`` is told, after each item, how far into the file reading has come (bytes
+    on disk: of the compressed file, for a compressed archive)."""
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is done
     except OSError as error:
         raise ReadError(f"can't read the file: {error.strerror or error}", str(path)) from None
     with stream:
-        yield from read_stream(stream, str(path))
+        for item in read_stream(stream, str(path)):
+            yield item
+            if on_position is not None:
+                on_position(stream.tell())
 
 
 def read_stream(stream: BinaryIO, locator: str) -> Iterator[Item]:

@@ -6,9 +6,21 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cables.importer import Failure, import_paths
+from cables.readers import input_size
 
 # Without a terminal, a plain progress line every this many cables.
 PROGRESS_EVERY = 1000
+
+
+def progress(read: int, total: int, started: float) -> str:
+    """', 42% of 1,640.2 MB, about 3 min left' once some of it is read; else ''."""
+    if not total or not read:
+        return ""
+    share = min(read / total, 1.0)
+    elapsed = time.monotonic() - started
+    left = elapsed * (1 - share) / share
+    minutes = f"{left / 60:.0f} min" if left >= 90 else f"{left:.0f} s"
+    return f", {share:.0%} of {total / 1e6:,.1f} MB, about {minutes} left"
 
 
 class Command(BaseCommand):
@@ -30,16 +42,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths: list[str], workers: int, verbosity: int, **options):
         started = time.monotonic()
-        bar = tqdm(unit=" cables", disable=verbosity < 1 or not sys.stderr.isatty())
+        # Progress is measured in bytes of input (the number of cables in a stream is
+        # unknown until it ends): it gives the time left; the cables are counted beside it.
+        total = input_size(paths)
+        bar = tqdm(
+            total=total,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            disable=verbosity < 1 or not sys.stderr.isatty(),
+        )
         done = 0
+        read = 0
+
+        def on_bytes(position: int) -> None:
+            nonlocal read
+            if position > read:
+                bar.update(position - read)
+                read = position
 
         def on_record(outcome: str, record, parsed) -> None:
             nonlocal done
             done += 1
-            bar.update()
-            if bar.disable and verbosity >= 1 and done % PROGRESS_EVERY == 0:
-                rate = done / max(time.monotonic() - started, 1e-9)
-                self.stdout.write(f"{done} cables read ({rate:.0f}/s)")
+            rate = done / max(time.monotonic() - started, 1e-9)
+            if not bar.disable:
+                bar.set_postfix_str(f"{done} cables, {rate:.0f}/s", refresh=False)
+            elif verbosity >= 1 and done % PROGRESS_EVERY == 0:
+                self.stdout.write(
+                    f"{done} cables read ({rate:.0f}/s){progress(read, total, started)}"
+                )
 
         def on_failure(failure: Failure) -> None:
             message = f"FAILED {failure.where}: {failure.reason}"
@@ -50,7 +81,11 @@ class Command(BaseCommand):
 
         try:
             report = import_paths(
-                paths, on_failure=on_failure, on_record=on_record, workers=max(1, workers)
+                paths,
+                on_failure=on_failure,
+                on_record=on_record,
+                workers=max(1, workers),
+                on_bytes=on_bytes,
             )
         finally:
             bar.close()
