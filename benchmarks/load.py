@@ -241,10 +241,19 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def run_load(
-    port: int, mix: dict[str, list[str]], clients: int, duration: float, timeout: float, seed: int
+    port: int,
+    mix: dict[str, list[str]],
+    clients: int,
+    duration: float,
+    timeout: float,
+    seed: int,
+    shares: dict[str, float] | None = None,
 ):
-    kinds = list(WEIGHTS)
-    weights = [WEIGHTS[k] for k in kinds]
+    """``clients`` threads fetching pages of ``mix`` for ``duration`` seconds, each kind in
+    its share of the requests (``shares``, default ``WEIGHTS``)."""
+    shares = shares or WEIGHTS
+    kinds = list(shares)
+    weights = [shares[k] for k in kinds]
     records: list[tuple[str, float, str, str]] = []  # (kind, seconds, outcome, path)
     lock = threading.Lock()
     start_gate = threading.Barrier(clients + 1)

@@ -221,6 +221,7 @@ def import_paths(
     # the others, which the person facet and /people/ read.
     Person.objects.filter(mentions__isnull=True).delete()
     Person.objects.refresh_cable_counts()
+    Tag.objects.refresh_cable_counts()
     return report
 
 

@@ -57,8 +57,33 @@ def derived_counts(classification_rows: list[dict], facet: str) -> list[dict]:
 
 class TagQuerySet(models.QuerySet):
     def with_counts(self) -> TagQuerySet:
-        """Tags carried by at least one cable, annotated ``count``, most used first."""
-        return self.annotate(count=Count("cabletag")).filter(count__gt=0).order_by("-count", "code")
+        """Tags carried by at least one cable, annotated ``count`` (``cable_count``), most
+        used first."""
+        return (
+            self.filter(cable_count__gt=0)
+            .annotate(count=F("cable_count"))
+            .order_by("-cable_count", "code")
+        )
+
+    def refresh_cable_counts(self) -> int:
+        """Set ``cable_count`` of these tags from their cabletag rows (one per cable and
+        tag); returns how many tags changed. One statement, written only where it differs."""
+        counted = Coalesce(
+            models.Subquery(
+                CableTag.objects.filter(tag=models.OuterRef("pk"))
+                .order_by()
+                .values("tag")
+                .annotate(n=Count("*"))
+                .values("n"),
+                output_field=models.IntegerField(),
+            ),
+            0,
+        )
+        return (
+            self.alias(counted=counted)
+            .exclude(cable_count=F("counted"))
+            .update(cable_count=counted)
+        )
 
 
 class Tag(models.Model):
@@ -78,11 +103,20 @@ class Tag(models.Model):
     kind = models.CharField(
         max_length=16, choices=KIND_CHOICES, blank=True, help_text="Blank: not a known kind."
     )
+    cable_count = models.PositiveIntegerField(
+        default=0,
+        help_text="The cables carrying it: set by each import (TagQuerySet.refresh_cable_counts).",
+    )
 
     objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
+        indexes = [
+            # /tags/ and the tag facet of the whole archive: WHERE cable_count > 0
+            # ORDER BY cable_count DESC, code.
+            models.Index(fields=["-cable_count", "code"], name="tag_count_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -257,32 +291,65 @@ class CableQuerySet(models.QuerySet):
     # How many similar cables a cable page lists.
     SIMILAR_LIMIT = 5
 
-    def similar_to(self, cable: Cable, limit: int = SIMILAR_LIMIT) -> CableQuerySet:
+    # The most common of a cable's TAGS left out of the search for similar cables.
+    SIMILAR_COMMON_TAGS = 2
+
+    def similar_to(self, cable: Cable, limit: int = SIMILAR_LIMIT) -> list[Cable]:
         """The cables most like ``cable`` by their metadata, in one query: the cables sharing
         at least one of its TAGS, scored by the number of TAGS shared, plus one when they
-        come from the same origin; ties newest first. A cable without TAGS has none (the previous and next cables from its
-        origin are on its page already). Annotated ``shared_tags`` and ``similarity``.
+        come from the same origin; ties newest first. A cable without TAGS has none (the
+        previous and next cables from its origin are on its page already). Each annotated
+        ``shared_tags`` and ``similarity``; the fields of ``only()`` and no others read.
 
-        The candidates come from cabletag_tag_cable_idx (WHERE tag_id IN the cable's
-        tags), grouped by cable: no scan of all cables."""
-        tag_ids = [cabletag.tag_id for cabletag in getattr(cable, "ordered_cabletags", [])]
-        if not hasattr(cable, "ordered_cabletags"):
-            tag_ids = list(cable.cabletag_set.values_list("tag_id", flat=True))
-        if not tag_ids:
-            return self.none()
-        same_origin = models.Case(
-            models.When(origin=cable.origin, then=models.Value(1)),
-            default=models.Value(0),
-            output_field=models.IntegerField(),
+        Exact, without counting every cable that shares a common tag (PREL: a cable in
+        ten): the candidates are the cables sharing one of its rarer tags (all but the
+        ``SIMILAR_COMMON_TAGS`` most used, by ``Tag.cable_count``), scored on all its tags
+        (cabletag_tag_cable_idx, cabletag_unique). Any other cable shares only common tags,
+        so scores at most their number plus one: when the candidates' last of ``limit``
+        scores more, they are the answer; else every cable sharing a tag is scored, in the
+        same statement."""
+        if hasattr(cable, "ordered_cabletags"):
+            tag_rows = [(ct.tag_id, ct.tag.cable_count) for ct in cable.ordered_cabletags]
+        else:
+            tag_rows = list(cable.cabletag_set.values_list("tag_id", "tag__cable_count"))
+        if not tag_rows:
+            return []
+        by_use = sorted(tag_rows, key=lambda row: (-row[1], row[0]))
+        common = min(self.SIMILAR_COMMON_TAGS, len(by_use) - 1)
+        every = ", ".join(str(int(tag_id)) for tag_id, _ in by_use)
+        rarer = ", ".join(str(int(tag_id)) for tag_id, _ in by_use[common:])
+        cables, links = Cable._meta.db_table, CableTag._meta.db_table
+        scored = f"""
+            SELECT c.id, c.reference_id, c.created, c.origin, c.subject, scored.shared_tags,
+                   scored.shared_tags + CASE WHEN c.origin = %s THEN 1 ELSE 0 END AS similarity
+            FROM (
+                SELECT cable_id, COUNT(*) AS shared_tags FROM {links}
+                WHERE tag_id IN ({every}) AND cable_id <> %s {{candidates}}
+                GROUP BY cable_id
+            ) AS scored
+            JOIN {cables} AS c ON c.id = scored.cable_id
+            ORDER BY similarity DESC, c.created DESC, c.reference_id
+            LIMIT {int(limit)}
+        """
+        rare_only = scored.format(
+            candidates=f"AND cable_id IN (SELECT cable_id FROM {links} WHERE tag_id IN ({rarer}))"
         )
-        # Filtered before it is counted: Count("cabletag") counts the shared tags only.
-        return (
-            self.filter(cabletag__tag_id__in=tag_ids)
-            .exclude(pk=cable.pk)
-            .annotate(shared_tags=Count("cabletag"))
-            .annotate(similarity=models.F("shared_tags") + same_origin)
-            .order_by("-similarity", "-created", "reference_id")[:limit]
-        )
+        sql = f"""
+            WITH rare AS ({rare_only}),
+            exact AS (
+                SELECT {common} = 0 OR (
+                    (SELECT COUNT(*) FROM rare) = {int(limit)}
+                    AND (SELECT MIN(similarity) FROM rare) > {common + 1}
+                ) AS yes
+            )
+            SELECT * FROM rare WHERE (SELECT yes FROM exact)
+            UNION ALL
+            SELECT * FROM ({scored.format(candidates="")}) AS every_cable
+            WHERE NOT (SELECT yes FROM exact)
+            ORDER BY similarity DESC, created DESC, reference_id
+        """
+        params = (cable.origin, cable.pk, cable.origin, cable.pk)
+        return list(self.model.objects.raw(sql, params))
 
     def with_reference(self, guess: ReferenceGuess) -> CableQuerySet:
         """The cables a reference id typed alone may stand for (``ALMATY 2803``: the cables
@@ -388,7 +455,14 @@ class CableQuerySet(models.QuerySet):
     def _tag_counts(self) -> list[dict]:
         """Counted per tag id first, then named: the cabletag rows of the selection are
         grouped by an integer, and only the few hundred groups are joined to their tags.
-        (One cabletag row per cable and tag, cabletag_unique: no DISTINCT needed.)"""
+        (One cabletag row per cable and tag, cabletag_unique: no DISTINCT needed.) For the
+        whole archive, the counts the import keeps (``Tag.cable_count``, tag_count_idx)."""
+        if not self.query.where and not self.query.is_sliced:
+            tags = Tag.objects.with_counts().values_list("code", "description", "kind", "count")
+            return [
+                {"value": code, "description": desc, "kind": kind, "count": n}
+                for code, desc, kind, n in tags
+            ]
         try:
             holds, params = self._holds("cable_id")
         except EmptyResultSet:  # filter(pk__in=[]): no tag

@@ -1134,9 +1134,7 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
 def _similar(cable: Cable) -> list[Cable]:
     """The cables most like this one (``CableQuerySet.similar_to``: TAGS shared, same
     origin), one query."""
-    return list(
-        Cable.objects.only("reference_id", "created", "subject", "origin").similar_to(cable)
-    )
+    return Cable.objects.similar_to(cable)
 
 
 def _versions(cable: Cable, sources: list) -> list[dict[str, Any]]:

@@ -59,7 +59,7 @@ def make_cable(db):
     """A factory: ``make_cable("06ALMATY2803", created="2006-08-05 01:16", tags=["KZ"])``.
 
     ``created`` is UTC ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM"); ``tags`` are codes (created as
-    needed) or (code, description) pairs; ``paragraphs`` are texts or dicts of Paragraph
+    needed, their ``cable_count`` kept) or (code, description) pairs; ``paragraphs`` are texts or dicts of Paragraph
     fields (anchors default to pN / uN); ``references`` are cited ids or dicts (``target``
     is resolved to the cited cable when it exists); ``recipients`` are (kind, name) pairs
     or dicts; ``sources`` are (path, format) pairs. Other keywords are Cable fields.
@@ -106,6 +106,8 @@ def make_cable(db):
                 tag_obj.description = description
                 tag_obj.save()
             CableTag.objects.create(cable=cable, tag=tag_obj, position=position)
+        if tags:  # as the import keeps them
+            Tag.objects.filter(cabletag__cable=cable).refresh_cable_counts()
         specs = [{"text": p} if isinstance(p, str) else dict(p) for p in paragraphs]
         numbers = [spec.pop("number", i) for i, spec in enumerate(specs, start=1)]
         anchors = Paragraph.anchors_for(numbers)

@@ -3,7 +3,7 @@
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
-from cables.models import Cable
+from cables.models import Cable, CableQuerySet
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,42 @@ def test_similar_subjects_are_escaped(client, make_cable):
     response = client.get("/cables/06B/")
     assertContains(response, "&lt;img src=x onerror=alert(1)&gt;")
     assertNotContains(response, "<img src=x")
+
+
+@pytest.mark.parametrize("common", [0, 1, 2, 3])
+def test_similar_cables_are_the_same_whichever_way_they_are_found(make_cable, monkeypatch, common):
+    """Searching from the rarer tags first, or scoring every cable sharing a tag, must
+    give the same five cables in the same order."""
+    monkeypatch.setattr(CableQuerySet, "SIMILAR_COMMON_TAGS", common)
+    pool = ["PREL", "PGOV", "KZ", "ECON", "RS", "KDEM"]
+    origins = ["Embassy Astana", "Embassy Moscow"]
+    for n in range(40):  # tags and origins spread unevenly: PREL on most, KDEM on few
+        tags = [tag for i, tag in enumerate(pool) if (n * (i + 3)) % (i + 2) != 1]
+        make_cable(
+            f"06C{n}",
+            f"2006-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+            tags=tags,
+            origin=origins[n % 3 == 0],
+        )
+    cables = list(Cable.objects.prefetch_related("cabletag_set__tag"))
+    tags_of = {c.pk: {ct.tag for ct in c.cabletag_set.all()} for c in cables}
+    found_from_rarer_tags = 0
+    for cable in cables:
+        scored = [
+            (len(tags_of[o.pk] & tags_of[cable.pk]) + (o.origin == cable.origin), o)
+            for o in cables
+            if o.pk != cable.pk and tags_of[o.pk] & tags_of[cable.pk]
+        ]
+        scored.sort(key=lambda item: (-item[0], -item[1].created.timestamp(), item[1].reference_id))
+        expected = [(o.reference_id, score) for score, o in scored[:5]]
+        found = [(o.reference_id, o.similarity) for o in Cable.objects.similar_to(cable)]
+        assert found == expected, cable.reference_id
+        # Which way the query found them: from the rarer tags alone when those scored
+        # above any cable sharing only common ones.
+        by_use = sorted(tags_of[cable.pk], key=lambda tag: (-tag.cable_count, tag.pk))
+        left_out = min(common, len(by_use) - 1)
+        rarer = set(by_use[left_out:])
+        top = [score for score, o in scored if tags_of[o.pk] & rarer][:5]
+        found_from_rarer_tags += left_out == 0 or (len(top) == 5 and min(top) > left_out + 1)
+    if common in (1, 2):  # both ways taken
+        assert 0 < found_from_rarer_tags < len(cables)

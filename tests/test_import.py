@@ -17,6 +17,7 @@ from cables.models import (
     Recipient,
     Reference,
     Source,
+    Tag,
 )
 from cables.readers import input_size
 
@@ -271,13 +272,16 @@ def test_a_full_name_takes_over_the_surname_alone_seen_first_at_that_post(db, tm
     assert person.mentions.values("cable").distinct().count() == 2
 
 
-def test_each_person_named_has_one_row_per_cable_and_their_count_of_cables(imported_seeds):
+def test_people_and_tags_carry_their_counts_of_cables(imported_seeds):
     named = set(Mention.objects.values_list("cable_id", "person_id").distinct())
     assert set(CablePerson.objects.values_list("cable_id", "person_id")) == named
     assert CablePerson.objects.count() == len(named) < Mention.objects.count()
     for person in Person.objects.all():
         assert person.cable_count == len({c for c, p in named if p == person.pk}) > 0
     assert Person.objects.get(slug="john-ordway").cable_count == 3
+    for tag in Tag.objects.all():
+        assert tag.cable_count == CableTag.objects.filter(tag=tag).count()
+    assert Tag.objects.get(code="KZ").cable_count == 4
 
 
 def test_a_cable_read_again_without_a_name_lowers_that_persons_count(db, tmp_path):

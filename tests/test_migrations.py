@@ -17,12 +17,13 @@ def test_no_model_change_is_missing_a_migration():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_archive_imported_before_people_per_cable_gets_its_rows_and_counts():
-    """0009 fills CablePerson from the mentions of an archive imported before it."""
+def test_an_archive_imported_before_the_kept_counts_gets_its_rows_and_counts():
+    """0009 fills CablePerson from the mentions of an archive imported before it and counts
+    each person's cables; 0010 counts each tag's."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = ("cables", "0008_source_import_version"), ("cables", "0009_people_per_cable")
+    before, after = ("cables", "0008_source_import_version"), ("cables", "0010_tag_counts")
     executor = MigrationExecutor(connection)
     executor.migrate([before])
     try:
@@ -39,6 +40,11 @@ def test_an_archive_imported_before_people_per_cable_gets_its_rows_and_counts():
         Mention = old.get_model("cables", "Mention")
         Mention.objects.create(person=ordway, cable=cable, role="signer")
         Mention.objects.create(person=ordway, cable=cable, paragraph=paragraph, role="named")
+        Tag = old.get_model("cables", "Tag")
+        old.get_model("cables", "CableTag").objects.create(
+            cable=cable, tag=Tag.objects.create(code="KZ"), position=1
+        )
+        Tag.objects.create(code="PREL")
 
         executor = MigrationExecutor(connection)
         executor.migrate([after])
@@ -47,6 +53,8 @@ def test_an_archive_imported_before_people_per_cable_gets_its_rows_and_counts():
         assert list(links) == [(cable.pk, ordway.pk)]
         counts = new.get_model("cables", "Person").objects.values_list("slug", "cable_count")
         assert dict(counts) == {"john-ordway": 1, "nobody": 0}
+        tags = new.get_model("cables", "Tag").objects.values_list("code", "cable_count")
+        assert dict(tags) == {"KZ": 1, "PREL": 0}
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

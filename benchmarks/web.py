@@ -1,0 +1,237 @@
+"""Server time of each kind of page, and cable pages per second, with gunicorn serving the
+archive already imported into the PostgreSQL database named by DATABASE_URL.
+
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/web.py [--runs 20] \\
+        [--workers 4] [--clients 16] [--duration 30] [--json FILE]
+
+Imports nothing: build the database first (``benchmarks/make_corpus.py`` and
+``manage.py import_cables`` for the full-size release; or the shared corpus). Gunicorn starts
+on a free loopback port with production settings, as ``benchmarks/load.py`` starts it.
+
+1. Latency. The pages of each kind (below; their filters picked from what the archive
+   holds: its most frequent tags, origins and years, people, cables) are fetched one at a
+   time by one client, once to warm up and then ``--runs`` times each; printed per kind:
+   median and 95th percentile of those times (wall time of the request on loopback: the
+   server's time plus well under a millisecond of client and socket), beside the issue's
+   targets (95th percentile: browse with facets 150 ms, search 250 ms, a cable page 30 ms).
+2. Throughput. ``--clients`` threads fetch cable pages (200 of them, at random) for
+   ``--duration`` seconds: pages per second, errors (target: 300 pages/s, no error). The
+   pure-Python client shares the 2 cores with gunicorn and PostgreSQL: the rate is a floor.
+
+Exits 1 on any page that did not answer 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load import (  # noqa: E402 - shares gunicorn's start and the client with load.py
+    free_port,
+    get,
+    percentile,
+    run_load,
+    server_env,
+    start_gunicorn,
+    stop,
+    summarise,
+)
+
+# 95th-percentile targets, in ms, by the kind of page they apply to.
+TARGETS = {"browse": 150, "search": 250, "cable": 30}
+
+# Searches of each kind (a rare word, a common word, a phrase), from the real cables.
+RARE_WORDS = ["uranium", "piracy", "earthquake", "guantanamo", "smuggling"]
+COMMON_WORDS = ["government", "minister", "security", "president", "economic"]
+PHRASES = ['"human rights"', '"prime minister"', '"end summary"', '"free trade"', '"oil and gas"']
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=20, help="timed fetches of each page (20)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=max(2, 2 * (os.cpu_count() or 1)),
+        help="gunicorn sync workers (default 2 per core: 4 on 2 cores)",
+    )
+    parser.add_argument("--clients", type=int, default=16, help="throughput clients (16)")
+    parser.add_argument("--duration", type=float, default=30, help="throughput seconds (30)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    return parser.parse_args()
+
+
+def fetch_json(port: int, path: str) -> dict:
+    status, body = get(port, path, 120)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return json.loads(body)
+
+
+def build_pages(port: int, rng: random.Random) -> dict[str, list[str]]:
+    """The URLs of each kind, from the archive's own JSON (its facets, people, cables)."""
+    listing = fetch_json(port, "/cables.json")
+    facets = listing["facets"]
+
+    def top(name: str, n: int = 5) -> list[str]:
+        return [quote(str(row["value"]), safe="") for row in facets.get(name, [])][:n]
+
+    tags, origins, years = top("tag"), top("origin"), top("year")
+    classes = top("classification", 3)
+    one_filter = [f"/cables/?tag={t}" for t in tags[:2]]
+    one_filter += [f"/cables/?origin={o}" for o in origins[:2]] + [f"/cables/?year={years[0]}"]
+    three = [
+        f"/cables/?tag={tags[i]}&year={years[i % len(years)]}&classification={classes[i % 3]}"
+        for i in range(min(3, len(tags)))
+    ]
+    three += [f"/cables/?origin={origins[0]}&tag={tags[1]}&year={years[1]}"]
+
+    def search(queries: list[str], **extra: str) -> list[str]:
+        return [f"/cables/?{urlencode({'q': q, **extra})}" for q in queries]
+
+    people = fetch_json(port, "/people.json")["results"]
+    ids: list[str] = []
+    for order in ("newest", "oldest"):
+        for page in (1, 2, 3, 10):
+            try:
+                ids += [
+                    row["id"]
+                    for row in fetch_json(port, f"/cables.json?sort={order}&page={page}")["results"]
+                ]
+            except RuntimeError:
+                break
+    ids = sorted(set(ids))
+    rng.shuffle(ids)
+    return {
+        "browse, all facets": ["/cables/", "/cables/?sort=oldest", "/cables/?page=2"],
+        "browse, 1 filter": one_filter,
+        "browse, 3 filters": three,
+        "search, rare word": search(RARE_WORDS),
+        "search, common word": search(COMMON_WORDS),
+        "search, phrase": search(PHRASES),
+        "search, with facets": search(COMMON_WORDS[:3], tag=tags[0])
+        + search(RARE_WORDS[:2], year=years[0]),
+        "cable page": [f"/cables/{i}/" for i in ids[:10]],
+        "person page": [f"/people/{row['slug']}/" for row in people[:5]],
+        "tag page": [f"/tags/{t}/" for t in tags[:5]],
+        "throughput": [f"/cables/{i}/" for i in ids[:200]],
+    }
+
+
+def target_of(kind: str) -> int | None:
+    if kind.startswith("browse"):
+        return TARGETS["browse"]
+    if kind.startswith("search"):
+        return TARGETS["search"]
+    if kind == "cable page":
+        return TARGETS["cable"]
+    return None
+
+
+def time_pages(port: int, pages: list[str], runs: int) -> tuple[list[float], list[str]]:
+    """Each page once to warm up, then ``runs`` times: all the times (ms), and the pages
+    that did not answer 200."""
+    bad = [f"{status} {page}" for page in pages if (status := get(port, page, 120)[0]) != 200]
+    times = []
+    for _ in range(runs):
+        for page in pages:
+            began = time.perf_counter()
+            get(port, page, 120)
+            times.append((time.perf_counter() - began) * 1000)
+    return sorted(times), bad
+
+
+def main() -> int:
+    args = parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("benchmarks/web.py: DATABASE_URL must name the PostgreSQL database to serve")
+    sys.stdout.reconfigure(line_buffering=True)
+    env = server_env()
+    port = free_port()
+    result: dict = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "workers": args.workers,
+        "runs": args.runs,
+        "kinds": {},
+    }
+    failures: list[str] = []
+    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
+        try:
+            process = start_gunicorn(port, args.workers, env, log)
+        except RuntimeError as exc:
+            log.seek(0)
+            sys.exit(f"benchmarks/web.py: {exc}\n{log.read()[-3000:]}")
+        try:
+            pages = build_pages(port, random.Random(args.seed))
+            result["cables"] = fetch_json(port, "/cables.json")["count"]
+            print(
+                f"{result['machine']}; gunicorn {args.workers} sync workers; "
+                f"{result['cables']:,} cables; {args.runs} runs of each page\n"
+            )
+            print(f"{'pages':<22} {'urls':>4} {'median':>9} {'p95':>9} {'target p95':>11}")
+            for kind, urls in pages.items():
+                if kind == "throughput":
+                    continue
+                times, bad = time_pages(port, urls, args.runs)
+                failures += bad
+                figures = {
+                    "urls": len(urls),
+                    "median_ms": statistics.median(times),
+                    "p95_ms": percentile(times, 95),
+                    "target_p95_ms": target_of(kind),
+                }
+                result["kinds"][kind] = figures
+                target = f"{figures['target_p95_ms']} ms" if figures["target_p95_ms"] else "-"
+                print(
+                    f"{kind:<22} {len(urls):>4} {figures['median_ms']:>7.1f}ms "
+                    f"{figures['p95_ms']:>7.1f}ms {target:>11}"
+                )
+            records, elapsed = run_load(
+                port,
+                {"cable": pages["throughput"]},
+                args.clients,
+                args.duration,
+                30,
+                args.seed,
+                shares={"cable": 1.0},
+            )
+        finally:
+            stop(process)
+    load = summarise(records, elapsed)
+    result["throughput"] = {
+        "clients": args.clients,
+        "duration_s": elapsed,
+        "pages_per_s": load["all"]["rps"],
+        "p50_ms": load["all"]["p50_ms"],
+        "p99_ms": load["all"]["p99_ms"],
+        "errors": load["errors"],
+        "statuses": load["statuses"],
+    }
+    t = result["throughput"]
+    print(
+        f"\nCable pages under load: {args.clients} clients, {elapsed:.0f} s: "
+        f"{t['pages_per_s']:.1f} pages/s (target 300), p50 {t['p50_ms']:.0f} ms, "
+        f"p99 {t['p99_ms']:.0f} ms, errors {t['errors']}"
+    )
+    if failures:
+        print("Not 200:\n  " + "\n  ".join(failures), file=sys.stderr)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    return 1 if failures or t["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
