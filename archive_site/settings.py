@@ -27,6 +27,10 @@ DJANGO_LOG_LEVEL                   log level of the console logger (default INFO
 DJANGO_TESTING                     "1" forces test mode (see TESTING below)
 CABLES_PAGE_SIZE                   cables per page in listings (default 50)
 CABLES_EXPORT_LIMIT                rows at most in a /cables.csv or .jsonl export (100000)
+CABLES_PAGE_CACHE                  "0" turns off the page cache of cable, person, tag and
+                                   origin pages (on; off in tests, see cables/cache.py)
+CABLES_PAGE_CACHE_DIR              where cached pages are kept (.cache/pages)
+CABLES_PAGE_CACHE_ENTRIES          cached pages at most (5000)
 =================================  =========================================================
 """
 
@@ -258,3 +262,16 @@ LOGGING = {
 CABLES_PAGE_SIZE = int(env("CABLES_PAGE_SIZE", 50))
 # The most rows /cables.csv and /cables.jsonl stream for one selection.
 CABLES_EXPORT_LIMIT = int(env("CABLES_EXPORT_LIMIT", 100_000))
+
+# Cable, person, tag and origin pages cached until an import changes the archive
+# (cables/cache.py). In files, shared by every worker process (one render per page, not
+# one per process); a page is 20-100 KB, 5,000 of them at most.
+ARCHIVE_PAGE_CACHE = env_bool("CABLES_PAGE_CACHE", default=not TESTING)
+ARCHIVE_PAGE_CACHE_SECONDS = 24 * 3600
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("CABLES_PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": int(env("CABLES_PAGE_CACHE_ENTRIES", 5000))},
+    }
+}

@@ -23,6 +23,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from .glossary import describe
 from .models import (
+    ArchiveState,
     Cable,
     CableCaveat,
     CablePerson,
@@ -177,6 +178,7 @@ def import_paths(
                 if on_record:
                     on_record(UNCHANGED, record, None)
 
+    changes = 0  # new and updated cables when the archive's version was last raised
     to_parse = changed(records()) if skip_unchanged else records()
     current_file = None
     for batch in itertools.batched(parse_records(to_parse, workers), BATCH_SIZE):
@@ -196,6 +198,7 @@ def import_paths(
             else:
                 fail(record.locator, str(result), record.format)
         store_batch(parsed_batch, store_one, stored)
+        changes = _bump_if_changed(report, changes)
 
     for record, reason in deferred:
         known = Cable.objects.filter(reference_id=record.hints.reference_id).first()
@@ -222,7 +225,17 @@ def import_paths(
     Person.objects.filter(mentions__isnull=True).delete()
     Person.objects.refresh_cable_counts()
     Tag.objects.refresh_cable_counts()
+    _bump_if_changed(report, changes)
     return report
+
+
+def _bump_if_changed(report: ImportReport, changes: int) -> int:
+    """Raise the archive's version (``ArchiveState``: cached pages go stale) when cables
+    were stored or changed since it was last raised; returns the count it stands at."""
+    now = report.new + report.updated
+    if now != changes:
+        ArchiveState.bump()
+    return now
 
 
 @cache

@@ -1107,3 +1107,27 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.format})"
+
+
+class ArchiveState(models.Model):
+    """One row: a number every import that stores or changes a cable raises. Pages cached
+    under it (``cables.cache``) are never served once it has moved on."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField(auto_now=True)
+
+    ROW = 1
+
+    def __str__(self) -> str:
+        return f"archive version {self.version}"
+
+    @classmethod
+    def current(cls) -> int:
+        """The version now (a primary-key lookup: well under a millisecond)."""
+        return cls.objects.filter(pk=cls.ROW).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        """Raise the version: every page cached before is stale from now on."""
+        if not cls.objects.filter(pk=cls.ROW).update(version=F("version") + 1):
+            cls.objects.get_or_create(pk=cls.ROW, defaults={"version": 1})

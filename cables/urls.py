@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
 from . import views
+from .cache import cached_page
 
 
 class CableIdConverter:
@@ -33,21 +34,25 @@ urlpatterns = [
     path("cables.csv", views.cable_list_csv, name="list_csv"),
     path("cables.jsonl", views.cable_list_jsonl, name="list_jsonl"),
     path("cables.atom", views.cable_list_atom, name="list_atom"),
-    path("cables/<cable_id:reference_id>/", views.cable_detail, name="detail"),
-    path("cables/<cable_id:reference_id>.json", views.cable_detail_json, name="detail_json"),
+    path("cables/<cable_id:reference_id>/", cached_page(views.cable_detail), name="detail"),
+    path(
+        "cables/<cable_id:reference_id>.json",
+        cached_page(views.cable_detail_json),
+        name="detail_json",
+    ),
     path("tags/", views.tag_list, name="tags"),
     path("tags.json", views.tag_list_json, name="tags_json"),
     # A code may hold any character (person tags: "CLINTON, HILLARY").
-    path("tags/<path:code>/", views.tag_detail, name="tag"),
-    path("tags/<path:code>.json", views.tag_detail_json, name="tag_json"),
+    path("tags/<path:code>/", cached_page(views.tag_detail), name="tag"),
+    path("tags/<path:code>.json", cached_page(views.tag_detail_json), name="tag_json"),
     path("origins/", views.origin_list, name="origins"),
     path("origins.json", views.origin_list_json, name="origins_json"),
-    path("origins/<slug:slug>/", views.origin_detail, name="origin"),
-    path("origins/<slug:slug>.json", views.origin_detail_json, name="origin_json"),
+    path("origins/<slug:slug>/", cached_page(views.origin_detail), name="origin"),
+    path("origins/<slug:slug>.json", cached_page(views.origin_detail_json), name="origin_json"),
     path("people/", views.people_list, name="people"),
     path("people.json", views.people_list_json, name="people_json"),
-    path("people/<slug:slug>/", views.person_detail, name="person"),
-    path("people/<slug:slug>.json", views.person_detail_json, name="person_json"),
+    path("people/<slug:slug>/", cached_page(views.person_detail), name="person"),
+    path("people/<slug:slug>.json", cached_page(views.person_detail_json), name="person_json"),
 ]
 
 # Every page of the archive only reads: GET and HEAD; any other method is a 405.

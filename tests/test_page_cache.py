@@ -1,0 +1,116 @@
+"""Cable, person, tag and origin pages cached until an import changes the archive
+(cables/cache.py)."""
+
+import shutil
+
+import pytest
+
+from cables.importer import import_paths
+from cables.models import ArchiveState
+
+from .conftest import SEED_FILES
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/cables/06ALMATY2803/"
+
+
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """The page cache on, in files of the test's own (as in production: shared files)."""
+    settings.ARCHIVE_PAGE_CACHE = True
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": str(tmp_path / "pages")}
+    }
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """The seeds imported from a folder of their own, which a test may change."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for path in SEED_FILES.values():
+        shutil.copy(path, folder / path.name)
+    import_paths([folder])
+    return folder
+
+
+def test_a_page_is_served_from_the_cache_the_second_time(
+    client, archive, page_cache, django_assert_num_queries
+):
+    first = client.get(PAGE)
+    assert first["X-Archive-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the archive's version
+        second = client.get(PAGE)
+    assert second["X-Archive-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] == "text/html; charset=utf-8"
+    # The headers of every response are still the middleware's.
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_import_that_changes_a_cable_makes_every_cached_page_stale(client, archive, page_cache):
+    assert "AUGUST 1 MEETING" in client.get(PAGE).content.decode()
+    assert client.get("/people/john-ordway/")["X-Archive-Cache"] == "miss"
+    before = ArchiveState.current()
+    seed = archive / SEED_FILES["06ALMATY2803"].name
+    seed.write_text(seed.read_text().replace("AUGUST 1 MEETING", "AUGUST 9 MEETING"))
+    report = import_paths([archive])
+    assert (report.updated, report.unchanged) == (1, 4)
+    assert ArchiveState.current() > before
+    response = client.get(PAGE)
+    assert response["X-Archive-Cache"] == "miss"
+    assert "AUGUST 9 MEETING" in response.content.decode()
+    assert "AUGUST 1 MEETING" not in response.content.decode()
+    assert client.get("/people/john-ordway/")["X-Archive-Cache"] == "miss"
+
+
+def test_a_reimport_that_changes_nothing_keeps_the_cached_pages(client, archive, page_cache):
+    client.get(PAGE)
+    before = ArchiveState.current()
+    report = import_paths([archive])
+    assert report.unchanged == 5
+    assert ArchiveState.current() == before
+    assert client.get(PAGE)["X-Archive-Cache"] == "hit"
+
+
+def test_each_query_string_is_a_page_of_its_own(client, archive, page_cache):
+    plain = client.get(PAGE)
+    searched = client.get(PAGE + "?q=ambassador")
+    assert searched["X-Archive-Cache"] == "miss"
+    assert "<mark" in searched.content.decode()
+    assert "<mark" not in plain.content.decode()
+    assert client.get(PAGE + "?q=ambassador")["X-Archive-Cache"] == "hit"
+
+
+def test_the_json_twin_person_tag_and_origin_pages_are_cached_too(client, archive, page_cache):
+    for url in (
+        "/cables/06ALMATY2803.json",
+        "/people/john-ordway/",
+        "/people/john-ordway.json",
+        "/tags/KZ/",
+        "/tags/KZ.json",
+        "/origins/us-office-almaty/",
+    ):
+        assert client.get(url)["X-Archive-Cache"] == "miss", url
+        again = client.get(url)
+        assert again["X-Archive-Cache"] == "hit", url
+        assert again.status_code == 200
+
+
+def test_only_pages_found_are_cached(client, archive, page_cache):
+    for _ in range(2):
+        response = client.get("/cables/99NOWHERE1/")
+        assert response.status_code == 404
+        assert "X-Archive-Cache" not in response
+
+
+def test_lists_and_searches_are_never_cached(client, archive, page_cache):
+    for _ in range(2):
+        assert "X-Archive-Cache" not in client.get("/cables/?q=ambassador")
+
+
+def test_without_the_setting_nothing_is_cached(client, archive):
+    for _ in range(2):
+        assert "X-Archive-Cache" not in client.get(PAGE)
