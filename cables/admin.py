@@ -3,7 +3,35 @@ not edited; tags (descriptions) and people (names) can be corrected by hand."""
 
 from django.contrib import admin
 
-from .models import Cable, CableTag, Mention, Paragraph, Person, Recipient, Reference, Source, Tag
+from .models import (
+    ArchiveState,
+    Cable,
+    CableTag,
+    Mention,
+    Paragraph,
+    Person,
+    Recipient,
+    Reference,
+    Source,
+    Tag,
+)
+
+
+class ChangesArchive(admin.ModelAdmin):
+    """An edit by hand changes what the public pages show: the pages cached before it
+    (``cables.cache``) go stale, as after an import."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        ArchiveState.bump()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        ArchiveState.bump()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        ArchiveState.bump()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -54,7 +82,7 @@ class SourceInline(ReadOnlyInline):
 
 
 @admin.register(Cable)
-class CableAdmin(admin.ModelAdmin):
+class CableAdmin(ChangesArchive):
     list_display = ["reference_id", "created", "classification", "origin", "subject", "partial"]
     list_filter = ["classification", "partial"]
     search_fields = ["reference_id", "subject", "origin"]
@@ -83,7 +111,7 @@ class CableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ChangesArchive):
     list_display = ["code", "description", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "description"]
@@ -91,14 +119,14 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ChangesArchive):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
 
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
+class MentionAdmin(ChangesArchive):
     list_display = ["person", "cable", "role", "paragraph"]
     list_filter = ["role"]
     search_fields = ["person__name", "cable__reference_id"]

@@ -186,9 +186,16 @@ def select_cables(request: HttpRequest) -> Selection:
         )
         queryset, ordered = results.cables, results.ordered
         matching_paragraphs = results.matching_paragraphs
+        count = None
     else:
+        count = None
+        if filterset.filtered_besides_search:
+            queryset, count = engine.pinned(queryset)
         ordered = serializers.summary_queryset(filterset.sorted(queryset))
-    paginator = Paginator(ordered, page_size())
+    if count is None:
+        paginator = Paginator(ordered, page_size())
+    else:
+        paginator = CountedPaginator(ordered, page_size(), count)
     page = _get_page(paginator, request.GET.get("page"))
     cables = list(page.object_list)
     facets = queryset.facet_counts()

@@ -1,6 +1,11 @@
-"""The admin: behind a login, read-only on imported data, no internal search columns shown."""
+"""The admin: behind a login, read-only on imported data, no internal search columns shown;
+an edit by hand makes cached pages stale."""
+
+import json
 
 import pytest
+
+from cables.models import ArchiveState, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +30,24 @@ def test_cable_change_page_shows_fields_but_not_search_vectors(admin_client, imp
 
 def test_cables_cannot_be_added_through_the_admin(admin_client, imported_seeds):
     assert admin_client.get("/admin/cables/cable/add/").status_code == 403
+
+
+def test_a_person_renamed_by_hand_makes_the_cached_pages_stale(admin_client, imported_seeds):
+    person = Person.objects.get(slug="john-ordway")
+    before = ArchiveState.current()
+    response = admin_client.post(
+        f"/admin/cables/person/{person.pk}/change/",
+        {
+            "name": "John M. Ordway",
+            "slug": person.slug,
+            "key": person.key,
+            "surname_key": person.surname_key,
+            "scope": person.scope,
+            "aliases": json.dumps(person.aliases),
+            "titles": json.dumps(person.titles),
+            "cable_count": person.cable_count,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Person.objects.get(pk=person.pk).name == "John M. Ordway"
+    assert ArchiveState.current() > before

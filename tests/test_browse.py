@@ -528,3 +528,22 @@ def test_seed_cables_can_be_browsed(client, imported_seeds):
     assert ids(response) == ["06ALMATY3273", "06ALMATY2803", "06ALMATY2404"]
     response = client.get("/cables/?year=2005&classification=CONFIDENTIAL")
     assert ids(response) == ["05ALMATY538"]
+
+
+def test_a_filtered_selection_pinned_to_its_ids_counts_the_same_facets(imported_seeds):
+    """PostgreSQL hands a filtered list's cables on as their ids (one lookup); the page,
+    its count and every facet must be what the filter itself gives."""
+    from cables import search
+    from cables.models import Cable
+
+    for cables in (
+        Cable.objects.filter(cabletag__tag__code="KZ"),
+        Cable.objects.filter(created__year=2006).exclude(cabletag__tag__code="PREL"),
+        Cable.objects.filter(origin="Nowhere"),
+    ):
+        pinned, count = search.engine().pinned(cables)
+        assert count in (None, cables.count())
+        assert sorted(pinned.values_list("reference_id", flat=True)) == sorted(
+            cables.values_list("reference_id", flat=True)
+        )
+        assert pinned.facet_counts() == cables.facet_counts()

@@ -95,6 +95,11 @@ class SearchEngine(ABC):
         where that is cheaper."""
         return SearchResults(cables=cables, ordered=prepare(cables.sorted_by(sort, query)))
 
+    def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
+        """The selection to count facets over, and its number of cables where that came
+        for free (else None). Here, ``cables`` as they are."""
+        return cables, None
+
     @abstractmethod
     def filter(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
         """The cables that match ``query`` (no ordering, no annotation)."""

@@ -210,6 +210,14 @@ class PostgresEngine(SearchEngine):
             Cable.objects.filter(IdIn(ids)), OrderedIds(ids, fetch), matching_paragraphs
         )
 
+    def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
+        """The filtered cables looked up once, and handed on as their ids (``IdIn``), as
+        ``filter`` does for a search: the count, the page and the five facet queries of a
+        list page then read a list of ids, instead of each filtering again through the
+        tags or people joined (a tag in 10,000 cables: ~20 ms a query)."""
+        ids = self._rows(cables.order_by().values_list("id"), flat=True)
+        return Cable.objects.filter(IdIn(ids)), len(ids)
+
     def filter(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
         """The cables matching ``query``, looked up now (one query on the GIN index
         cable_search_idx), handed on as their ids (``id = ANY(...)``).
