@@ -245,6 +245,14 @@ def main() -> int:
         f"{t['pages_per_s']:.1f} pages/s (target 300), p50 {t['p50_ms']:.0f} ms, "
         f"p99 {t['p99_ms']:.0f} ms, errors {t['errors']}"
     )
+    # This shared machine's speed now (it varies by half from one hour to the next): the
+    # same measure as benchmarks/search.py prints.
+    began = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    result["cpu_reference_ms"] = (time.perf_counter() - began) * 1000
+    print(f"CPU reference, 3 million multiply-adds in Python: {result['cpu_reference_ms']:.0f} ms")
     if failures:
         print("Not 200:\n  " + "\n  ".join(failures), file=sys.stderr)
     if args.json:

@@ -610,6 +610,10 @@ class ToggleLinks:
     def __init__(self, query: QueryDict) -> None:
         self.lists = [(name, list(values)) for name, values in query.lists() if name != "page"]
         self._encoded: dict[tuple[str, str], str] = {}
+        self.names = {name for name, _ in self.lists}
+        # The selection as it is, for a value of a parameter it does not use yet: most of
+        # a page's links (a value appended at the end), built without walking the lists.
+        self._base = self._join(self._normalised(self.lists))
 
     def _pair(self, key: str, value: str) -> str:
         pair = (key, value)
@@ -619,6 +623,9 @@ class ToggleLinks:
 
     def toggle(self, name: str, value: Any) -> str:
         value = str(value)
+        if name not in self.names and name not in ("year", "month"):
+            pair = self._pair(name, value)
+            return f"?{self._base}&{pair}" if self._base else f"?{pair}"
         lists, found = [], False
         for key, values in self.lists:
             if key == name:
@@ -627,12 +634,19 @@ class ToggleLinks:
             lists.append((key, values))
         if not found:
             lists.append((name, [value]))
-        # As ``_normalise``: a month needs exactly one year.
+        encoded = self._join(self._normalised(lists))
+        return f"?{encoded}" if encoded else ""
+
+    @staticmethod
+    def _normalised(lists: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+        """As ``_normalise``: a month needs exactly one year."""
         years = [y for key, values in lists if key == "year" for y in values if y.strip()]
         if len(years) != 1:
-            lists = [(key, values) for key, values in lists if key != "month"]
-        encoded = "&".join(self._pair(key, v) for key, values in lists for v in values)
-        return f"?{encoded}" if encoded else ""
+            return [(key, values) for key, values in lists if key != "month"]
+        return lists
+
+    def _join(self, lists: list[tuple[str, list[str]]]) -> str:
+        return "&".join(self._pair(key, v) for key, values in lists for v in values)
 
 
 def query_page(query: QueryDict, page: int) -> str:

@@ -62,3 +62,30 @@ def test_the_stylesheet_has_print_narrow_screen_and_focus_rules():
         assert f"  {hidden}," in print_rules or f"  {hidden} {{" in print_rules, hidden
     # Facets below the results on a narrow screen: results first in the grid's areas.
     assert '"results"\n    "facets"' in CSS
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=3",
+        "tag=PREL",
+        "tag=PREL&tag=KZ&year=2006&month=8&page=2",
+        "year=2006&year=2007&month=8",
+        "q=a%20b&exclude_tag=PGOV&classification=SECRET",
+        "month=8",
+        "person=john-ordway&origin=Embassy%20Astana",
+    ],
+)
+def test_the_facet_links_of_a_page_are_the_query_strings_toggled_one_by_one(query):
+    """``ToggleLinks`` (the links of several hundred facet values) must give exactly what
+    ``query_toggle`` gives for each."""
+    from django.http import QueryDict
+
+    from cables.filters import ToggleLinks, query_toggle
+
+    params = QueryDict(query)
+    links = ToggleLinks(params)
+    for name in ("tag", "exclude_tag", "year", "month", "origin", "person", "level"):
+        for value in ("PREL", "KZ", "2006", "8", "Embassy Astana", "john-ordway", "a&b=c"):
+            assert links.toggle(name, value) == query_toggle(params, name, value), (name, value)
