@@ -36,6 +36,8 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -173,6 +175,22 @@ def start_gunicorn(port: int, workers: int, env: dict[str, str], log) -> subproc
         time.sleep(0.2)
     stop(process)
     raise RuntimeError("gunicorn did not answer 200 on / within 60 s")
+
+
+@contextmanager
+def serving(port: int, workers: int, env: dict[str, str], script: str) -> Iterator:
+    """Gunicorn serving on ``port`` for the block (stopped after it; the script exits with
+    the end of gunicorn's log when it cannot start); yields the log file."""
+    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
+        try:
+            process = start_gunicorn(port, workers, env, log)
+        except RuntimeError as exc:
+            log.seek(0)
+            sys.exit(f"{script}: {exc}\n{log.read()[-3000:]}")
+        try:
+            yield log
+        finally:
+            stop(process)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -338,36 +356,26 @@ def main() -> int:
     env = server_env()
     cables = prepare_database(args.corpus, env)
     port = free_port()
-    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
-        try:
-            process = start_gunicorn(port, args.workers, env, log)
-        except RuntimeError as exc:
-            log.seek(0)
-            sys.exit(f"benchmarks/load.py: {exc}\n{log.read()[-3000:]}")
-        try:
-            rng = random.Random(args.seed)
-            mix = build_mix(port, rng)
-            print(
-                f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}; {cables} cables; "
-                f"mix: {', '.join(f'{k} {len(v)} URLs ({WEIGHTS[k]:.0%})' for k, v in mix.items())}"
-            )
-            # Warm-up: every URL once, each must answer 200.
-            bad = []
-            for path in [p for paths in mix.values() for p in paths]:
-                status, _ = get(port, path, 120)
-                if status != 200:
-                    bad.append(f"{status} {path}")
-            if bad:
-                print("Warm-up: not 200:\n  " + "\n  ".join(bad), file=sys.stderr)
-                return 1
-            print(f"Load: {args.clients} clients for {args.duration:g} s ...")
-            records, elapsed = run_load(
-                port, mix, args.clients, args.duration, args.timeout, args.seed
-            )
-        finally:
-            stop(process)
-            log.seek(0)
-            server_log = log.read()
+    with serving(port, args.workers, env, "benchmarks/load.py") as log:
+        rng = random.Random(args.seed)
+        mix = build_mix(port, rng)
+        print(
+            f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}; {cables} cables; "
+            f"mix: {', '.join(f'{k} {len(v)} URLs ({WEIGHTS[k]:.0%})' for k, v in mix.items())}"
+        )
+        # Warm-up: every URL once, each must answer 200.
+        bad = []
+        for path in [p for paths in mix.values() for p in paths]:
+            status, _ = get(port, path, 120)
+            if status != 200:
+                bad.append(f"{status} {path}")
+        if bad:
+            print("Warm-up: not 200:\n  " + "\n  ".join(bad), file=sys.stderr)
+            return 1
+        print(f"Load: {args.clients} clients for {args.duration:g} s ...")
+        records, elapsed = run_load(port, mix, args.clients, args.duration, args.timeout, args.seed)
+        log.seek(0)
+        server_log = log.read()
     result = summarise(records, elapsed)
     result.update(
         clients=args.clients,

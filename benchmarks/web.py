@@ -48,8 +48,7 @@ from load import (  # noqa: E402 - shares gunicorn's start and the client with l
     percentile,
     run_load,
     server_env,
-    start_gunicorn,
-    stop,
+    serving,
     summarise,
 )
 
@@ -184,51 +183,43 @@ def main() -> int:
         "kinds": {},
     }
     failures: list[str] = []
-    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
-        try:
-            process = start_gunicorn(port, args.workers, env, log)
-        except RuntimeError as exc:
-            log.seek(0)
-            sys.exit(f"benchmarks/web.py: {exc}\n{log.read()[-3000:]}")
-        try:
-            pages = build_pages(port, random.Random(args.seed))
-            result["cables"] = fetch_json(port, "/cables.json")["count"]
+    with serving(port, args.workers, env, "benchmarks/web.py"):
+        pages = build_pages(port, random.Random(args.seed))
+        result["cables"] = fetch_json(port, "/cables.json")["count"]
+        print(
+            f"{result['machine']}; gunicorn {args.workers} sync workers; "
+            f"{result['cables']:,} cables; {args.runs} runs of each page\n"
+        )
+        print(f"{'pages':<22} {'urls':>4} {'median':>9} {'p95':>9} {'target p95':>11}")
+        for kind, urls in pages.items():
+            if kind == "throughput":
+                continue
+            if kind.endswith("first view"):  # once each, no warm-up
+                times, bad = time_pages(port, urls, 1, warm_up=False)
+            else:
+                times, bad = time_pages(port, urls, args.runs)
+            failures += bad
+            figures = {
+                "urls": len(urls),
+                "median_ms": statistics.median(times),
+                "p95_ms": percentile(times, 95),
+                "target_p95_ms": target_of(kind),
+            }
+            result["kinds"][kind] = figures
+            target = f"{figures['target_p95_ms']} ms" if figures["target_p95_ms"] else "-"
             print(
-                f"{result['machine']}; gunicorn {args.workers} sync workers; "
-                f"{result['cables']:,} cables; {args.runs} runs of each page\n"
+                f"{kind:<22} {len(urls):>4} {figures['median_ms']:>7.1f}ms "
+                f"{figures['p95_ms']:>7.1f}ms {target:>11}"
             )
-            print(f"{'pages':<22} {'urls':>4} {'median':>9} {'p95':>9} {'target p95':>11}")
-            for kind, urls in pages.items():
-                if kind == "throughput":
-                    continue
-                if kind.endswith("first view"):  # once each, no warm-up
-                    times, bad = time_pages(port, urls, 1, warm_up=False)
-                else:
-                    times, bad = time_pages(port, urls, args.runs)
-                failures += bad
-                figures = {
-                    "urls": len(urls),
-                    "median_ms": statistics.median(times),
-                    "p95_ms": percentile(times, 95),
-                    "target_p95_ms": target_of(kind),
-                }
-                result["kinds"][kind] = figures
-                target = f"{figures['target_p95_ms']} ms" if figures["target_p95_ms"] else "-"
-                print(
-                    f"{kind:<22} {len(urls):>4} {figures['median_ms']:>7.1f}ms "
-                    f"{figures['p95_ms']:>7.1f}ms {target:>11}"
-                )
-            records, elapsed = run_load(
-                port,
-                {"cable": pages["throughput"]},
-                args.clients,
-                args.duration,
-                30,
-                args.seed,
-                shares={"cable": 1.0},
-            )
-        finally:
-            stop(process)
+        records, elapsed = run_load(
+            port,
+            {"cable": pages["throughput"]},
+            args.clients,
+            args.duration,
+            30,
+            args.seed,
+            shares={"cable": 1.0},
+        )
     load = summarise(records, elapsed)
     result["throughput"] = {
         "clients": args.clients,

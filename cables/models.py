@@ -55,6 +55,28 @@ def derived_counts(classification_rows: list[dict], facet: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["count"], r["value"]))
 
 
+def refresh_cable_counts(queryset: models.QuerySet, rows: type[models.Model], key: str) -> int:
+    """Set the ``cable_count`` of each object of ``queryset`` to its number of ``rows``
+    (one per cable: CableTag, CablePerson) whose ``key`` is the object, in one statement
+    that writes only the counts that differ; returns how many changed."""
+    counted = Coalesce(
+        models.Subquery(
+            rows.objects.filter(**{key: models.OuterRef("pk")})
+            .order_by()
+            .values(key)
+            .annotate(n=Count("*"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+    return (
+        queryset.alias(counted=counted)
+        .exclude(cable_count=F("counted"))
+        .update(cable_count=counted)
+    )
+
+
 class TagQuerySet(models.QuerySet):
     def with_counts(self) -> TagQuerySet:
         """Tags carried by at least one cable, annotated ``count`` (``cable_count``), most
@@ -67,23 +89,8 @@ class TagQuerySet(models.QuerySet):
 
     def refresh_cable_counts(self) -> int:
         """Set ``cable_count`` of these tags from their cabletag rows (one per cable and
-        tag); returns how many tags changed. One statement, written only where it differs."""
-        counted = Coalesce(
-            models.Subquery(
-                CableTag.objects.filter(tag=models.OuterRef("pk"))
-                .order_by()
-                .values("tag")
-                .annotate(n=Count("*"))
-                .values("n"),
-                output_field=models.IntegerField(),
-            ),
-            0,
-        )
-        return (
-            self.alias(counted=counted)
-            .exclude(cable_count=F("counted"))
-            .update(cable_count=counted)
-        )
+        tag); returns how many tags changed."""
+        return refresh_cable_counts(self, CableTag, "tag")
 
 
 class Tag(models.Model):
@@ -140,24 +147,8 @@ class PersonQuerySet(models.QuerySet):
 
     def refresh_cable_counts(self) -> int:
         """Set ``cable_count`` of these people from their ``CablePerson`` rows; returns how
-        many people changed. One statement: a count per person on cableperson_person_idx
-        (about a second for 300,000 people), written only where it differs."""
-        counted = Coalesce(
-            models.Subquery(
-                CablePerson.objects.filter(person=models.OuterRef("pk"))
-                .order_by()
-                .values("person")
-                .annotate(n=Count("*"))
-                .values("n"),
-                output_field=models.IntegerField(),
-            ),
-            0,
-        )
-        return (
-            self.alias(counted=counted)
-            .exclude(cable_count=F("counted"))
-            .update(cable_count=counted)
-        )
+        many people changed (cableperson_person_idx: about a second for 300,000 people)."""
+        return refresh_cable_counts(self, CablePerson, "person")
 
     def named_like(self, text: str) -> PersonQuerySet:
         """People whose name, or one of their spellings, contains ``text`` (any case)."""
