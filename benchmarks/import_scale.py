@@ -15,20 +15,46 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def descendants_rss(root: int) -> dict[int, int]:
+    """Resident memory (KiB) of every process below ``root`` (Linux /proc): the parse
+    workers are the forkserver's children, not the import process's, so its rusage of
+    children never sees them."""
+    parents, rss = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1])
+    below, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - below
+        below |= frontier
+    return {pid: rss.get(pid, 0) for pid in below}
+
+
 def run_import(path: Path, workers: int) -> tuple[float, str, int, int]:
     """One ``import_cables`` run in its own process: seconds, summary line, peak RSS of the
-    process and of its largest child (KiB)."""
+    process and of its largest worker (KiB; sampled every half second)."""
     started = time.perf_counter()
-    done = subprocess.run(
+    process = subprocess.Popen(
         [
             sys.executable,
             "-c",
@@ -38,22 +64,36 @@ def run_import(path: Path, workers: int) -> tuple[float, str, int, int]:
             "import django; django.setup()\n"
             "from django.core.management import call_command\n"
             f"call_command('import_cables', {str(path)!r}, workers={workers}, verbosity=1)\n"
-            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n",
+            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n",
         ],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+    worker_peak = 0
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        pumps = [
+            threading.Thread(target=shutil.copyfileobj, args=(process.stdout, out), daemon=True),
+            threading.Thread(target=shutil.copyfileobj, args=(process.stderr, err), daemon=True),
+        ]
+        for pump in pumps:
+            pump.start()
+        while process.poll() is None:
+            worker_peak = max([worker_peak, *descendants_rss(process.pid).values()])
+            time.sleep(0.5)
+        for pump in pumps:
+            pump.join()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     seconds = time.perf_counter() - started
-    if done.returncode:
-        sys.exit(f"import failed:\n{done.stderr[-3000:]}")
-    lines = done.stdout.splitlines()
+    if process.returncode:
+        sys.exit(f"import failed:\n{stderr[-3000:]}")
+    lines = stdout.splitlines()
     summary = next((line for line in lines if line.startswith("Imported:")), "?")
     peak = next(line for line in lines if line.startswith("PEAK"))
-    own, children = (int(x) for x in peak.split()[1:])
-    return seconds, summary, own, children
+    return seconds, summary, int(peak.split()[1]), worker_peak
 
 
 def main(argv: list[str] | None = None) -> int:
