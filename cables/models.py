@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Count, F, Q
@@ -370,7 +372,22 @@ class CableQuerySet(models.QuerySet):
         One GROUP BY query per facet; on PostgreSQL one query for year, origin and
         classification together (GROUPING SETS: the selection is read once, not three
         times, which is a good part of a broad search's time). Level and caveat come from
-        the classification counts, without a query of their own."""
+        the classification counts, without a query of their own.
+
+        The whole archive's counts (no filter: ``/cables/`` and the home page, the pages
+        most seen) are kept in the page cache under the archive's version while
+        ``settings.ARCHIVE_PAGE_CACHE`` is on: one primary-key lookup instead of counting
+        every cable again until an import changes them."""
+        if settings.ARCHIVE_PAGE_CACHE and not self.query.where and not self.query.is_sliced:
+            key = f"archive-facets:{ArchiveState.current()}:{','.join(names)}"
+            counts = cache.get(key)
+            if counts is None:
+                counts = self._facet_counts(names)
+                cache.set(key, counts, settings.ARCHIVE_PAGE_CACHE_SECONDS)
+            return counts
+        return self._facet_counts(names)
+
+    def _facet_counts(self, names: tuple[str, ...]) -> dict[str, list[dict]]:
         counted = [name for name in names if name not in self.DERIVED_FACETS]
         if any(name in self.DERIVED_FACETS for name in names) and "classification" not in counted:
             counted.append("classification")

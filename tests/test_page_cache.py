@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from cables.importer import import_paths
-from cables.models import ArchiveState
+from cables.models import ArchiveState, Cable
 
 from .conftest import SEED_FILES
 
@@ -114,3 +114,25 @@ def test_lists_and_searches_are_never_cached(client, archive, page_cache):
 def test_without_the_setting_nothing_is_cached(client, archive):
     for _ in range(2):
         assert "X-Archive-Cache" not in client.get(PAGE)
+
+
+def test_the_whole_archive_s_facet_counts_are_kept_until_an_import_changes_them(
+    archive, page_cache, django_assert_num_queries
+):
+    counted = Cable.objects.all().facet_counts()
+    assert counted["tag"][0] == {
+        "value": "KZ",
+        "description": "Kazakhstan",
+        "kind": "country",
+        "count": 4,
+    }
+    with django_assert_num_queries(1):  # the archive's version
+        assert Cable.objects.all().facet_counts() == counted
+    seed = archive / SEED_FILES["06ALMATY2803"].name
+    seed.write_text(seed.read_text().replace("TAGS: PREL PGOV PHUM KZ", "TAGS: PREL PGOV PHUM"))
+    assert import_paths([archive]).updated == 1
+    tags = {row["value"]: row["count"] for row in Cable.objects.all().facet_counts()["tag"]}
+    assert tags["KZ"] == 3
+    # A selection is always counted.
+    with django_assert_num_queries(1):
+        Cable.objects.filter(origin="US Office Almaty").facet_counts(("tag",))
