@@ -28,7 +28,8 @@ DJANGO_TESTING                     "1" forces test mode (see TESTING below)
 CABLES_PAGE_SIZE                   cables per page in listings (default 50)
 CABLES_EXPORT_LIMIT                rows at most in a /cables.csv or .jsonl export (100000)
 CABLES_PAGE_CACHE                  "0" turns off the page cache of cable, person, tag and
-                                   origin pages (on; off in tests, see cables/cache.py)
+                                   origin pages (on; off with DJANGO_DEBUG and in tests;
+                                   see cables/cache.py)
 CABLES_PAGE_CACHE_DIR              where cached pages are kept (.cache/pages)
 CABLES_PAGE_CACHE_ENTRIES          cached pages at most (5000)
 =================================  =========================================================
@@ -266,7 +267,8 @@ CABLES_EXPORT_LIMIT = int(env("CABLES_EXPORT_LIMIT", 100_000))
 # Cable, person, tag and origin pages cached until an import changes the archive
 # (cables/cache.py). In files, shared by every worker process (one render per page, not
 # one per process); a page is 20-100 KB, 5,000 of them at most.
-ARCHIVE_PAGE_CACHE = env_bool("CABLES_PAGE_CACHE", default=not TESTING)
+# Off by default while developing (DJANGO_DEBUG) and in tests.
+ARCHIVE_PAGE_CACHE = env_bool("CABLES_PAGE_CACHE", default=not (TESTING or DEBUG))
 ARCHIVE_PAGE_CACHE_SECONDS = 24 * 3600
 CACHES = {
     "default": {

@@ -5,7 +5,7 @@ the previous and next from its origin, the people it names. Any import may chang
 those, and nothing else does (the public pages only read). So a page is cached under the
 archive's version (``ArchiveState``, raised by every import that stores or changes a cable)
 and its full path with the query string: once an import has run, no page cached before it
-is served again. The cache is Django's (``CACHES``: files shared by the worker
+is served again; nor after a release of the site's code (``code_version``). The cache is Django's (``CACHES``: files shared by the worker
 processes), on when ``settings.ARCHIVE_PAGE_CACHE`` is.
 """
 
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import cache as cache_function
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,9 +27,33 @@ from .models import ArchiveState
 KEPT_HEADERS = ("Content-Type",)
 
 
+@cache_function
+def code_version() -> str:
+    """A fingerprint of the code and templates that make the pages: a new release of the
+    site never serves a page the old one cached (the same in every worker process, so
+    they share what they cache)."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(
+        [
+            *(root / "cables").rglob("*.py"),
+            *(root / "cables" / "fixtures").glob("*"),
+            *(root / "templates").rglob("*.html"),
+        ]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def archive_key(kind: str, version: int, detail: str) -> str:
+    """A cache key that goes stale when the archive (``version``) or the code changes."""
+    return f"archive-{kind}:{code_version()}:{version}:{detail}"
+
+
 def page_key(request: HttpRequest, version: int) -> str:
     path = request.get_full_path().encode()
-    return f"archive-page:{version}:{hashlib.sha256(path).hexdigest()}"
+    return archive_key("page", version, hashlib.sha256(path).hexdigest())
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -379,7 +379,9 @@ class CableQuerySet(models.QuerySet):
         ``settings.ARCHIVE_PAGE_CACHE`` is on: one primary-key lookup instead of counting
         every cable again until an import changes them."""
         if settings.ARCHIVE_PAGE_CACHE and not self.query.where and not self.query.is_sliced:
-            key = f"archive-facets:{ArchiveState.current()}:{','.join(names)}"
+            from .cache import archive_key
+
+            key = archive_key("facets", ArchiveState.current(), ",".join(names))
             counts = cache.get(key)
             if counts is None:
                 counts = self._facet_counts(names)

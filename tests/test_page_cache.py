@@ -1,6 +1,7 @@
 """Cable, person, tag and origin pages cached until an import changes the archive
 (cables/cache.py)."""
 
+import re
 import shutil
 
 import pytest
@@ -136,3 +137,21 @@ def test_the_whole_archive_s_facet_counts_are_kept_until_an_import_changes_them(
     # A selection is always counted.
     with django_assert_num_queries(1):
         Cable.objects.filter(origin="US Office Almaty").facet_counts(("tag",))
+
+
+def test_a_new_release_of_the_code_never_serves_what_the_old_one_cached(
+    client, archive, page_cache, monkeypatch
+):
+    import cables.cache
+
+    assert client.get(PAGE)["X-Archive-Cache"] == "miss"
+    assert client.get(PAGE)["X-Archive-Cache"] == "hit"
+    monkeypatch.setattr(cables.cache, "code_version", lambda: "a-new-release")
+    assert client.get(PAGE)["X-Archive-Cache"] == "miss"
+
+
+def test_the_code_version_is_a_fingerprint_of_the_code_and_templates():
+    from cables.cache import code_version
+
+    assert re.fullmatch(r"[0-9a-f]{16}", code_version())
+    assert code_version() == code_version()
