@@ -12,16 +12,20 @@ processes), on when ``settings.ARCHIVE_PAGE_CACHE`` is.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from functools import cache as cache_function
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from .models import ArchiveState
+
+logger = logging.getLogger(__name__)
 
 # The response headers a cached page keeps (the others are the middleware's, per request).
 KEPT_HEADERS = ("Content-Type",)
@@ -46,6 +50,24 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def read(key: str) -> Any:
+    """What the cache holds under ``key``, or None; a cache that cannot be read (a full or
+    read-only disk) is logged and taken for empty: the page is made again, not refused."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any backend's failure: serve without the cache
+        logger.warning("page cache unreadable", exc_info=True)
+        return None
+
+
+def keep(key: str, value: Any) -> None:
+    """Store ``value`` under ``key`` for ``ARCHIVE_PAGE_CACHE_SECONDS``; a failure is logged."""
+    try:
+        cache.set(key, value, settings.ARCHIVE_PAGE_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - as in ``read``
+        logger.warning("page cache unwritable", exc_info=True)
+
+
 def archive_key(kind: str, version: int, detail: str) -> str:
     """A cache key that goes stale when the archive (``version``) or the code changes."""
     return f"archive-{kind}:{code_version()}:{version}:{detail}"
@@ -65,7 +87,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if not settings.ARCHIVE_PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         key = page_key(request, ArchiveState.current())
-        stored = cache.get(key)
+        stored = read(key)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content)
@@ -76,7 +98,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-            cache.set(key, (response.content, headers), settings.ARCHIVE_PAGE_CACHE_SECONDS)
+            keep(key, (response.content, headers))
             response["X-Archive-Cache"] = "miss"
         return response
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Count, F, Q
@@ -379,13 +378,13 @@ class CableQuerySet(models.QuerySet):
         ``settings.ARCHIVE_PAGE_CACHE`` is on: one primary-key lookup instead of counting
         every cable again until an import changes them."""
         if settings.ARCHIVE_PAGE_CACHE and not self.query.where and not self.query.is_sliced:
-            from .cache import archive_key
+            from .cache import archive_key, keep, read
 
             key = archive_key("facets", ArchiveState.current(), ",".join(names))
-            counts = cache.get(key)
+            counts = read(key)
             if counts is None:
                 counts = self._facet_counts(names)
-                cache.set(key, counts, settings.ARCHIVE_PAGE_CACHE_SECONDS)
+                keep(key, counts)
             return counts
         return self._facet_counts(names)
 

@@ -155,3 +155,21 @@ def test_the_code_version_is_a_fingerprint_of_the_code_and_templates():
 
     assert re.fullmatch(r"[0-9a-f]{16}", code_version())
     assert code_version() == code_version()
+
+
+def test_a_cache_that_cannot_be_written_or_read_still_serves_every_page(
+    client, archive, page_cache, monkeypatch, caplog
+):
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileBasedCache, "set", broken)
+    first = client.get(PAGE)
+    assert first.status_code == 200
+    assert "page cache unwritable" in caplog.text
+    monkeypatch.setattr(FileBasedCache, "get", broken)
+    assert client.get(PAGE).content == first.content
+    assert client.get("/cables/").status_code == 200  # the whole archive's facet counts
+    assert "page cache unreadable" in caplog.text
