@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
+from cables import search
 from cables.models import Cable, CablePerson, CableQuerySet, Paragraph, Person
 from cables.serializers import name_excerpt
 
@@ -379,6 +380,9 @@ def test_the_people_facet_of_a_selection_is_exact_whichever_way_it_is_counted(
         ]
         selection = Cable.objects.filter(pk__in=cables)
         assert selection.facet_counts(("person",))["person"] == expected, cables
+        # The same selection as a list of ids (PostgreSQL: how searches hand it on).
+        pinned, _ = search.engine().pinned(selection)
+        assert pinned.facet_counts(("person",))["person"] == expected, cables
 
 
 def test_the_people_facet_of_the_whole_archive_reads_the_kept_counts(
