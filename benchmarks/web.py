@@ -51,6 +51,7 @@ from load import (  # noqa: E402 - shares gunicorn's start and the client with l
     serving,
     summarise,
 )
+from machine import cpu_reference_ms  # noqa: E402
 
 # 95th-percentile targets, in ms, by the kind of page they apply to.
 TARGETS = {"browse": 150, "search": 250, "cable": 30}
@@ -84,8 +85,9 @@ def fetch_json(port: int, path: str) -> dict:
     return json.loads(body)
 
 
-def build_pages(port: int, rng: random.Random) -> dict[str, list[str]]:
-    """The URLs of each kind, from the archive's own JSON (its facets, people, cables)."""
+def build_pages(port: int, rng: random.Random) -> tuple[dict[str, list[str]], int]:
+    """The URLs of each kind, from the archive's own JSON (its facets, people, cables), and
+    the number of cables it holds."""
     listing = fetch_json(port, "/cables.json")
     facets = listing["facets"]
 
@@ -118,7 +120,7 @@ def build_pages(port: int, rng: random.Random) -> dict[str, list[str]]:
                 break
     ids = sorted(set(ids))
     rng.shuffle(ids)
-    return {
+    pages = {
         "browse, all facets": ["/cables/", "/cables/?sort=oldest", "/cables/?page=2"],
         "browse, 1 filter": one_filter,
         "browse, 3 filters": three,
@@ -134,6 +136,7 @@ def build_pages(port: int, rng: random.Random) -> dict[str, list[str]]:
         "tag page": [f"/tags/{t}/" for t in tags[:5]],
         "throughput": [f"/cables/{i}/" for i in ids[60:260]],
     }
+    return pages, listing["count"]
 
 
 def target_of(kind: str) -> int | None:
@@ -184,8 +187,7 @@ def main() -> int:
     }
     failures: list[str] = []
     with serving(port, args.workers, env, "benchmarks/web.py"):
-        pages = build_pages(port, random.Random(args.seed))
-        result["cables"] = fetch_json(port, "/cables.json")["count"]
+        pages, result["cables"] = build_pages(port, random.Random(args.seed))
         print(
             f"{result['machine']}; gunicorn {args.workers} sync workers; "
             f"{result['cables']:,} cables; {args.runs} runs of each page\n"
@@ -236,13 +238,7 @@ def main() -> int:
         f"{t['pages_per_s']:.1f} pages/s (target 300), p50 {t['p50_ms']:.0f} ms, "
         f"p99 {t['p99_ms']:.0f} ms, errors {t['errors']}"
     )
-    # This shared machine's speed now (it varies by half from one hour to the next): the
-    # same measure as benchmarks/search.py prints.
-    began = time.perf_counter()
-    total = 0
-    for i in range(3_000_000):
-        total += i * i
-    result["cpu_reference_ms"] = (time.perf_counter() - began) * 1000
+    result["cpu_reference_ms"] = cpu_reference_ms()
     print(f"CPU reference, 3 million multiply-adds in Python: {result['cpu_reference_ms']:.0f} ms")
     if failures:
         print("Not 200:\n  " + "\n  ".join(failures), file=sys.stderr)

@@ -176,6 +176,7 @@ def select_cables(request: HttpRequest) -> Selection:
     engine = search.engine()
     queryset = filterset.qs
     matching_paragraphs = None
+    count = None  # the selection's size, where it came for free
     if filterset.searching:
         results = engine.results(
             queryset,
@@ -186,9 +187,7 @@ def select_cables(request: HttpRequest) -> Selection:
         )
         queryset, ordered = results.cables, results.ordered
         matching_paragraphs = results.matching_paragraphs
-        count = None
     else:
-        count = None
         if filterset.filtered_besides_search:
             queryset, count = engine.pinned(queryset)
         ordered = serializers.summary_queryset(filterset.sorted(queryset))

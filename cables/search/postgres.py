@@ -112,16 +112,12 @@ class IdIn(Func):
         super().__init__(F("pk"))
         # An array literal, built once from the integers: psycopg's generic list adaptation
         # takes milliseconds per thousand ids, in each query that uses them.
-        self.array = "{" + ",".join(map(str, map(int, ids))) + "}"
-
-    @property
-    def ids_array(self) -> str:
-        """The ids as an array literal, for SQL of the facets (``CableQuerySet._holds``)."""
-        return self.array
+        # (Read by the facets too: ``CableQuerySet._id_array``.)
+        self.ids_array = "{" + ",".join(map(str, map(int, ids))) + "}"
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.get_source_expressions()[0])
-        return f"{column} = ANY(%s::bigint[])", (*params, self.array)
+        return f"{column} = ANY(%s::bigint[])", (*params, self.ids_array)
 
 
 class PostgresEngine(SearchEngine):
