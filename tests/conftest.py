@@ -146,3 +146,14 @@ def mention(db):
         return made
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, and before they are dropped, the connections that
+    worker threads opened to them (``cables.aside``: a live server's requests, tests run
+    outside a transaction): PostgreSQL drops no database with sessions open on it."""
+    from cables import aside
+
+    yield
+    aside.close_connections()

@@ -85,14 +85,20 @@ class SearchEngine(ABC):
         sort: str,
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
         narrowed: bool = True,
+        on_selection: Callable[[QuerySet[Cable]], None] | None = None,
     ) -> SearchResults:
         """A search page's selection: ``cables`` (the search, and other filters if
         ``narrowed``) in the order ``sort`` (relevance, newest, oldest),
         ready to page through (``prepare`` gives the fields and prefetches a page needs),
         and the cables again as a queryset for the facets.
 
+        ``on_selection``: called with that queryset as soon as it is known, before the
+        ordering's work, so that the facets can be counted meanwhile (``cables.aside``).
+
         By default the ordered queryset itself; an engine may instead hand on the ids,
         where that is cheaper."""
+        if on_selection is not None:
+            on_selection(cables)
         return SearchResults(cables=cables, ordered=prepare(cables.sorted_by(sort, query)))
 
     def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:

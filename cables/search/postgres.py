@@ -156,11 +156,12 @@ class PostgresEngine(SearchEngine):
         sort: str,
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
         narrowed: bool = True,
+        on_selection: Callable[[QuerySet[Cable]], None] | None = None,
     ) -> SearchResults:
         """The selection's ids in order, the page's cables read by id, the facets counted
         over the ids; ranked without reading whole cables. Without other filters
         (``narrowed`` false), the cables ``filter`` found are the selection, already in
-        order.
+        order; ``on_selection`` has them as soon as they are known.
 
         One query counts the paragraphs with hits of every cable that has some: the page's
         count of matching paragraphs, and the text's share of relevance. By relevance, the
@@ -170,19 +171,9 @@ class PostgresEngine(SearchEngine):
         def fetch(page_ids: list[int]) -> QuerySet[Cable]:
             return prepare(Cable.objects.filter(IdIn(page_ids)))
 
-        paragraph_hits = dict(
-            self._rows(
-                ParagraphVector.objects.filter(search_vector=hits_query(query))
-                .order_by()
-                .values("cable_id")
-                .annotate(hits=Count("*"))
-                .values_list("cable_id", "hits"),
-                gin=True,
-            )
-        )
         matched = None if narrowed else query.engine_cache.get("matched")
+        hits = hits_query(query)
         if sort == "relevance":
-            hits = hits_query(query)
             matching = (
                 matched
                 if matched is not None
@@ -192,20 +183,32 @@ class PostgresEngine(SearchEngine):
                     .values_list("id", "title_rank")
                 )
             )
-            score = {
-                id_: (title_rank or 0.0) + text_score(paragraph_hits.get(id_, 0))
-                for id_, title_rank in matching
-            }
             ids = [id_ for id_, _ in matching]  # newest first: the order of equal scores
-            ids.sort(key=score.__getitem__, reverse=True)  # stable
         elif sort == "newest" and matched is not None:
             ids = [id_ for id_, _ in matched]
         else:
             ids = self._rows(cables.sorted_by(sort).values_list("id"), flat=True)
-        matching_paragraphs = sum(paragraph_hits.get(id_, 0) for id_ in ids)
-        return SearchResults(
-            Cable.objects.filter(IdIn(ids)), OrderedIds(ids, fetch), matching_paragraphs
+        selection = Cable.objects.filter(IdIn(ids))
+        if on_selection is not None:
+            on_selection(selection)
+        paragraph_hits = dict(
+            self._rows(
+                ParagraphVector.objects.filter(search_vector=hits)
+                .order_by()
+                .values("cable_id")
+                .annotate(hits=Count("*"))
+                .values_list("cable_id", "hits"),
+                gin=True,
+            )
         )
+        if sort == "relevance":
+            score = {
+                id_: (title_rank or 0.0) + text_score(paragraph_hits.get(id_, 0))
+                for id_, title_rank in matching
+            }
+            ids.sort(key=score.__getitem__, reverse=True)  # stable
+        matching_paragraphs = sum(paragraph_hits.get(id_, 0) for id_ in ids)
+        return SearchResults(selection, OrderedIds(ids, fetch), matching_paragraphs)
 
     def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
         """The filtered cables looked up once, and handed on as their ids (``IdIn``), as

@@ -258,13 +258,16 @@ class SqliteEngine(SearchEngine):
         sort: str,
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
         narrowed: bool = True,
+        on_selection: Callable[[QuerySet[Cable]], None] | None = None,
     ) -> SearchResults:
         """By relevance: ``bm25`` of every matching cable in one FTS5 query, the selection's
         ids (newest first) in another, the order made here; the page's cables read by id.
         (An ORDER BY on ``rank`` would look each cable up in the index again: seconds for a
         common word.) By date: the ordered queryset as it is."""
         if sort != "relevance":
-            return super().results(cables, query, sort, prepare, narrowed)
+            return super().results(cables, query, sort, prepare, narrowed, on_selection)
+        if on_selection is not None:
+            on_selection(cables)
         weights = ", ".join(
             str(w / TEXT_WEIGHT) for w in (SUBJECT_WEIGHT, SUMMARY_WEIGHT, TEXT_WEIGHT)
         )
