@@ -26,12 +26,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
 
 from django.conf import settings
 from django.db import connections
-
-T = TypeVar("T")
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -50,7 +47,7 @@ def can_run_aside(using: str = "default") -> bool:
     )
 
 
-def aside(fn: Callable[[], T], using: str = "default") -> Future[T]:
+def aside[T](fn: Callable[[], T], using: str = "default") -> Future[T]:
     """``fn()`` started in a worker thread, on its own connection to ``using``; or run now,
     in this thread, where that would not be sound (see the module's docstring)."""
     if not can_run_aside(using):
@@ -73,7 +70,7 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _run(fn: Callable[[], T], using: str) -> T:
+def _run[T](fn: Callable[[], T], using: str) -> T:
     connection = connections[using]
     opened = getattr(_local, "opened", set())
     if using not in opened:
