@@ -1,0 +1,81 @@
+"""A cable's row in lists (``cable_row_meta``, ``cable_tags``): what it links to, its date in
+UTC, and every piece of cable text escaped."""
+
+from zoneinfo import ZoneInfo
+
+from cables.serializers import summary_queryset
+from cables.templatetags.cable_rows import cable_row_meta, cable_tags
+
+
+def test_a_row_links_the_id_and_gives_the_date_in_utc_with_the_classification_and_origin(
+    make_cable,
+):
+    made = make_cable(
+        "06ALMATY2803",
+        "2006-08-05 01:16",
+        classification="CONFIDENTIAL//NOFORN",
+        origin="US Office <Almaty>",
+    )
+    cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    # Read back in another time zone: the row still says the UTC date and time.
+    cable.created = cable.created.astimezone(ZoneInfo("America/New_York"))
+    assert cable.created.day == 4
+    assert cable_row_meta(cable) == (
+        '<a class="cable-row__id" href="/cables/06ALMATY2803/">06ALMATY2803</a>\n'
+        '<time datetime="2006-08-05T01:16:00Z">2006-08-05</time>\n'
+        '<span class="classification classification--confidentialnoforn">'
+        "CONFIDENTIAL//NOFORN</span>\n"
+        '<span class="cable-row__origin">US Office &lt;Almaty&gt;</span>\n'
+    )
+
+
+def test_a_partial_cable_carries_a_badge(make_cable):
+    cable = make_cable("06ALMATY2803", partial=True)
+    assert cable_row_meta(cable).endswith(
+        '<span class="badge" title="This is a partial extract or truncated text">partial</span>\n'
+    )
+
+
+def test_tags_link_to_their_tag_pages_in_the_cables_order_with_escaped_descriptions(
+    make_cable,
+):
+    made = make_cable(
+        "06ALMATY2803", tags=[("PREL", 'Relations "abroad" & <co>'), "KZ", ("A/B C", "")]
+    )
+    cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    html = cable_tags(cable)
+    assert html == (
+        '<ul class="tag-list" aria-label="Tags">\n    '
+        '<li><a class="tag" href="/tags/PREL/" title="Relations &quot;abroad&quot; &amp; '
+        '&lt;co&gt;">PREL</a></li>'
+        '<li><a class="tag" href="/tags/KZ/">KZ</a></li>'
+        '<li><a class="tag" href="/tags/A/B%20C/">A/B C</a></li>'
+        "\n  </ul>\n"
+    )
+
+
+def test_with_a_list_url_tags_narrow_that_list_instead(make_cable):
+    made = make_cable("06ALMATY2803", tags=["KZ", "A/B C"])
+    cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    html = cable_tags(cable, "/cables/")
+    assert 'href="/cables/?tag=KZ"' in html
+    assert 'href="/cables/?tag=A%2FB%20C"' in html
+
+
+def test_a_cable_without_tags_has_no_tag_list(make_cable):
+    made = make_cable("06ALMATY2803")
+    cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    assert cable_tags(cable) == ""
+
+
+def test_the_list_page_shows_the_rows(client, make_cable):
+    make_cable(
+        "06ALMATY2803",
+        "2006-08-05 01:16",
+        origin="US Office Almaty",
+        tags=[("KZ", "Kazakhstan")],
+    )
+    content = client.get("/cables/").content.decode()
+    assert '<a class="cable-row__id" href="/cables/06ALMATY2803/">06ALMATY2803</a>' in content
+    assert '<time datetime="2006-08-05T01:16:00Z">2006-08-05</time>' in content
+    assert '<a class="tag" href="/cables/?tag=KZ" title="Kazakhstan">KZ</a>' in content
