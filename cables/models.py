@@ -757,6 +757,10 @@ class Cable(models.Model):
             models.Index(fields=["level", "created"], name="cable_level_created_idx"),
             # /cables/?q=: WHERE search_vector @@ <tsquery> (a GIN index on PostgreSQL only).
             SearchGinIndex(fields=["search_vector"], name="cable_search_idx"),
+            # /cables/?q="a phrase": the cables whose subject or summary has it, WHERE
+            # title_vector @@ <tsquery> (the paragraphs' index finds the rest; see
+            # PostgresEngine.filter).
+            SearchGinIndex(fields=["title_vector"], name="cable_title_search_idx"),
         ]
 
     def __str__(self) -> str:

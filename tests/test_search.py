@@ -142,6 +142,26 @@ def test_a_quoted_phrase_matches_only_those_words_in_that_order(client, archive)
     assert phrase == ["06ALMATY100", "06ALMATY200"]
 
 
+def test_a_phrase_is_found_in_the_subject_in_a_paragraph_with_or_and_less_exclusions(
+    client, archive
+):
+    # In the subject only; in a paragraph only; in both.
+    assert search(client, '"election observers"') == ["06ALMATY200"]
+    assert search(client, '"press freedom"') == ["06ALMATY200"]
+    assert search(client, '"oil pipeline"') == ["05ASTANA400"]
+    # A phrase or a word; a phrase without the cables holding an excluded word or phrase.
+    assert search(client, '"press freedom" OR caviar', sort="newest") == [
+        "07MOSCOW300",
+        "06ALMATY200",
+    ]
+    assert search(client, '"human rights" -observers') == ["06ALMATY100"]
+    assert search(client, '"human rights" -"press freedom"') == ["06ALMATY100"]
+    assert search(client, '"human rights" -"rights groups"') == ["06ALMATY200"]
+    # Each paragraph with the phrase counts once towards the matching paragraphs.
+    response = client.get("/cables.json", {"q": '"human rights"'})
+    assert response.json()["matching_paragraphs"] == 2
+
+
 def test_or_matches_either_word(client, archive):
     assert search(client, "caviar OR kazatomprom", sort="newest") == ["07MOSCOW300", "06ALMATY100"]
     # OR binds tighter than the implicit AND.

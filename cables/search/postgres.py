@@ -191,16 +191,7 @@ class PostgresEngine(SearchEngine):
         selection = Cable.objects.filter(IdIn(ids))
         if on_selection is not None:
             on_selection(selection)
-        paragraph_hits = dict(
-            self._rows(
-                ParagraphVector.objects.filter(search_vector=hits)
-                .order_by()
-                .values("cable_id")
-                .annotate(hits=Count("*"))
-                .values_list("cable_id", "hits"),
-                gin=True,
-            )
-        )
+        paragraph_hits = self._paragraph_hits(query)
         if sort == "relevance":
             score = {
                 id_: (title_rank or 0.0) + text_score(paragraph_hits.get(id_, 0))
@@ -209,6 +200,22 @@ class PostgresEngine(SearchEngine):
             ids.sort(key=score.__getitem__, reverse=True)  # stable
         matching_paragraphs = sum(paragraph_hits.get(id_, 0) for id_ in ids)
         return SearchResults(selection, OrderedIds(ids, fetch), matching_paragraphs)
+
+    def _paragraph_hits(self, query: ParsedQuery) -> dict[int, int]:
+        """The number of paragraphs with hits of every cable that has some (one query on
+        paragraph_search_idx; kept with the query, for ``filter`` and ``results``)."""
+        if "paragraph_hits" not in query.engine_cache:
+            query.engine_cache["paragraph_hits"] = dict(
+                self._rows(
+                    ParagraphVector.objects.filter(search_vector=hits_query(query))
+                    .order_by()
+                    .values("cable_id")
+                    .annotate(hits=Count("*"))
+                    .values_list("cable_id", "hits"),
+                    gin=True,
+                )
+            )
+        return query.engine_cache["paragraph_hits"]
 
     def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
         """The filtered cables looked up once, and handed on as their ids (``IdIn``), as
@@ -233,15 +240,57 @@ class PostgresEngine(SearchEngine):
         tag=PREL, in 15,000 cables). Over the ids, every other query is a plain one."""
         # Newest first, with the rank of the subject and summary (cheap: the title vectors
         # stay in the rows): what ``results`` needs when no other filter applies.
-        matched = self._rows(
-            Cable.objects.filter(search_vector=cable_query(query))
-            .newest_first()
-            .annotate(title_rank=SearchRank(F("title_vector"), hits_query(query), weights=WEIGHTS))
-            .values_list("id", "title_rank"),
-            gin=True,
+        ranked = Cable.objects.newest_first().annotate(
+            title_rank=SearchRank(F("title_vector"), hits_query(query), weights=WEIGHTS)
         )
+        if self._found_in_parts(query):
+            matched = self._rows(
+                ranked.filter(IdIn(self._cables_by_parts(query))).values_list("id", "title_rank")
+            )
+        else:
+            matched = self._rows(
+                ranked.filter(search_vector=cable_query(query)).values_list("id", "title_rank"),
+                gin=True,
+            )
         query.engine_cache["matched"] = matched
         return cables.filter(IdIn([id_ for id_, _ in matched]))
+
+    @staticmethod
+    def _found_in_parts(query: ParsedQuery) -> bool:
+        """Whether the cables matching ``query`` are better found from their parts: a
+        query of one group (a phrase, or an OR with a phrase in it), with or without
+        excluded words.
+
+        A phrase makes PostgreSQL check the word positions of each candidate's vector, and
+        a whole cable's vector is long (read from TOAST, decompressed): 80 ms for "end
+        summary" in the shared corpus, where the paragraphs' vectors, which ``results``
+        checks anyway to count the hits, take 45. Such a query matches a cable when its
+        subject or summary (``title_vector``, in the row) or one of its paragraphs has
+        it, so the paragraphs' count and the subjects' index give the cables, and a
+        phrase never runs across two paragraphs (in the whole cable's vector it could)."""
+        return len(query.groups) == 1 and any(atom.is_phrase for atom in query.groups[0])
+
+    def _cables_by_parts(self, query: ParsedQuery) -> list[int]:
+        """The cables matching a one-group query (``_found_in_parts``): those with hits in
+        a paragraph or in the subject or summary, less those holding an excluded word
+        (found without a position check when the word is not a phrase)."""
+        found = set(self._paragraph_hits(query))
+        found.update(
+            self._rows(
+                Cable.objects.filter(title_vector=hits_query(query)).order_by().values_list("id"),
+                gin=True,
+                flat=True,
+            )
+        )
+        if query.excluded:
+            found.difference_update(
+                self._rows(
+                    Cable.objects.filter(search_vector=any_of(query.excluded)).values_list("id"),
+                    gin=True,
+                    flat=True,
+                )
+            )
+        return sorted(found)
 
     def rank(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
         """The relevance ``results`` orders by, as an annotation (counting each cable's
