@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import quote_plus
 
 import django_filters
 from django import forms
@@ -36,7 +37,6 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
-from django.utils.http import urlencode
 
 from .models import LEVEL_ORDER, Cable, CableCaveat, CablePerson, CableTag, Person, Tag
 from .search import ParsedQuery, parse_query
@@ -618,7 +618,8 @@ class ToggleLinks:
     def _pair(self, key: str, value: str) -> str:
         pair = (key, value)
         if pair not in self._encoded:
-            self._encoded[pair] = urlencode([pair])
+            # What urlencode([pair]) gives, without its checks of every value's type.
+            self._encoded[pair] = f"{quote_plus(key)}={quote_plus(value)}"
         return self._encoded[pair]
 
     def toggle(self, name: str, value: Any) -> str:

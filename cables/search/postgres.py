@@ -33,6 +33,7 @@ import operator
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from functools import reduce
+from itertools import repeat
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet
@@ -193,12 +194,17 @@ class PostgresEngine(SearchEngine):
             on_selection(selection)
         paragraph_hits = self._paragraph_hits(query)
         if sort == "relevance":
+            # The text's share for each number of paragraphs with hits, worked out once.
+            shares = [text_score(n) for n in range(max(paragraph_hits.values(), default=0) + 1)]
+            hits_of = paragraph_hits.get
             score = {
-                id_: (title_rank or 0.0) + text_score(paragraph_hits.get(id_, 0))
-                for id_, title_rank in matching
+                id_: (title_rank or 0.0) + shares[hits_of(id_, 0)] for id_, title_rank in matching
             }
             ids.sort(key=score.__getitem__, reverse=True)  # stable
-        matching_paragraphs = sum(paragraph_hits.get(id_, 0) for id_ in ids)
+        if narrowed or not query.hits_imply_match:
+            matching_paragraphs = sum(map(paragraph_hits.get, ids, repeat(0)))
+        else:  # Every cable with a paragraph with a hit is in the selection.
+            matching_paragraphs = sum(paragraph_hits.values())
         return SearchResults(selection, OrderedIds(ids, fetch), matching_paragraphs)
 
     def _paragraph_hits(self, query: ParsedQuery) -> dict[int, int]:
