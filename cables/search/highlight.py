@@ -3,8 +3,8 @@
 Cable text comes from public mirrors and may contain anything, ``<script>`` included. Two
 ways of marking hits, both escape first:
 
-- Snippets from the database (``ts_headline`` on PostgreSQL, ``snippet()`` in FTS5) are asked
-  to wrap hits in the control characters ``\\x02`` and ``\\x03`` instead of HTML tags.
+- Snippets (cut by ``excerpt.Excerpts`` on PostgreSQL, by ``snippet()`` in FTS5) wrap hits
+  in the control characters ``\\x02`` and ``\\x03`` instead of HTML tags.
   ``marked_html`` HTML-escapes the whole text, *then* turns the markers into ``<mark>`` and
   ``</mark>``. Escaping cannot produce or remove a control character, so the only tags in the
   result are the ``<mark>`` tags added here, always balanced (a stray marker in the cable
@@ -25,9 +25,9 @@ from functools import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .excerpt import START, STOP
 from .query import Atom, ParsedQuery
 
-START, STOP = "\x02", "\x03"
 _MARKERS = re.compile(f"[{START}{STOP}]")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s", "ly", "y", "e")
 

@@ -7,7 +7,8 @@
   in the row.
 - ``cables_paragraphvector.search_vector``: each paragraph's text, in a table of its own
   (``ParagraphVector``: see there why); finds the paragraphs with hits, their count per
-  cable and the snippets (``ts_headline``). GIN index ``paragraph_search_idx``.
+  cable and the paragraphs snippets are cut from (``excerpt.Excerpts``). GIN index
+  ``paragraph_search_idx``.
 
 Relevance: ``ts_rank`` of the subject and summary (weights 1.0 and 0.4), plus up to 0.1 for
 the text, growing with the number of paragraphs that have a hit (``text_score``). A word in
@@ -35,7 +36,7 @@ from contextlib import nullcontext
 from functools import reduce
 from itertools import repeat
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
@@ -67,7 +68,8 @@ from .base import (
     SearchResults,
     Snippet,
 )
-from .highlight import START, STOP, marked_html, plain_text
+from .excerpt import Excerpts
+from .highlight import marked_html, plain_text
 from .query import Atom, ParsedQuery
 
 CONFIG = "english"
@@ -350,29 +352,19 @@ class PostgresEngine(SearchEngine):
             .filter(hit_order__lte=per_cable)
             .values("paragraph_id")
         )
-        # ts_headline only for the chosen paragraphs: it re-parses the text, so it is the
-        # costly part.
+        # Cut and marked here (``Excerpts``): ts_headline stems every word of the text.
         rows = (
             ParagraphVector.objects.filter(paragraph_id__in=best)
-            .annotate(
-                hit_rank=SearchRank(F("search_vector"), hits),
-                headline=SearchHeadline(
-                    "paragraph__text",
-                    hits,
-                    config=CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
-                ),
-            )
+            .annotate(hit_rank=SearchRank(F("search_vector"), hits))
             .order_by("cable_id", "-hit_rank", "paragraph__position")
-            .values_list("cable_id", "paragraph__anchor", "paragraph__position", "headline")
+            .values_list("cable_id", "paragraph__anchor", "paragraph__position", "paragraph__text")
         )
+        excerpts = Excerpts(query.positive_atoms(), SNIPPET_WORDS)
         result: dict[int, list[Snippet]] = {}
-        for cable_id, anchor, position, headline in rows:
+        for cable_id, anchor, position, text in rows:
+            excerpt = excerpts.excerpt(text)
             result.setdefault(cable_id, []).append(
-                Snippet(cable_id, anchor, position, marked_html(headline), plain_text(headline))
+                Snippet(cable_id, anchor, position, marked_html(excerpt), plain_text(excerpt))
             )
         return result
 
