@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from functools import lru_cache
 
 import snowballstemmer
@@ -44,10 +45,6 @@ def stem(word: str) -> str:
     return stemmer.stemWord(word)
 
 
-def _prefix(text: str) -> str:
-    return text[:2]
-
-
 class Excerpts:
     """Excerpts with the hits of a query's words and phrases marked."""
 
@@ -62,33 +59,42 @@ class Excerpts:
             if any(stems)
         ]
         self.words = words
-        # The first letters every stem of the query starts with (a stem is the start of its
-        # word, but for a changed last letter or two: "sky" for "skies"): only the text's
-        # words starting so are stemmed.
-        self.prefixes = {_prefix(s) for stems in self.atoms for s in stems if s}
+        self.wanted = {s for stems in self.atoms for s in stems if s}
+        # The words that may be hits: those starting with the first two letters of a stem
+        # searched for (a stem is the start of its word, but for a changed last letter or
+        # two: "sky" for "skies"). Only they are stemmed.
+        prefixes = sorted({s[:2] for s in self.wanted}, key=lambda p: (-len(p), p))
+        self.candidates = (
+            re.compile(
+                rf"(?<![^\W_])(?:{'|'.join(map(re.escape, prefixes))})[^\W_]*", re.IGNORECASE
+            )
+            if prefixes
+            else None
+        )
 
-    def _stems(self, tokens: list[re.Match]) -> list[str | None]:
-        prefixes = self.prefixes
-        out: list[str | None] = []
-        for token in tokens:
-            word = token.group().lower()
-            out.append(stem(word) if _prefix(word) in prefixes else None)
-        return out
-
-    def _hits(self, stems: list[str | None]) -> list[tuple[int, int]]:
-        """The hits as spans of word indexes (first, last), in order, not overlapping."""
+    def _hits(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
+        """The hits as spans of word indexes (first, last), in order, not overlapping.
+        ``starts``: where each word of ``text`` starts."""
+        if self.candidates is None:
+            return []
+        found: dict[int, str] = {}  # word index: its stem, for the words with a stem wanted
+        for match in self.candidates.finditer(text):
+            word_stem = stem(match.group().lower())
+            if word_stem in self.wanted:
+                found[bisect_left(starts, match.start())] = word_stem
+        count = len(starts)
         spans = []
-        count = len(stems)
-        for i in range(count):
-            for atom in self.atoms:
-                last = i + len(atom) - 1
-                if last >= count:
+        for atom in self.atoms:
+            searched = [k for k, s in enumerate(atom) if s is not None]
+            anchor = searched[0]
+            for index, word_stem in found.items():
+                first = index - anchor
+                if word_stem != atom[anchor] or first < 0 or first + len(atom) > count:
                     continue
-                if all(s is None or stems[i + k] == s for k, s in enumerate(atom)):
+                if all(found.get(first + k) == atom[k] for k in searched[1:]):
                     # Marked from its first word searched for to its last (not the words a
                     # stop word at either end stood for).
-                    found = [k for k, s in enumerate(atom) if s is not None]
-                    spans.append((i + found[0], i + found[-1]))
+                    spans.append((first + anchor, first + searched[-1]))
         spans.sort(key=lambda span: (span[0], -span[1]))
         merged: list[tuple[int, int]] = []
         for first, last in spans:
@@ -112,19 +118,23 @@ class Excerpts:
         return best_start, best_start + self.words
 
     def excerpt(self, text: str) -> str:
-        tokens = list(WORD.finditer(text))
-        if not tokens:
+        starts = [match.start() for match in WORD.finditer(text)]
+        if not starts:
             return text
-        hits = self._hits(self._stems(tokens))
-        first, end = self._window(len(tokens), hits)
-        start_at = 0 if first == 0 else tokens[first].start()
-        stop_at = len(text) if end == len(tokens) else tokens[end - 1].end()
+        hits = self._hits(text, starts)
+        first, end = self._window(len(starts), hits)
+
+        def word_end(index: int) -> int:
+            return WORD.match(text, starts[index]).end()
+
+        start_at = 0 if first == 0 else starts[first]
+        stop_at = len(text) if end == len(starts) else word_end(end - 1)
         out = [ELLIPSIS] if start_at else []
         pos = start_at
         for hit_first, hit_last in hits:
             if hit_first < first or hit_last >= end:
                 continue
-            begin, finish = tokens[hit_first].start(), tokens[hit_last].end()
+            begin, finish = starts[hit_first], word_end(hit_last)
             out += [text[pos:begin], START, text[begin:finish], STOP]
             pos = finish
         out.append(text[pos:stop_at])
