@@ -52,25 +52,42 @@ def test_a_stop_word_in_a_phrase_stands_for_any_word():
 
 
 def test_a_long_paragraph_is_cut_to_the_stretch_holding_most_hits_with_a_little_before():
-    words = [f"w{n}" for n in range(100)]
+    # 16 words: 112 characters, 18 of them before the first hit.
+    words = [f"w{n:02}" for n in range(100)]
     words[10] = "uranium"
     words[60] = words[66] = words[70] = "uranium"
     cut = excerpt("uranium", " ".join(words), words=16)
-    assert cut == ELLIPSIS + "w56 w57 w58 w59 [uranium] w61 w62 w63 w64 w65 [uranium] " + (
-        "w67 w68 w69 [uranium] w71" + ELLIPSIS
+    assert (
+        cut
+        == ELLIPSIS
+        + (
+            "w56 w57 w58 w59 [uranium] w61 w62 w63 w64 w65 [uranium] w67 w68 w69 [uranium] "
+            "w71 w72 w73 w74 w75 w76 w77 w78 w79"
+        )
+        + ELLIPSIS
     )
 
 
+def test_a_cut_never_splits_a_word():
+    text = "Introduction " * 5 + "the uranium deal " + "Consequences " * 5
+    cut = excerpt("uranium", text, words=6)
+    assert cut.startswith(ELLIPSIS) and cut.endswith(ELLIPSIS)
+    for piece in cut.strip(ELLIPSIS).replace("[", "").replace("]", "").split():
+        assert piece in {"Introduction", "the", "uranium", "deal", "Consequences"}
+
+
 def test_a_hit_near_the_end_keeps_a_full_stretch_and_no_ellipsis_at_the_end():
-    words = [f"w{n}" for n in range(40)]
+    words = [f"w{n:02}" for n in range(40)]
     words[38] = "uranium"
     cut = excerpt("uranium", " ".join(words) + ".", words=10)
-    assert cut == ELLIPSIS + "w30 w31 w32 w33 w34 w35 w36 w37 [uranium] w39."
+    assert cut == ELLIPSIS + "w24 w25 w26 w27 w28 w29 w30 w31 w32 w33 w34 w35 w36 w37 " + (
+        "[uranium] w39."
+    )
 
 
 def test_a_paragraph_without_a_word_to_mark_shows_its_beginning():
-    text = " ".join(f"w{n}" for n in range(50))
-    assert excerpt("uranium", text, words=5) == "w0 w1 w2 w3 w4" + ELLIPSIS
+    text = " ".join(f"w{n:02}" for n in range(50))
+    assert excerpt("uranium", text, words=5) == "w00 w01 w02 w03 w04 w05 w06 w07 w08" + ELLIPSIS
 
 
 def test_the_text_between_the_marks_is_kept_as_it_was():

@@ -19,9 +19,9 @@ stop words, but counts their places). Pure Python, no Django.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
-from bisect import bisect_left
 from functools import lru_cache
 
 import snowballstemmer
@@ -30,8 +30,10 @@ from .query import STOP_WORDS, WORD, Atom
 
 START, STOP = "\x02", "\x03"
 ELLIPSIS = "…"
-# Words of context shown before the first hit of a stretch.
-LEAD_WORDS = 4
+# The share of a stretch shown before its first hit, for context.
+LEAD_SHARE = 1 / 6
+# About how many characters a word takes, with the space after it (English cable text).
+CHARS_PER_WORD = 7
 
 _stemmers = threading.local()  # a Snowball stemmer keeps state while it works
 
@@ -58,7 +60,7 @@ class Excerpts:
             )
             if any(stems)
         ]
-        self.words = words
+        self.chars = words * CHARS_PER_WORD
         self.wanted = {s for stems in self.atoms for s in stems if s}
         # The words that may be hits: those starting with the first two letters of a stem
         # searched for (a stem is the start of its word, but for a changed last letter or
@@ -72,69 +74,92 @@ class Excerpts:
             else None
         )
 
-    def _hits(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
-        """The hits as spans of word indexes (first, last), in order, not overlapping.
-        ``starts``: where each word of ``text`` starts."""
+    def _found(self, text: str) -> list[tuple[int, int, str]]:
+        """The words of ``text`` with a stem searched for: (start, end, stem), in order."""
         if self.candidates is None:
             return []
-        found: dict[int, str] = {}  # word index: its stem, for the words with a stem wanted
+        found = []
         for match in self.candidates.finditer(text):
             word_stem = stem(match.group().lower())
             if word_stem in self.wanted:
-                found[bisect_left(starts, match.start())] = word_stem
-        count = len(starts)
+                found.append((match.start(), match.end(), word_stem))
+        return found
+
+    def _hits(self, text: str) -> list[tuple[int, int]]:
+        """The hits as spans of characters (start, end), in order, not overlapping: a word
+        searched for, or a phrase's words each the right number of words after the one
+        before (a stop word of the phrase: any one word)."""
+        found = self._found(text)
         spans = []
         for atom in self.atoms:
             searched = [k for k, s in enumerate(atom) if s is not None]
-            anchor = searched[0]
-            for index, word_stem in found.items():
-                first = index - anchor
-                if word_stem != atom[anchor] or first < 0 or first + len(atom) > count:
+            for index, (start, end, word_stem) in enumerate(found):
+                if word_stem != atom[searched[0]]:
                     continue
-                if all(found.get(first + k) == atom[k] for k in searched[1:]):
-                    # Marked from its first word searched for to its last (not the words a
-                    # stop word at either end stood for).
-                    spans.append((first + anchor, first + searched[-1]))
+                last, at = end, index
+                for before, k in itertools.pairwise(searched):
+                    at = self._next(text, found, at, last, k - before - 1, atom[k])
+                    if at is None:
+                        break
+                    last = found[at][1]
+                else:
+                    spans.append((start, last))
         spans.sort(key=lambda span: (span[0], -span[1]))
         merged: list[tuple[int, int]] = []
-        for first, last in spans:
-            if merged and first <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        for start, end in spans:
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
             else:
-                merged.append((first, last))
+                merged.append((start, end))
         return merged
 
-    def _window(self, count: int, hits: list[tuple[int, int]]) -> tuple[int, int]:
-        """The stretch of ``self.words`` words (first, end) that holds the most hits
-        (the first such), starting a few words before its first hit."""
-        if count <= self.words:
-            return 0, count
+    @staticmethod
+    def _next(
+        text: str, found: list[tuple[int, int, str]], at: int, after: int, gap: int, wanted: str
+    ) -> int | None:
+        """The index in ``found`` of the word ``wanted`` that is ``gap`` words after the
+        character ``after`` (the end of found[at]), or None."""
+        for index in range(at + 1, len(found)):
+            start, _, word_stem = found[index]
+            between = len(WORD.findall(text, after, start))
+            if between > gap:
+                return None
+            if between == gap and word_stem == wanted:
+                return index
+        return None
+
+    def _window(self, length: int, hits: list[tuple[int, int]]) -> tuple[int, int]:
+        """The stretch of ``self.chars`` characters (start, end) holding the most hits (the
+        first such), starting a little before its first hit."""
+        if length <= self.chars:
+            return 0, length
         best, best_start = -1, 0
         for first, _ in hits:
-            start = max(0, min(first - LEAD_WORDS, count - self.words))
-            held = sum(1 for f, last in hits if f >= start and last < start + self.words)
+            start = max(0, min(first - int(self.chars * LEAD_SHARE), length - self.chars))
+            held = sum(1 for s, e in hits if s >= start and e <= start + self.chars)
             if held > best:
                 best, best_start = held, start
-        return best_start, best_start + self.words
+        return best_start, best_start + self.chars
 
     def excerpt(self, text: str) -> str:
-        starts = [match.start() for match in WORD.finditer(text)]
-        if not starts:
-            return text
-        hits = self._hits(text, starts)
-        first, end = self._window(len(starts), hits)
-
-        def word_end(index: int) -> int:
-            return WORD.match(text, starts[index]).end()
-
-        start_at = 0 if first == 0 else starts[first]
-        stop_at = len(text) if end == len(starts) else word_end(end - 1)
+        hits = self._hits(text)
+        start_at, stop_at = self._window(len(text), hits)
+        # Whole words: from the start of the first word begun in the stretch to the end of
+        # the last word ended in it.
+        if start_at:
+            if text[start_at - 1].isalnum() and (word := WORD.match(text, start_at)):
+                start_at = word.end()
+            word = WORD.search(text, start_at)
+            start_at = word.start() if word else len(text)
+        if stop_at < len(text):
+            while stop_at > start_at and text[stop_at - 1].isalnum() and text[stop_at].isalnum():
+                stop_at -= 1
+            stop_at = max(start_at, len(text[:stop_at].rstrip()))
         out = [ELLIPSIS] if start_at else []
         pos = start_at
-        for hit_first, hit_last in hits:
-            if hit_first < first or hit_last >= end:
+        for begin, finish in hits:
+            if begin < start_at or finish > stop_at:
                 continue
-            begin, finish = starts[hit_first], word_end(hit_last)
             out += [text[pos:begin], START, text[begin:finish], STOP]
             pos = finish
         out.append(text[pos:stop_at])
