@@ -44,6 +44,9 @@ def can_run_aside(using: str = "default") -> bool:
         settings.CABLES_QUERY_THREADS > 0
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block
+        # Work set aside by work set aside is done at once: waiting in a worker thread for
+        # another worker could take every worker.
+        and not getattr(_local, "in_worker", False)
     )
 
 
@@ -71,6 +74,7 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def _run[T](fn: Callable[[], T], using: str) -> T:
+    _local.in_worker = True
     connection = connections[using]
     opened = getattr(_local, "opened", set())
     if using not in opened:

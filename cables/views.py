@@ -238,6 +238,8 @@ def select_cables(request: HttpRequest) -> Selection:
             redirect_to=cable.get(),
         )
     engine = search.engine()
+    if filterset.searching:
+        engine.expect_results(query)
     queryset = filterset.qs
     matching_paragraphs = None
     count = None  # the selection's size, where it came for free

@@ -101,6 +101,11 @@ class SearchEngine(ABC):
             on_selection(cables)
         return SearchResults(cables=cables, ordered=prepare(cables.sorted_by(sort, query)))
 
+    def expect_results(self, query: ParsedQuery) -> None:
+        """Told before ``filter`` when ``results`` will follow for the same query (an engine
+        may start work ``results`` needs). Here, nothing."""
+        return None
+
     def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
         """The selection to count facets over, and its number of cables where that came
         for free (else None). Here, ``cables`` as they are."""

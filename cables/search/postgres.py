@@ -33,7 +33,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from functools import reduce
+from functools import partial, reduce
 from itertools import repeat
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -55,6 +55,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
+from cables.aside import aside, can_run_aside
 from cables.models import Cable, Paragraph, ParagraphVector
 
 from .base import (
@@ -221,19 +222,26 @@ class PostgresEngine(SearchEngine):
 
     def _paragraph_hits(self, query: ParsedQuery) -> dict[int, int]:
         """The number of paragraphs with hits of every cable that has some (one query on
-        paragraph_search_idx; kept with the query, for ``filter`` and ``results``)."""
+        paragraph_search_idx; kept with the query, for ``filter`` and ``results``, and
+        started by ``filter`` beside its own work)."""
         if "paragraph_hits" not in query.engine_cache:
-            query.engine_cache["paragraph_hits"] = dict(
-                self._rows(
-                    ParagraphVector.objects.filter(search_vector=hits_query(query))
-                    .order_by()
-                    .values("cable_id")
-                    .annotate(hits=Count("*"))
-                    .values_list("cable_id", "hits"),
-                    gin=True,
-                )
+            counting = query.engine_cache.pop("paragraph_hits_counting", None)
+            query.engine_cache["paragraph_hits"] = (
+                counting.result() if counting is not None else self._count_paragraph_hits(query)
             )
         return query.engine_cache["paragraph_hits"]
+
+    def _count_paragraph_hits(self, query: ParsedQuery) -> dict[int, int]:
+        return dict(
+            self._rows(
+                ParagraphVector.objects.filter(search_vector=hits_query(query))
+                .order_by()
+                .values("cable_id")
+                .annotate(hits=Count("*"))
+                .values_list("cable_id", "hits"),
+                gin=True,
+            )
+        )
 
     def _title_ranks(self, query: ParsedQuery) -> dict[int, float]:
         """The rank of the subject and summary of every cable whose subject or summary has
@@ -252,6 +260,11 @@ class PostgresEngine(SearchEngine):
                 )
             )
         return query.engine_cache["title_ranks"]
+
+    def expect_results(self, query: ParsedQuery) -> None:
+        """``results`` will follow ``filter``: ``filter`` starts counting the paragraphs
+        with hits beside its own work (``aside``)."""
+        query.engine_cache["results_follow"] = True
 
     def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
         """The filtered cables looked up once, and handed on as their ids (``IdIn``), as
@@ -277,6 +290,17 @@ class PostgresEngine(SearchEngine):
         # Newest first, with the rank of the subject and summary: what ``results`` needs
         # when no other filter applies.
         newest = Cable.objects.newest_first().values_list("id")
+        if (
+            query.engine_cache.get("results_follow")
+            and can_run_aside()
+            and not self._found_in_parts(query)
+            and "paragraph_hits" not in query.engine_cache
+        ):
+            # What ``results`` needs next, independent of what follows: counted meanwhile,
+            # on another connection.
+            query.engine_cache["paragraph_hits_counting"] = aside(
+                partial(self._count_paragraph_hits, query)
+            )
         with self._gin_planning():  # one transaction for the queries on the GIN indexes
             ranks = self._title_ranks(query)
             if self._found_in_parts(query):
