@@ -200,7 +200,13 @@ class PostgresEngine(SearchEngine):
         def fetch(page_ids: list[int]) -> QuerySet[Cable]:
             return prepare(Cable.objects.filter(IdIn(page_ids)))
 
-        matched = None if narrowed else query.engine_cache.get("matched")
+        matched, handed_on = None, False
+        if not narrowed and "found" in query.engine_cache and on_selection is not None:
+            # Found from the parts of a phrase query, not yet in order: the facets can start.
+            on_selection(Cable.objects.filter(IdIn(query.engine_cache["found"])))
+            handed_on = True
+        if not narrowed and ("matched" in query.engine_cache or "found" in query.engine_cache):
+            matched = self._matched(query)
         if sort == "relevance":
             if matched is not None:
                 matching = matched
@@ -214,7 +220,7 @@ class PostgresEngine(SearchEngine):
         else:
             ids = self._rows(cables.sorted_by(sort).values_list("id"), flat=True)
         selection = Cable.objects.filter(IdIn(ids))
-        if on_selection is not None:
+        if on_selection is not None and not handed_on:
             on_selection(selection)
         paragraph_hits = self._paragraph_hits(query)
         if sort == "relevance":
@@ -317,10 +323,24 @@ class PostgresEngine(SearchEngine):
             else:
                 ids = self._rows(newest.filter(search_vector=cable_query(query)), flat=True)
         if self._found_in_parts(query):
-            ids = self._rows(newest.filter(IdIn(found)), flat=True)
-        matched = [(id_, ranks.get(id_, 0.0)) for id_ in ids]
-        query.engine_cache["matched"] = matched
-        return cables.filter(IdIn([id_ for id_, _ in matched]))
+            # Put in order only when ``results`` needs it (after handing the selection on).
+            query.engine_cache["found"] = found
+            return cables.filter(IdIn(found))
+        query.engine_cache["matched"] = [(id_, ranks.get(id_, 0.0)) for id_ in ids]
+        return cables.filter(IdIn(ids))
+
+    def _matched(self, query: ParsedQuery) -> list[tuple[int, float]]:
+        """The cables ``filter`` found, newest first, with their subject's rank."""
+        if "matched" not in query.engine_cache:
+            ids = self._rows(
+                Cable.objects.newest_first()
+                .filter(IdIn(query.engine_cache["found"]))
+                .values_list("id"),
+                flat=True,
+            )
+            ranks = self._title_ranks(query)
+            query.engine_cache["matched"] = [(id_, ranks.get(id_, 0.0)) for id_ in ids]
+        return query.engine_cache["matched"]
 
     @staticmethod
     def _found_in_parts(query: ParsedQuery) -> bool:
