@@ -3,6 +3,8 @@ UTC, and every piece of cable text escaped."""
 
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from cables.serializers import summary_queryset
 from cables.templatetags.cable_rows import cable_row_meta, cable_tags
 
@@ -79,3 +81,34 @@ def test_the_list_page_shows_the_rows(client, make_cable):
     assert '<a class="cable-row__id" href="/cables/06ALMATY2803/">06ALMATY2803</a>' in content
     assert '<time datetime="2006-08-05T01:16:00Z">2006-08-05</time>' in content
     assert '<a class="tag" href="/cables/?tag=KZ" title="Kazakhstan">KZ</a>' in content
+
+
+def test_a_cable_path_is_the_one_reverse_gives_under_any_script_prefix(make_cable):
+    from django.urls import NoReverseMatch, set_script_prefix
+
+    from cables.models import Cable
+    from cables.templatetags.cable_rows import cable_path
+
+    for reference_id in ["06ALMATY2803", "09SECTION01OF03SANJOSE525", "10AQNA272", "08a_b-c"]:
+        cable = Cable(reference_id=reference_id)
+        assert cable_path(cable) == cable.get_absolute_url()
+    try:
+        set_script_prefix("/archive/")
+        cable = Cable(reference_id="06ALMATY2803")
+        assert cable_path(cable) == "/archive/cables/06ALMATY2803/" == cable.get_absolute_url()
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):
+        cable_path(Cable(reference_id="06 ALMATY/2803"))
+
+
+def test_a_tag_path_is_the_one_reverse_gives_for_any_code():
+    from django.urls import NoReverseMatch
+
+    from cables.models import Tag
+    from cables.templatetags.cable_rows import tag_path
+
+    for code in ["PREL", "CLINTON, HILLARY", "A/B C", "100%", "É&<x>\"'?#", "~:@!$()*+;="]:
+        assert tag_path(code) == Tag(code=code).get_absolute_url()
+    with pytest.raises(NoReverseMatch):
+        tag_path("")
