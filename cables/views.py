@@ -176,7 +176,10 @@ class FacetCounts:
     collected when the page needs them; with ``aside``, on other database connections
     while the request reads its page of cables and their snippets."""
 
-    def __init__(self) -> None:
+    def __init__(self, query: search.ParsedQuery) -> None:
+        # The page's search, parsed and looked up once: the wider selections below have
+        # the same (only a facet's own values differ), and take its cables from it.
+        self.query = query
         self.parts: list[Future[dict[str, list[dict]]]] = []
         # Counted over a wider selection ("any of" facets, months): these win.
         self.wider: list[Future[dict[str, list[dict]]]] = []
@@ -194,9 +197,14 @@ class FacetCounts:
         built in the worker thread: with a search, it looks the cables up)."""
 
         def counts() -> dict[str, list[dict]]:
-            return CableFilter(params, queryset=Cable.objects.all()).qs.facet_counts((name,))
+            return self._selection(params).facet_counts((name,))
 
         self.wider.append(aside(counts))
+
+    def _selection(self, params: QueryDict) -> QuerySet[Cable]:
+        filterset = CableFilter(params, queryset=Cable.objects.all())
+        filterset.search_query = self.query  # the same q: its lookup is reused
+        return filterset.qs
 
     def count_months(self, year: int, cables: QuerySet[Cable] | QueryDict) -> None:
         """The months of ``year`` in a selection: a queryset, or the parameters making it."""
@@ -204,7 +212,7 @@ class FacetCounts:
         def counts() -> dict[str, list[dict]]:
             selection = cables
             if not isinstance(selection, QuerySet):
-                selection = CableFilter(selection, queryset=Cable.objects.all()).qs
+                selection = self._selection(selection)
             return {"month": selection.month_counts(year)}
 
         self.parts.append(aside(counts))
@@ -243,7 +251,7 @@ def select_cables(request: HttpRequest) -> Selection:
     queryset = filterset.qs
     matching_paragraphs = None
     count = None  # the selection's size, where it came for free
-    facets = FacetCounts()
+    facets = FacetCounts(query)
     # "Any of" facets keep offering their other values: each is counted over the selection
     # made by every other parameter (one more query per such facet in use).
     for name in ANY_OF_FACETS:

@@ -647,7 +647,7 @@ def test_a_search_runs_a_constant_number_of_queries(client, make_searchable, que
     assert response.status_code == 200
     assert len(ids(response)) == 43
     assert len(statements(many)) == len(statements(few))
-    assert len(statements(many)) <= 17, "\n".join(sql[:100] for sql in statements(many))
+    assert len(statements(many)) <= 14, "\n".join(sql[:100] for sql in statements(many))
 
 
 def test_the_cable_page_with_a_search_adds_one_query(client, archive):

@@ -302,6 +302,11 @@ class PostgresEngine(SearchEngine):
         and other filters made it test the vectors of the cables they keep one by one
         instead of using the index (300-600 ms for "end summary", or "government" with
         tag=PREL, in 15,000 cables). Over the ids, every other query is a plain one."""
+        # Looked up already (the same search, for a facet counted over a wider selection).
+        if "matched" in query.engine_cache:
+            return cables.filter(IdIn([id_ for id_, _ in query.engine_cache["matched"]]))
+        if "found" in query.engine_cache:
+            return cables.filter(IdIn(query.engine_cache["found"]))
         # Newest first, with the rank of the subject and summary: what ``results`` needs
         # when no other filter applies.
         newest = Cable.objects.newest_first().values_list("id")
