@@ -32,6 +32,8 @@ CABLES_PAGE_CACHE                  "0" turns off the page cache of cable, person
                                    see cables/cache.py)
 CABLES_PAGE_CACHE_DIR              where cached pages are kept (.cache/pages)
 CABLES_PAGE_CACHE_ENTRIES          cached pages at most (5000)
+CABLES_SELECTION_CACHE             "0" turns off the cache of a list's facet counts (on
+                                   when the page cache is; see cables/views.FacetCounts)
 CABLES_QUERY_THREADS               threads a request may count facets in, beside its own
                                    work, on PostgreSQL (2; 0: none; see cables/aside.py)
 =================================  =========================================================
@@ -272,6 +274,10 @@ CABLES_EXPORT_LIMIT = int(env("CABLES_EXPORT_LIMIT", 100_000))
 # Off by default while developing (DJANGO_DEBUG) and in tests.
 ARCHIVE_PAGE_CACHE = env_bool("CABLES_PAGE_CACHE", default=not (TESTING or DEBUG))
 ARCHIVE_PAGE_CACHE_SECONDS = 24 * 3600
+# The facet counts of each selection of /cables/ (its filters and search; not its page or
+# order), in the same cache and under the same version: the next page of a search, or
+# another order, counts nothing again.
+ARCHIVE_SELECTION_CACHE = env_bool("CABLES_SELECTION_CACHE", default=ARCHIVE_PAGE_CACHE)
 # Facet counts of a list page run beside the rest of the request, each on a database
 # connection of its own, in up to this many threads a worker process (cables/aside.py).
 CABLES_QUERY_THREADS = int(env("CABLES_QUERY_THREADS", 2))

@@ -21,7 +21,9 @@ on a free loopback port with production settings, as ``benchmarks/load.py`` star
    ``--duration`` seconds (each rendered at its first request, then cached): pages per
    second, errors (target: 300 pages/s, no error). The pure-Python client shares the 2
    cores with gunicorn and PostgreSQL: the rate is a floor. ``CABLES_PAGE_CACHE=0`` in
-   the environment runs it all without the page cache.
+   the environment runs it all without the page cache. List pages (browse and search)
+   count their facets at every fetch unless ``--selection-cache`` keeps them per
+   selection, as production does.
 
 Exits 1 on any page that did not answer 200.
 """
@@ -75,6 +77,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30, help="throughput seconds (30)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--selection-cache",
+        action="store_true",
+        help="keep the facet counts of each list page's selection (off: each list page, "
+        "fetched again, is counted again, as a first view is)",
+    )
     return parser.parse_args()
 
 
@@ -177,6 +185,7 @@ def main() -> int:
     # An empty page cache of its own: pages cached by an earlier run are not first views.
     cache_dir = tempfile.TemporaryDirectory(prefix="web-page-cache-")
     env["CABLES_PAGE_CACHE_DIR"] = cache_dir.name
+    env["CABLES_SELECTION_CACHE"] = "1" if args.selection_cache else "0"
     port = free_port()
     result: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "

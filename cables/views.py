@@ -8,6 +8,7 @@ snippets and hits from ``cables.search``, and cables become dicts in ``serialize
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -38,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import search, serializers
 from .aside import aside
+from .cache import archive_key, keep, read
 from .diff import differs, word_diff
 from .filters import (
     EXCLUDE_PARAMS,
@@ -56,6 +58,7 @@ from .filters import (
     query_without,
 )
 from .models import (
+    ArchiveState,
     Cable,
     CableCaveat,
     CableQuerySet,
@@ -174,17 +177,28 @@ FACET_PARTS = (("year", "origin", "classification", "level", "caveat"), ("tag",)
 class FacetCounts:
     """The facet counts of a list page, started as soon as its selection is known and
     collected when the page needs them; with ``aside``, on other database connections
-    while the request reads its page of cables and their snippets."""
+    while the request reads its page of cables and their snippets.
 
-    def __init__(self, query: search.ParsedQuery) -> None:
+    With ``settings.ARCHIVE_SELECTION_CACHE``, kept in the page cache under the archive's
+    version and the selection (``selection_key``): another page or order of the same
+    selection reads them from there and counts nothing."""
+
+    def __init__(self, query: search.ParsedQuery, params: QueryDict) -> None:
         # The page's search, parsed and looked up once: the wider selections below have
         # the same (only a facet's own values differ), and take its cables from it.
         self.query = query
         self.parts: list[Future[dict[str, list[dict]]]] = []
+        self.key = None
+        self.cached = None
+        if settings.ARCHIVE_SELECTION_CACHE:
+            self.key = archive_key("facets-of", ArchiveState.current(), selection_key(params))
+            self.cached = read(self.key)
         # Counted over a wider selection ("any of" facets, months): these win.
         self.wider: list[Future[dict[str, list[dict]]]] = []
 
     def count(self, cables: QuerySet[Cable]) -> None:
+        if self.cached is not None:
+            return
         if not cables.query.where:
             # The whole archive: kept counts and the page cache, one task.
             self.parts.append(aside(cables.facet_counts))
@@ -199,7 +213,8 @@ class FacetCounts:
         def counts() -> dict[str, list[dict]]:
             return self._selection(params).facet_counts((name,))
 
-        self.wider.append(aside(counts))
+        if self.cached is None:
+            self.wider.append(aside(counts))
 
     def _selection(self, params: QueryDict) -> QuerySet[Cable]:
         filterset = CableFilter(params, queryset=Cable.objects.all())
@@ -215,13 +230,28 @@ class FacetCounts:
                 selection = self._selection(selection)
             return {"month": selection.month_counts(year)}
 
-        self.parts.append(aside(counts))
+        if self.cached is None:
+            self.parts.append(aside(counts))
 
     def result(self) -> dict[str, list[dict]]:
+        if self.cached is not None:
+            return self.cached
         counts: dict[str, list[dict]] = {}
         for part in self.parts + self.wider:
             counts |= part.result()
-        return {name: counts[name] for name in CableQuerySet.FACETS if name in counts} | counts
+        counts = {name: counts[name] for name in CableQuerySet.FACETS if name in counts} | counts
+        if self.key is not None:
+            keep(self.key, counts)
+        return counts
+
+
+def selection_key(params: QueryDict) -> str:
+    """What makes a selection of /cables/: its parameters but the page and the order, each
+    name's values in any order (they are "any of" each other)."""
+    made_by = sorted(
+        (name, sorted(values)) for name, values in params.lists() if name not in ("page", "sort")
+    )
+    return hashlib.sha256(json.dumps(made_by).encode()).hexdigest()
 
 
 def select_cables(request: HttpRequest) -> Selection:
@@ -251,7 +281,7 @@ def select_cables(request: HttpRequest) -> Selection:
     queryset = filterset.qs
     matching_paragraphs = None
     count = None  # the selection's size, where it came for free
-    facets = FacetCounts(query)
+    facets = FacetCounts(query, request.GET)
     # "Any of" facets keep offering their other values: each is counted over the selection
     # made by every other parameter (one more query per such facet in use).
     for name in ANY_OF_FACETS:

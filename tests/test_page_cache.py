@@ -173,3 +173,59 @@ def test_a_cache_that_cannot_be_written_or_read_still_serves_every_page(
     assert client.get(PAGE).content == first.content
     assert client.get("/cables/").status_code == 200  # the whole archive's facet counts
     assert "page cache unreadable" in caplog.text
+
+
+# --- a list's facet counts, per selection ---------------------------------------------------
+
+
+@pytest.fixture
+def selection_cache(settings, page_cache):
+    settings.ARCHIVE_SELECTION_CACHE = True
+
+
+def facet_sql(captured) -> list[str]:
+    """The statements that count facets (GROUP BY over the selection)."""
+    return [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def test_another_page_or_order_of_a_selection_reads_its_facets_from_the_cache(
+    client, archive, selection_cache
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        counted = client.get("/cables.json", {"tag": "KZ", "year": "2006"}).json()["facets"]
+    assert facet_sql(first)
+    for params in [
+        {"year": "2006", "tag": "KZ", "sort": "oldest"},
+        {"tag": "KZ", "year": "2006", "page": "1"},
+    ]:
+        with CaptureQueriesContext(connection) as again:
+            response = client.get("/cables.json", params)
+        assert response.json()["facets"] == counted
+        assert facet_sql(again) == []
+    # Another selection is counted.
+    with CaptureQueriesContext(connection) as other:
+        client.get("/cables.json", {"tag": "KZ"})
+    assert facet_sql(other)
+
+
+def test_cached_facets_of_a_selection_go_stale_with_the_archive(client, archive, selection_cache):
+    before = client.get("/cables.json", {"tag": "KZ"}).json()["facets"]["year"]
+    # An admin edit (or an import) moves a cable to another year.
+    cable = Cable.objects.filter(cabletag__tag__code="KZ", created__year=2005).get()
+    cable.created = cable.created.replace(year=2003)
+    cable.save()
+    ArchiveState.bump()
+    after = client.get("/cables.json", {"tag": "KZ"}).json()["facets"]["year"]
+    assert after != before
+    assert {"value": 2003, "count": 1} in after
+
+
+def test_a_search_and_its_filters_are_part_of_the_selection(client, archive, selection_cache):
+    searched = client.get("/cables.json", {"q": "Dzhaksybekov"}).json()["facets"]
+    unsearched = client.get("/cables.json", {"q": "Nazarbayev"}).json()["facets"]
+    assert searched != unsearched
+    excluded = client.get("/cables.json", {"exclude_tag": "KZ"}).json()
+    assert excluded["count"] == 0 or excluded["facets"] != searched
