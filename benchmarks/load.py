@@ -141,7 +141,9 @@ def get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
         conn.close()
 
 
-def start_gunicorn(port: int, workers: int, env: dict[str, str], log) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, env: dict[str, str], log, root: Path = ROOT
+) -> subprocess.Popen:
     command = [
         PYTHON,
         "-m",
@@ -161,7 +163,7 @@ def start_gunicorn(port: int, workers: int, env: dict[str, str], log) -> subproc
         "warning",
     ]
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -178,12 +180,15 @@ def start_gunicorn(port: int, workers: int, env: dict[str, str], log) -> subproc
 
 
 @contextmanager
-def serving(port: int, workers: int, env: dict[str, str], script: str) -> Iterator:
+def serving(
+    port: int, workers: int, env: dict[str, str], script: str, root: Path = ROOT
+) -> Iterator:
     """Gunicorn serving on ``port`` for the block (stopped after it; the script exits with
-    the end of gunicorn's log when it cannot start); yields the log file."""
+    the end of gunicorn's log when it cannot start); yields the log file. ``root``: the
+    checkout whose code it serves."""
     with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
         try:
-            process = start_gunicorn(port, workers, env, log)
+            process = start_gunicorn(port, workers, env, log, root)
         except RuntimeError as exc:
             log.seek(0)
             sys.exit(f"{script}: {exc}\n{log.read()[-3000:]}")
