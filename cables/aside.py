@@ -57,7 +57,7 @@ def aside[T](fn: Callable[[], T], using: str = "default") -> Future[T]:
         done: Future[T] = Future()
         try:
             done.set_result(fn())
-        except BaseException as error:  # noqa: BLE001 - raised again by .result()
+        except Exception as error:  # noqa: BLE001 - raised again by .result()
             done.set_exception(error)
         return done
     return _executor().submit(_run, fn, using)
