@@ -7,10 +7,12 @@ page's database time after the facets. Here only the words that could be a hit a
 PostgreSQL's ``english`` configuration, so the words marked are the words PostgreSQL
 matched: ``governing`` for ``government`` (both ``govern``), not ``governor``.
 
-``Excerpts(query).excerpt(text)`` gives the paragraph's best stretch of ``SNIPPET_WORDS``
-words (the one holding most hits, a few words of context before the first), with each hit
-between the ``START`` and ``STOP`` markers that ``highlight.marked_html`` turns into
-``<mark>`` after escaping, and ``…`` where the paragraph was cut.
+``Excerpts(atoms, words).excerpt(text)`` gives the paragraph's best stretch of about
+``words`` words, counted as ``CHARS_PER_WORD`` characters each (the stretch holding most
+hits, a sixth of it before the first; whole words: the paragraph is never tokenised in
+full), with each hit between the ``START`` and ``STOP`` markers that
+``highlight.marked_html`` turns into ``<mark>`` after escaping, and ``…`` where the
+paragraph was cut.
 
 Words are runs of letters and digits, as the query parser reads them; a phrase's words must
 follow each other, a stop word in a phrase standing for any word (PostgreSQL does not index
