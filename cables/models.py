@@ -538,51 +538,19 @@ class CableQuerySet(models.QuerySet):
                 .values_list("slug", "name", "cable_count")
             )
             return [{"value": slug, "name": name, "count": n} for slug, name, n in rows]
-        ids = self._id_array()
-        try:
-            holds, params = self._holds("cable_id", ids)
-        except EmptyResultSet:  # filter(pk__in=[]): nobody
-            return []
-        # The selection's size, as far as the choice needs it: a list of ids says it.
-        if ids is None:
-            chosen, _ = self._holds("chosen.id")
-            size = f"""(
-                SELECT COUNT(*) FROM (
-                    SELECT 1 FROM {Cable._meta.db_table} AS chosen WHERE {chosen}
-                    LIMIT (SELECT n / {per_cable} + 1 FROM leader_rows)
-                ) AS enough
-            )"""
-            size_params = params
-        else:
-            size, size_params = "cardinality(%s::bigint[])", (ids,)
         links, people = CablePerson._meta.db_table, Person._meta.db_table
-        if connections[self.db].vendor == "postgresql":
-            # Each leader's rows read from the index, where PostgreSQL would read the whole
-            # table and hash it: LATERAL, with OFFSET 0 to keep it from being flattened.
-            leaders_rows = f"""CROSS JOIN LATERAL (
-                SELECT cable_id FROM {links} WHERE person_id = leader.id OFFSET 0
-            ) AS link"""
-        else:  # SQLite joins in nested loops, on the index.
-            leaders_rows = f"JOIN {links} AS link ON link.person_id = leader.id"
-        # Whether to count the leaders' rows first: when the selection has more rows than
-        # the leaders, at about LINKS_PER_CABLE people a cable (else its own rows are fewer
-        # to count; its cables counted only as far as that).
-        worth = f"""worth AS (
-                SELECT {size} * {per_cable} > (SELECT n FROM leader_rows) AS yes
-            )"""
-        first_cte = ""
+        ids = self._id_array()
         if ids is not None:
-            # The ids once, as a set the two counts below join against: an array constant
-            # in each made PostgreSQL estimate each of its thousands of elements, twice
-            # (14 of 48 ms for "government" on the shared corpus).
+            # A list of ids (PostgreSQL): the ids once, as a set the two counts below join
+            # against (an array constant in each made PostgreSQL estimate each of its
+            # thousands of elements, twice: 14 of 48 ms for "government" on the shared
+            # corpus). With the selection's share of the archive known, the leaders are
+            # counted first when its 100th count is likely (x 1.2) to beat the first person
+            # left out, which makes their count exact: counting every row of a selection
+            # means grouping thousands of people (27,000 for "economic", 4,900 cables of
+            # the shared corpus: 95 ms, where the leaders take 35).
             first_cte = "chosen AS MATERIALIZED (SELECT unnest(%s::bigint[]) AS id),"
-            holds, params = "cable_id IN (SELECT id FROM chosen)", ()
-            size_params = (ids,)
-            # With the selection's share of the archive known: when its 100th count is
-            # likely (x 1.2) to beat the first person left out, which makes the leaders'
-            # count exact. Counting every row of a selection means grouping thousands of
-            # people (27,000 for "economic", 4,900 cables of the shared corpus: 95 ms, where
-            # the leaders take 35).
+            holds, params, statement_params = "cable_id IN (SELECT id FROM chosen)", (), (ids,)
             worth = f"""worth AS (
                 SELECT (SELECT COUNT(*) FROM chosen) * COALESCE((
                     SELECT cable_count FROM {people} WHERE cable_count > 0
@@ -592,6 +560,33 @@ class CableQuerySet(models.QuerySet):
                     1
                 ) AS yes
             )"""
+        else:
+            try:
+                holds, params = self._holds("cable_id")
+            except EmptyResultSet:  # filter(pk__in=[]): nobody
+                return []
+            chosen, _ = self._holds("chosen.id")
+            # The leaders are counted first when the selection has more rows than they
+            # have, at about LINKS_PER_CABLE people a cable (else its own rows are fewer to
+            # count): its cables counted only as far as that.
+            first_cte = ""
+            statement_params = params  # the selection's size, in ``worth``
+            worth = f"""worth AS (
+                SELECT (
+                    SELECT COUNT(*) FROM (
+                        SELECT 1 FROM {Cable._meta.db_table} AS chosen WHERE {chosen}
+                        LIMIT (SELECT n / {per_cable} + 1 FROM leader_rows)
+                    ) AS enough
+                ) * {per_cable} > (SELECT n FROM leader_rows) AS yes
+            )"""
+        if connections[self.db].vendor == "postgresql":
+            # Each leader's rows read from the index, where PostgreSQL would read the whole
+            # table and hash it: LATERAL, with OFFSET 0 to keep it from being flattened.
+            leaders_rows = f"""CROSS JOIN LATERAL (
+                SELECT cable_id FROM {links} WHERE person_id = leader.id OFFSET 0
+            ) AS link"""
+        else:  # SQLite joins in nested loops, on the index.
+            leaders_rows = f"JOIN {links} AS link ON link.person_id = leader.id"
         counted = f"""
             WITH {first_cte}
             leader AS (
@@ -638,7 +633,7 @@ class CableQuerySet(models.QuerySet):
             ORDER BY counted.n DESC, person.name, person.slug
         """
         with connections[self.db].cursor() as cursor:
-            cursor.execute(counted, (*size_params, *params, *params))
+            cursor.execute(counted, (*statement_params, *params, *params))
             rows = cursor.fetchall()
         return [{"value": slug, "name": name, "count": n} for slug, name, n in rows]
 

@@ -180,7 +180,7 @@ class FacetCounts:
     while the request reads its page of cables and their snippets.
 
     With ``settings.ARCHIVE_SELECTION_CACHE``, kept in the page cache under the archive's
-    version and the selection (``selection_key``): another page or order of the same
+    version and the selection (``selection_params``): another page or order of the same
     selection reads them from there and counts nothing."""
 
     def __init__(self, query: search.ParsedQuery, params: QueryDict) -> None:
@@ -190,8 +190,11 @@ class FacetCounts:
         self.parts: list[Future[dict[str, list[dict]]]] = []
         self.key = None
         self.cached = None
-        if settings.ARCHIVE_SELECTION_CACHE:
-            self.key = archive_key("facets-of", ArchiveState.current(), selection_key(params))
+        made_by = selection_params(params)
+        # (The whole archive's counts are kept by ``facet_counts`` itself, for every page.)
+        if settings.ARCHIVE_SELECTION_CACHE and made_by:
+            digest = hashlib.sha256(json.dumps(made_by).encode()).hexdigest()
+            self.key = archive_key("facets-of", ArchiveState.current(), digest)
             self.cached = read(self.key)
         # Counted over a wider selection ("any of" facets, months): these win.
         self.wider: list[Future[dict[str, list[dict]]]] = []
@@ -245,13 +248,12 @@ class FacetCounts:
         return counts
 
 
-def selection_key(params: QueryDict) -> str:
+def selection_params(params: QueryDict) -> list[tuple[str, list[str]]]:
     """What makes a selection of /cables/: its parameters but the page and the order, each
     name's values in any order (they are "any of" each other)."""
-    made_by = sorted(
+    return sorted(
         (name, sorted(values)) for name, values in params.lists() if name not in ("page", "sort")
     )
-    return hashlib.sha256(json.dumps(made_by).encode()).hexdigest()
 
 
 def select_cables(request: HttpRequest) -> Selection:

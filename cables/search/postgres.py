@@ -194,40 +194,39 @@ class PostgresEngine(SearchEngine):
 
         One query counts the paragraphs with hits of every cable that has some: the page's
         count of matching paragraphs, and the text's share of relevance. By relevance, the
-        matching cables come with the rank of their subject and summary (newest first) and
-        the order is made here."""
+        matching cables newest first are ordered here by the rank of their subject and
+        summary (``_title_ranks``) and that share."""
 
         def fetch(page_ids: list[int]) -> QuerySet[Cable]:
             return prepare(Cable.objects.filter(IdIn(page_ids)))
 
-        matched, handed_on = None, False
-        if not narrowed and "found" in query.engine_cache and on_selection is not None:
-            # Found from the parts of a phrase query, not yet in order: the facets can start.
-            on_selection(Cable.objects.filter(IdIn(query.engine_cache["found"])))
-            handed_on = True
-        if not narrowed and ("matched" in query.engine_cache or "found" in query.engine_cache):
-            matched = self._matched(query)
-        if sort == "relevance":
-            if matched is not None:
-                matching = matched
+        selection = None
+        unnarrowed = not narrowed and "found" in query.engine_cache
+        if unnarrowed:
+            # The cables ``filter`` found are the selection: the facets can start.
+            selection = Cable.objects.filter(IdIn(query.engine_cache["found"]))
+            if on_selection is not None:
+                on_selection(selection)
+        if sort == "relevance" or (sort == "newest" and unnarrowed):
+            # Newest first (for relevance: the order of equal scores).
+            if unnarrowed:
+                ids = list(self._newest(query))
             else:
-                ranks = self._title_ranks(query)
-                newest = self._rows(cables.newest_first().values_list("id"), flat=True)
-                matching = [(id_, ranks.get(id_, 0.0)) for id_ in newest]
-            ids = [id_ for id_, _ in matching]  # newest first: the order of equal scores
-        elif sort == "newest" and matched is not None:
-            ids = [id_ for id_, _ in matched]
+                ids = self._rows(cables.newest_first().values_list("id"), flat=True)
         else:
             ids = self._rows(cables.sorted_by(sort).values_list("id"), flat=True)
-        selection = Cable.objects.filter(IdIn(ids))
-        if on_selection is not None and not handed_on:
-            on_selection(selection)
-        paragraph_hits = self._paragraph_hits(query)
+        if selection is None:
+            selection = Cable.objects.filter(IdIn(ids))
+            if on_selection is not None:
+                on_selection(selection)
+        with self._gin_planning():  # the two lookups share one planned transaction
+            paragraph_hits = self._paragraph_hits(query)
+            ranks = self._title_ranks(query) if sort == "relevance" else {}
         if sort == "relevance":
             # The text's share for each number of paragraphs with hits, worked out once.
             shares = [text_score(n) for n in range(max(paragraph_hits.values(), default=0) + 1)]
-            hits_of = paragraph_hits.get
-            score = {id_: title_rank + shares[hits_of(id_, 0)] for id_, title_rank in matching}
+            hits_of, rank_of = paragraph_hits.get, ranks.get
+            score = {id_: rank_of(id_, 0.0) + shares[hits_of(id_, 0)] for id_ in ids}
             ids.sort(key=score.__getitem__, reverse=True)  # stable
         if narrowed or not query.hits_imply_match:
             matching_paragraphs = sum(map(paragraph_hits.get, ids, repeat(0)))
@@ -303,17 +302,13 @@ class PostgresEngine(SearchEngine):
         instead of using the index (300-600 ms for "end summary", or "government" with
         tag=PREL, in 15,000 cables). Over the ids, every other query is a plain one."""
         # Looked up already (the same search, for a facet counted over a wider selection).
-        if "matched" in query.engine_cache:
-            return cables.filter(IdIn([id_ for id_, _ in query.engine_cache["matched"]]))
         if "found" in query.engine_cache:
             return cables.filter(IdIn(query.engine_cache["found"]))
-        # Newest first, with the rank of the subject and summary: what ``results`` needs
-        # when no other filter applies.
-        newest = Cable.objects.newest_first().values_list("id")
+        in_parts = self._found_in_parts(query)
         if (
             query.engine_cache.get("results_follow")
             and can_run_aside()
-            and not self._found_in_parts(query)
+            and not in_parts
             and "paragraph_hits" not in query.engine_cache
         ):
             # What ``results`` needs next, independent of what follows: counted meanwhile,
@@ -322,30 +317,30 @@ class PostgresEngine(SearchEngine):
                 partial(self._count_paragraph_hits, query)
             )
         with self._gin_planning():  # one transaction for the queries on the GIN indexes
-            ranks = self._title_ranks(query)
-            if self._found_in_parts(query):
+            if in_parts:
+                # Put in order only when ``results`` needs it (after handing them on).
                 found = self._cables_by_parts(query)
             else:
-                ids = self._rows(newest.filter(search_vector=cable_query(query)), flat=True)
-        if self._found_in_parts(query):
-            # Put in order only when ``results`` needs it (after handing the selection on).
-            query.engine_cache["found"] = found
-            return cables.filter(IdIn(found))
-        query.engine_cache["matched"] = [(id_, ranks.get(id_, 0.0)) for id_ in ids]
-        return cables.filter(IdIn(ids))
+                found = self._rows(
+                    Cable.objects.newest_first()
+                    .filter(search_vector=cable_query(query))
+                    .values_list("id"),
+                    flat=True,
+                )
+                query.engine_cache["newest"] = found
+        query.engine_cache["found"] = found
+        return cables.filter(IdIn(found))
 
-    def _matched(self, query: ParsedQuery) -> list[tuple[int, float]]:
-        """The cables ``filter`` found, newest first, with their subject's rank."""
-        if "matched" not in query.engine_cache:
-            ids = self._rows(
+    def _newest(self, query: ParsedQuery) -> list[int]:
+        """The cables ``filter`` found, newest first."""
+        if "newest" not in query.engine_cache:
+            query.engine_cache["newest"] = self._rows(
                 Cable.objects.newest_first()
                 .filter(IdIn(query.engine_cache["found"]))
                 .values_list("id"),
                 flat=True,
             )
-            ranks = self._title_ranks(query)
-            query.engine_cache["matched"] = [(id_, ranks.get(id_, 0.0)) for id_ in ids]
-        return query.engine_cache["matched"]
+        return query.engine_cache["newest"]
 
     @staticmethod
     def _found_in_parts(query: ParsedQuery) -> bool:
