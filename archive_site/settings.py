@@ -36,6 +36,9 @@ CABLES_SELECTION_CACHE             "0" turns off the cache of a list's facet cou
                                    when the page cache is; see cables/views.FacetCounts)
 CABLES_QUERY_THREADS               threads a request may count facets in, beside its own
                                    work, on PostgreSQL (2; 0: none; see cables/aside.py)
+CABLES_FACET_INDEX                 "0" turns off counting facets from every cable's facet
+                                   values held in memory (on; off with DJANGO_DEBUG and in
+                                   tests; see cables/facet_index.py)
 =================================  =========================================================
 """
 
@@ -281,6 +284,10 @@ ARCHIVE_SELECTION_CACHE = env_bool("CABLES_SELECTION_CACHE", default=ARCHIVE_PAG
 # Facet counts of a list page run beside the rest of the request, each on a database
 # connection of its own, in up to this many threads a worker process (cables/aside.py).
 CABLES_QUERY_THREADS = int(env("CABLES_QUERY_THREADS", 2))
+# A selection's facets counted from every cable's facet values held in memory by each
+# worker process (numpy arrays, ~30 MB for the whole release; cables/facet_index.py), built
+# again after each change of the archive; SQL's GROUP BY meanwhile.
+ARCHIVE_FACET_INDEX = env_bool("CABLES_FACET_INDEX", default=not (TESTING or DEBUG))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

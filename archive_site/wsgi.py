@@ -10,3 +10,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive_site.settings")
 
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402 - configured by the line above
+
+if settings.ARCHIVE_FACET_INDEX:
+    # Each worker process builds its facet index as it starts, in a thread of its own,
+    # rather than at its first list page (which counts in SQL until the index is ready).
+    from cables import facet_index  # noqa: E402
+
+    facet_index.build_aside()

@@ -23,7 +23,9 @@ on a free loopback port with production settings, as ``benchmarks/load.py`` star
    cores with gunicorn and PostgreSQL: the rate is a floor. ``CABLES_PAGE_CACHE=0`` in
    the environment runs it all without the page cache. List pages (browse and search)
    count their facets at every fetch unless ``--selection-cache`` keeps them per
-   selection, as production does.
+   selection, as production does; from each worker's facet index (``--facet-index on``,
+   the default, as production does: timed once every worker has logged it built) or in
+   SQL (``off``).
 
 Exits 1 on any page that did not answer 200.
 """
@@ -83,7 +85,26 @@ def parse_args() -> argparse.Namespace:
         help="keep the facet counts of each list page's selection (off: each list page, "
         "fetched again, is counted again, as a first view is)",
     )
+    parser.add_argument(
+        "--facet-index",
+        choices=("on", "off"),
+        default="on",
+        help="count list pages' facets from each worker's facet index (on, as production "
+        "does; timed once every worker has built it) or in SQL (off)",
+    )
     return parser.parse_args()
+
+
+def wait_for_facet_indexes(log, workers: int, timeout: float = 300) -> list[str]:
+    """Wait until every worker has logged its facet index built (``cables/facet_index.py``:
+    each builds it in a thread as it starts): the lines logged."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log.seek(0)
+        built = [line.strip() for line in log if "Facet index built" in line]
+        if len(built) >= workers or time.monotonic() > deadline:
+            return built
+        time.sleep(0.5)
 
 
 def fetch_json(port: int, path: str) -> dict:
@@ -186,6 +207,8 @@ def main() -> int:
     cache_dir = tempfile.TemporaryDirectory(prefix="web-page-cache-")
     env["CABLES_PAGE_CACHE_DIR"] = cache_dir.name
     env["CABLES_SELECTION_CACHE"] = "1" if args.selection_cache else "0"
+    env["CABLES_FACET_INDEX"] = "1" if args.facet_index == "on" else "0"
+    env["DJANGO_LOG_LEVEL"] = "INFO"  # (the workers log their facet index built)
     port = free_port()
     result: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -195,12 +218,19 @@ def main() -> int:
         "kinds": {},
     }
     failures: list[str] = []
-    with serving(port, args.workers, env, "benchmarks/web.py"):
+    with serving(port, args.workers, env, "benchmarks/web.py") as log:
         pages, result["cables"] = build_pages(port, random.Random(args.seed))
         print(
             f"{result['machine']}; gunicorn {args.workers} sync workers; "
-            f"{result['cables']:,} cables; {args.runs} runs of each page\n"
+            f"{result['cables']:,} cables; {args.runs} runs of each page"
         )
+        result["facet_index"] = "off: facets counted in SQL"
+        if args.facet_index == "on":
+            built = wait_for_facet_indexes(log, args.workers)
+            result["facet_index"] = f"built by {len(built)} of {args.workers} workers"
+            for line in built:
+                print(f"  {line.split(' cables.facet_index: ')[-1]}")
+        print(f"Facet index: {result['facet_index']}\n")
         print(f"{'pages':<22} {'urls':>4} {'median':>9} {'p95':>9} {'target p95':>11}")
         for kind, urls in pages.items():
             if kind == "throughput":

@@ -388,7 +388,36 @@ class CableQuerySet(models.QuerySet):
                 counts = self._facet_counts(names)
                 keep(key, counts)
             return counts
+        index = self._facet_index()
+        if index is not None:
+            return index.counts(self._selected_ids(), names)
         return self._facet_counts(names)
+
+    def _facet_index(self):
+        """The facet index (``cables.facet_index``) for a selection, when it is on and
+        ready; None for the whole archive (its counts are kept already)."""
+        if not settings.ARCHIVE_FACET_INDEX or not self.query.where or self.query.is_sliced:
+            return None
+        from . import facet_index
+
+        return facet_index.ready(self.db)
+
+    def _selected_ids(self) -> list[int]:
+        """The ids of this selection's cables: a search's list of ids as it is, else read
+        (one query)."""
+        where = self.query.where
+        if len(where.children) == 1 and not where.negated:
+            (condition,) = where.children
+            ids = getattr(getattr(condition, "lhs", None), "ids", None)
+            if ids is not None and condition.lookup_name == "exact" and condition.rhs is True:
+                return ids
+        try:
+            sql, params = self.order_by().values("id").query.sql_with_params()
+        except EmptyResultSet:  # filter(pk__in=[])
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [id_ for (id_,) in cursor.fetchall()]
 
     def _facet_counts(self, names: tuple[str, ...]) -> dict[str, list[dict]]:
         counted = [name for name in names if name not in self.DERIVED_FACETS]
@@ -414,7 +443,11 @@ class CableQuerySet(models.QuerySet):
             .annotate(facet_year=ExtractYear("created"))
             .values("facet_year", "origin", "classification")
         )
-        sql, params = selection.query.sql_with_params()
+        counts: dict[str, list[dict]] = {"year": [], "origin": [], "classification": []}
+        try:
+            sql, params = selection.query.sql_with_params()
+        except EmptyResultSet:  # filter(pk__in=[]): nothing to count
+            return counts
         # GROUPING(...) is 3 for the year set (origin and classification rolled up), 5 for
         # origin, 6 for classification.
         grouped = f"""
@@ -426,7 +459,6 @@ class CableQuerySet(models.QuerySet):
                                  THEN facet_year END DESC,
                      n DESC, origin, classification
         """
-        counts: dict[str, list[dict]] = {"year": [], "origin": [], "classification": []}
         with connections[self.db].cursor() as cursor:
             cursor.execute(grouped, params)
             for year, origin, classification, facet, count in cursor.fetchall():
@@ -644,6 +676,9 @@ class CableQuerySet(models.QuerySet):
         return self._field_counts("classification")
 
     def month_counts(self, year: int) -> list[dict]:
+        index = self._facet_index()
+        if index is not None:
+            return index.month_counts(self._selected_ids(), year)
         rows = (
             self.filter(created__year=year)
             .order_by()

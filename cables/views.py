@@ -37,7 +37,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from . import search, serializers
+from . import facet_index, search, serializers
 from .aside import aside
 from .cache import archive_key, keep, read
 from .diff import differs, word_diff
@@ -202,8 +202,9 @@ class FacetCounts:
     def count(self, cables: QuerySet[Cable]) -> None:
         if self.cached is not None:
             return
-        if not cables.query.where:
-            # The whole archive: kept counts and the page cache, one task.
+        if not cables.query.where or (settings.ARCHIVE_FACET_INDEX and facet_index.ready()):
+            # The whole archive (kept counts and the page cache), or counted from the
+            # facet index (milliseconds): one task.
             self.parts.append(aside(cables.facet_counts))
             return
         for part in FACET_PARTS:

@@ -123,6 +123,7 @@ class IdIn(Func):
 
     def __init__(self, ids: list[int]) -> None:
         super().__init__(F("pk"))
+        self.ids = ids  # (read by the facet index: ``CableQuerySet._selected_ids``)
         # An array literal, built once from the integers: psycopg's generic list adaptation
         # takes milliseconds per thousand ids, in each query that uses them.
         # (Read by the facets too: ``CableQuerySet._id_array``.)

@@ -1,0 +1,369 @@
+"""Every cable's facet values held in memory, so that a selection's facets are counted in
+numpy instead of by a GROUP BY per facet over its rows.
+
+A list page of a search for a common word counts its year, origin, classification, tags and
+people over thousands of cables: some 80 ms of PostgreSQL's time on the shared corpus, and
+seconds at the release's full size. The index holds, for every cable, its year, month,
+origin and classification, and for every tag or person a cable names, the cable's row and
+the tag or person (``Links``): 8 bytes a link, about 30 MB for the whole release. A
+selection's facets are then a mask of its rows and one ``bincount`` per facet: a few
+milliseconds, whatever the facet.
+
+The counts are exactly those ``CableQuerySet.facet_counts`` gives in SQL, in the same order
+(values of equal count in the database's order of their text, which the index takes from
+the database, not from Python's). The index is built from one snapshot of the tables and
+stamped with the archive's version (``ArchiveState``), which every import or edit that
+changes a cable raises: an index of another version is never used. A missing or stale
+index is built in a thread of its own while the pages keep counting in SQL (in a
+transaction, as in tests, it is built at once instead: another connection would not see
+its data).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+# A selection of fewer rows than this share of the archive reads its own links (by offset);
+# a larger one tests every link against its mask (a sequential pass, cheaper per link).
+FEW_ROWS_SHARE = 1 / 8
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class Links:
+    """The links of cables to tags (or people): for each, the cable's row and the value's
+    code, in order of rows; ``offsets[row]:offsets[row + 1]`` are a row's links."""
+
+    rows: np.ndarray  # int32
+    codes: np.ndarray  # int32
+    offsets: np.ndarray  # int64, one more than the cables
+    size: int  # how many codes
+
+    @classmethod
+    def of(cls, rows: np.ndarray, codes: np.ndarray, cables: int, size: int) -> Links:
+        order = np.argsort(rows, kind="stable")
+        rows, codes = rows[order].astype(np.int32), codes[order].astype(np.int32)
+        offsets = np.zeros(cables + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=cables), out=offsets[1:])
+        return cls(rows, codes, offsets, size)
+
+    def counts(self, mask: np.ndarray, selected: np.ndarray) -> np.ndarray:
+        """How many of the selected rows (``mask``, and ``selected`` its true rows) link to
+        each code."""
+        if len(selected) < FEW_ROWS_SHARE * len(mask):
+            starts = self.offsets[selected]
+            lengths = self.offsets[selected + 1] - starts
+            # Each selected row's links: its start repeated, plus 0, 1, ... within it.
+            firsts = starts - (np.cumsum(lengths) - lengths)
+            links = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
+            codes = self.codes[links]
+        else:
+            codes = self.codes[mask[self.rows]]
+        return np.bincount(codes, minlength=self.size)
+
+
+@dataclass(frozen=True, eq=False)
+class FacetIndex:
+    version: int
+    row_of: np.ndarray  # a cable's id -> its row (int32; -1: no such cable)
+    year: np.ndarray  # int32 per row
+    month: np.ndarray  # int8 per row
+    origin: np.ndarray  # int32 code per row, in ``origins``
+    origins: tuple[str, ...]  # in the database's order
+    classification: np.ndarray
+    classifications: tuple[str, ...]
+    tags: Links
+    tag_rows: tuple[tuple[str, str, str], ...]  # code, description, kind, by code
+    people: Links
+    person_ids: np.ndarray  # code -> Person id, ascending: the first stored first
+
+    @property
+    def cables(self) -> int:
+        return len(self.year)
+
+    def mask(self, ids: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the cables ``ids``: as a mask, and as a sorted array."""
+        ids = np.asarray(ids, dtype=np.int64)
+        ids = ids[(ids >= 0) & (ids < len(self.row_of))]
+        rows = self.row_of[ids]
+        mask = np.zeros(self.cables, dtype=bool)
+        mask[rows[rows >= 0]] = True
+        return mask, np.flatnonzero(mask)
+
+    def counts(self, ids: Sequence[int] | np.ndarray, names: Sequence[str]) -> dict[str, list]:
+        """The facet counts of the cables ``ids``, as ``CableQuerySet.facet_counts`` gives
+        them (the same values, order and fields)."""
+        from .models import CableQuerySet, derived_counts
+
+        mask, selected = self.mask(ids)
+        counted: dict[str, list[dict]] = {}
+        for name in names:
+            if name == "year":
+                counted[name] = self._year_counts(mask)
+            elif name in ("origin", "classification"):
+                counted[name] = self._column_counts(name, mask)
+            elif name == "tag":
+                counted[name] = self._tag_counts(mask, selected)
+            elif name == "person":
+                counted[name] = self._person_counts(
+                    mask, selected, CableQuerySet.PERSON_FACET_LIMIT
+                )
+        for name in CableQuerySet.DERIVED_FACETS:
+            if name in names:
+                rows = counted.get("classification") or self._column_counts("classification", mask)
+                counted[name] = derived_counts(rows, name)
+        return {name: counted[name] for name in names}
+
+    def month_counts(self, ids: Sequence[int] | np.ndarray, year: int) -> list[dict]:
+        mask, _ = self.mask(ids)
+        counts = np.bincount(self.month[mask & (self.year == year)], minlength=13)
+        return [{"value": m, "count": int(counts[m])} for m in range(1, 13) if counts[m]]
+
+    def _year_counts(self, mask: np.ndarray) -> list[dict]:
+        years = self.year[mask]
+        if not len(years):
+            return []
+        first = int(years.min())
+        counts = np.bincount(years - first)
+        return [
+            {"value": first + i, "count": int(counts[i])}
+            for i in np.flatnonzero(counts)[::-1].tolist()
+        ]
+
+    def _column_counts(self, name: str, mask: np.ndarray) -> list[dict]:
+        values = self.origins if name == "origin" else self.classifications
+        codes = getattr(self, name)[mask]
+        counts = np.bincount(codes, minlength=len(values))
+        return [{"value": values[i], "count": n} for i, n in _most_first(counts)]
+
+    def _tag_counts(self, mask: np.ndarray, selected: np.ndarray) -> list[dict]:
+        counts = self.tags.counts(mask, selected)
+        rows = self.tag_rows
+        return [
+            {"value": rows[i][0], "description": rows[i][1], "kind": rows[i][2], "count": n}
+            for i, n in _most_first(counts)
+        ]
+
+    def _person_counts(self, mask: np.ndarray, selected: np.ndarray, limit: int) -> list[dict]:
+        from .models import Person
+
+        counts = self.people.counts(mask, selected)
+        named = np.count_nonzero(counts)
+        if named > limit:
+            # Only the people who can make the cut are sorted: those with at least the
+            # ``limit``-th count.
+            least = max(int(np.partition(counts, len(counts) - limit)[len(counts) - limit]), 1)
+            candidates = np.flatnonzero(counts >= least)
+        else:
+            candidates = np.flatnonzero(counts)
+        # Most cables first; of as many, the first stored (the lowest id, the lowest code).
+        top = candidates[np.lexsort((candidates, -counts[candidates]))][:limit]
+        count_of = dict(zip(self.person_ids[top].tolist(), counts[top].tolist(), strict=True))
+        # Shown by count, then name and slug in the database's order (a stable sort).
+        people = (
+            Person.objects.filter(id__in=list(count_of))
+            .order_by("name", "slug")
+            .values_list("id", "slug", "name")
+        )
+        rows = [{"value": slug, "name": name, "count": count_of[id_]} for id_, slug, name in people]
+        rows.sort(key=lambda row: -row["count"])
+        return rows
+
+
+def _most_first(counts: np.ndarray) -> list[tuple[int, int]]:
+    """(code, count) of the codes counted at least once, most first; ties in code order."""
+    codes = np.flatnonzero(counts)
+    order = codes[np.lexsort((codes, -counts[codes]))]
+    return list(zip(order.tolist(), counts[order].tolist(), strict=True))
+
+
+# --- building and keeping ---------------------------------------------------------------
+
+_lock = threading.Lock()
+_kept: dict[str, FacetIndex] = {}  # per database alias
+_building: dict[str, threading.Thread] = {}
+
+
+def ready(using: str = DEFAULT_DB_ALIAS) -> FacetIndex | None:
+    """The index of the archive as it is now, or None while it is being built (in another
+    thread: the caller counts in SQL meanwhile). Inside a transaction, built at once."""
+    from .models import ArchiveState
+
+    version = ArchiveState.current()
+    index = _kept.get(using)
+    if index is not None and index.version == version:
+        return index
+    if connections[using].in_atomic_block:
+        return build(using)
+    build_aside(using)
+    return None
+
+
+def build_aside(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Build the index in a thread of its own, on a connection of its own (unless one is
+    being built already): when a worker process starts (``archive_site/wsgi.py``), and when
+    a page finds the archive changed."""
+    with _lock:
+        if using not in _building:
+            builder = threading.Thread(
+                target=_building_aside, args=(using,), name="facet-index", daemon=True
+            )
+            _building[using] = builder
+            builder.start()
+
+
+def _building_aside(using: str) -> None:
+    try:
+        build(using)
+    except Exception:  # noqa: BLE001 - the pages count in SQL; the next one tries again
+        logger.exception("The facet index of %r could not be built", using)
+    finally:
+        with _lock:
+            _building.pop(using, None)
+        connections[using].close()  # this thread's own connection
+
+
+def wait(using: str = DEFAULT_DB_ALIAS, timeout: float | None = None) -> FacetIndex | None:
+    """Wait for an index being built to be ready (benchmarks' warm-up, tests); the index
+    kept then."""
+    builder = _building.get(using)
+    if builder is not None:
+        builder.join(timeout)
+    return _kept.get(using)
+
+
+def forget() -> None:
+    """Drop the kept indexes (tests)."""
+    with _lock:
+        _kept.clear()
+
+
+def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
+    """Build the index from one snapshot of the tables, and keep it."""
+    from .models import ArchiveState, Cable, CablePerson, CableTag, Tag
+
+    started = time.perf_counter()
+    connection = connections[using]
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if own_transaction and connection.vendor == "postgresql":
+            # One snapshot for every query below, the version included.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        version = ArchiveState.current()
+        # Integers only (no Python object per cable): the year and month as the SQL facets
+        # extract them (in the current time zone), the origin and classification as their
+        # rank in the database's order of text (its collation: the order the SQL facets
+        # break ties in), from 1: ranked among their few hundred distinct values, joined.
+        table = Cable._meta.db_table
+        cables = (
+            Cable.objects.using(using)
+            .order_by()
+            .annotate(facet_year=ExtractYear("created"), facet_month=ExtractMonth("created"))
+            .values_list("id", "facet_year", "facet_month", "origin", "classification")
+        )
+        sql, params = cables.query.sql_with_params()
+        ranked = """(
+            SELECT {column}, DENSE_RANK() OVER (ORDER BY {column}) AS value_rank
+            FROM (SELECT DISTINCT {column} FROM {table}) AS distinct_values
+        )"""
+        columns = _int_rows(
+            cursor,
+            f"""SELECT c.id, c.facet_year, c.facet_month, o.value_rank, k.value_rank
+            FROM ({sql}) AS c
+            JOIN {ranked.format(column="origin", table=table)} AS o ON o.origin = c.origin
+            JOIN {ranked.format(column="classification", table=table)} AS k
+                ON k.classification = c.classification""",
+            params,
+            width=5,
+        )
+        origins = _database_order(cursor, table, "origin")
+        classifications = _database_order(cursor, table, "classification")
+        tag_rows = list(
+            Tag.objects.using(using)
+            .order_by("code")
+            .values_list("id", "code", "description", "kind")
+        )
+        tag_links = _int_rows(cursor, f"SELECT cable_id, tag_id FROM {CableTag._meta.db_table}")
+        person_links = _int_rows(
+            cursor, f"SELECT cable_id, person_id FROM {CablePerson._meta.db_table}"
+        )
+
+    ids = columns[:, 0]
+    cables_count = len(ids)
+    row_of = np.full(int(ids.max()) + 1 if cables_count else 0, -1, dtype=np.int32)
+    row_of[ids] = np.arange(cables_count, dtype=np.int32)
+    tag_code = np.full(max((row[0] for row in tag_rows), default=0) + 1, -1, dtype=np.int32)
+    tag_code[[row[0] for row in tag_rows]] = np.arange(len(tag_rows), dtype=np.int32)
+    person_ids = np.unique(person_links[:, 1])
+    index = FacetIndex(
+        version=version,
+        row_of=row_of,
+        year=columns[:, 1].astype(np.int32),
+        month=columns[:, 2].astype(np.int8),
+        origin=(columns[:, 3] - 1).astype(np.int32),
+        origins=tuple(origins),
+        classification=(columns[:, 4] - 1).astype(np.int32),
+        classifications=tuple(classifications),
+        tags=Links.of(
+            row_of[tag_links[:, 0]], tag_code[tag_links[:, 1]], cables_count, len(tag_rows)
+        ),
+        tag_rows=tuple(tuple(row[1:]) for row in tag_rows),
+        people=Links.of(
+            row_of[person_links[:, 0]],
+            np.searchsorted(person_ids, person_links[:, 1]),
+            cables_count,
+            len(person_ids),
+        ),
+        person_ids=person_ids,
+    )
+    with _lock:
+        _kept[using] = index
+    logger.info(
+        "Facet index built: archive version %d, %d cables, %d tag and %d person links, %.1f s",
+        version,
+        index.cables,
+        len(index.tags.rows),
+        len(index.people.rows),
+        time.perf_counter() - started,
+    )
+    return index
+
+
+def _database_order(cursor, table: str, column: str) -> list[str]:
+    """The distinct values of a column in the database's order of text (its collation: the
+    order the SQL facets break ties in)."""
+    cursor.execute(f"SELECT DISTINCT {column} FROM {table} ORDER BY {column}")
+    return [value for (value,) in cursor.fetchall()]
+
+
+def _int_rows(cursor, sql: str, params: Sequence = (), width: int = 2) -> np.ndarray:
+    """The rows of a query of ``width`` integer columns, as an (n, width) int64 array.
+
+    On PostgreSQL the rows come as one binary value, every integer's 8 bytes big-endian,
+    read straight into numpy: two million rows in about half a second and no Python object
+    per row, where fetching tuples (or a COPY, a message per row) takes seconds and
+    hundreds of megabytes that the worker process then keeps."""
+    if cursor.db.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, width)
+    names = [f"c{i}" for i in range(width)]
+    packed = " || ".join(f"int8send({name}::int8)" for name in names)
+    aggregated = f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS r({', '.join(names)})"
+    # A cursor of psycopg's own on the same connection (and transaction): Django's binds
+    # parameters on the client, which rules out binary results (bytea as text is hex:
+    # twice the size, and libpq keeps a buffer of the largest message for the
+    # connection's life, which is why the index is built on a connection of its own).
+    with psycopg.Cursor(cursor.cursor.connection) as raw:
+        raw.execute(aggregated, params, binary=True)
+        (data,) = raw.fetchone()
+    return np.frombuffer(data or b"", dtype=">i8").astype(np.int64).reshape(-1, width)

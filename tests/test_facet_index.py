@@ -1,0 +1,220 @@
+"""The facet index (cables/facet_index.py): every cable's facet values in memory, counting a
+selection's facets exactly as SQL does, rebuilt when the archive changes."""
+
+import dataclasses
+import json
+import random
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from cables import facet_index, search
+from cables.importer import import_paths
+from cables.models import ArchiveState, Cable, CablePerson, CableQuerySet, Person
+
+from .conftest import FIXTURES, SEEDS
+
+
+@pytest.fixture(autouse=True)
+def no_index_kept():
+    facet_index.forget()
+    yield
+    facet_index.forget()
+
+
+@pytest.fixture
+def real_archive(db):
+    """The seeds, the real corpus samples of cablegate pages and cables.csv rows and the
+    people fixtures: some
+    thirty cables over many years, their tags and the people they name."""
+    report = import_paths(
+        [
+            SEEDS,
+            FIXTURES / "corpus" / "html",
+            FIXTURES / "corpus" / "csv",
+            FIXTURES / "people" / "sources",
+        ]
+    )
+    assert report.failures == [], report.failures
+    assert Cable.objects.count() >= 25
+    return report
+
+
+def sql_counts(ids, names=CableQuerySet.FACETS, settings=None):
+    settings.ARCHIVE_FACET_INDEX = False
+    return Cable.objects.filter(pk__in=list(ids)).facet_counts(names)
+
+
+def selections() -> dict[str, list[int]]:
+    every = list(Cable.objects.order_by("pk").values_list("pk", flat=True))
+    shuffled = random.Random(7).sample(every, len(every))
+    kz = Cable.objects.filter(tags__code="KZ").values_list("pk", flat=True)
+    almaty = Cable.objects.filter(origin__icontains="almaty").values_list("pk", flat=True)
+    named = CablePerson.objects.values_list("cable_id", flat=True).distinct()
+    return {
+        "every cable": every,
+        "none": [],
+        "one": every[:1],
+        "three": shuffled[:3],
+        "half": shuffled[: len(every) // 2],
+        "all but one": shuffled[1:],
+        "a tag's": list(kz),
+        "an origin's": list(almaty),
+        "naming someone": list(named),
+    }
+
+
+def test_the_index_counts_every_facet_of_a_selection_as_sql_does(real_archive, settings):
+    index = facet_index.build()
+    for label, ids in selections().items():
+        expected = sql_counts(ids, settings=settings)
+        assert index.counts(ids, CableQuerySet.FACETS) == expected, label
+        for year in {row["value"] for row in expected["year"]}:
+            months = Cable.objects.filter(pk__in=ids).month_counts(year)
+            assert index.month_counts(ids, year) == months, (label, year)
+
+
+def test_the_counts_are_not_trivial(real_archive, settings):
+    # (So that the comparison above compares something.)
+    counts = facet_index.build().counts(selections()["every cable"], CableQuerySet.FACETS)
+    assert len(counts["year"]) >= 5
+    assert len(counts["origin"]) >= 5
+    assert len(counts["tag"]) >= 20
+    assert len(counts["person"]) >= 20
+    assert counts["tag"][0]["count"] > 1 and counts["person"][0]["count"] > 1
+
+
+@pytest.mark.parametrize("few_rows_share", [0, 1.01])
+def test_a_selection_read_by_its_rows_or_by_a_mask_counts_the_same(
+    real_archive, settings, monkeypatch, few_rows_share
+):
+    index = facet_index.build()
+    monkeypatch.setattr(facet_index, "FEW_ROWS_SHARE", few_rows_share)
+    for label, ids in selections().items():
+        assert index.counts(ids, ("tag", "person")) == sql_counts(
+            ids, ("tag", "person"), settings=settings
+        ), label
+
+
+@pytest.mark.parametrize("limit", [1, 2, 7])
+def test_the_people_facet_cuts_ties_at_the_first_stored_as_sql_does(
+    real_archive, settings, monkeypatch, limit
+):
+    monkeypatch.setattr(CableQuerySet, "PERSON_FACET_LIMIT", limit)
+    links = list(CablePerson.objects.values_list("cable_id", "person_id"))
+    people = {p.pk: p for p in Person.objects.all()}
+    index = facet_index.build()
+    for label, ids in selections().items():
+        chosen = set(ids)
+        counts = Counter(person for cable, person in links if cable in chosen)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        expected = [
+            {"value": people[pk].slug, "name": people[pk].name, "count": n}
+            for pk, n in sorted(top, key=lambda i: (-i[1], people[i[0]].name, people[i[0]].slug))
+        ]
+        assert index.counts(ids, ("person",))["person"] == expected, label
+
+
+def test_ids_of_no_stored_cable_count_nothing(real_archive):
+    index = facet_index.build()
+    beyond = Cable.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    counts = index.counts([-1, beyond], CableQuerySet.FACETS)
+    assert counts == {name: [] for name in CableQuerySet.FACETS}
+
+
+def test_an_empty_archive_has_an_index_that_counts_nothing(db):
+    index = facet_index.build()
+    assert index.cables == 0
+    assert index.counts([1, 2], ("year", "tag", "person")) == {"year": [], "tag": [], "person": []}
+
+
+def test_a_selection_counts_from_the_index_when_it_is_on(real_archive, settings, monkeypatch):
+    settings.ARCHIVE_FACET_INDEX = True
+    index = facet_index.ready()
+    assert index is not None  # in a transaction: built at once
+    # An index whose origins are all "X": what a count shows can only come from it.
+    tampered = dataclasses.replace(index, origins=("X",) * len(index.origins))
+    monkeypatch.setattr(facet_index, "ready", lambda using="default": tampered)
+    kz = Cable.objects.filter(tags__code="KZ")
+    assert {row["value"] for row in kz.facet_counts(("origin",))["origin"]} == {"X"}
+    # The whole archive reads its kept counts, never the index.
+    whole = Cable.objects.all().facet_counts(("origin",))["origin"]
+    assert "X" not in {row["value"] for row in whole}
+    settings.ARCHIVE_FACET_INDEX = False
+    assert "X" not in {row["value"] for row in kz.facet_counts(("origin",))["origin"]}
+
+
+def test_a_change_of_the_archive_makes_the_index_built_again(real_archive, settings, make_cable):
+    settings.ARCHIVE_FACET_INDEX = True
+    first = facet_index.ready()
+    assert facet_index.ready() is first  # kept while the archive is unchanged
+    make_cable("09NEWPOST1", "2009-05-05", tags=["ZZNEW"], origin="Embassy Nowhere")
+    ArchiveState.bump()  # as the import does
+    again = facet_index.ready()
+    assert again is not first and again.version == ArchiveState.current()
+    newest = Cable.objects.filter(reference_id="09NEWPOST1")
+    assert newest.facet_counts(("tag", "origin")) == {
+        "tag": [{"value": "ZZNEW", "description": "", "kind": "", "count": 1}],
+        "origin": [{"value": "Embassy Nowhere", "count": 1}],
+    }
+
+
+def test_outside_a_transaction_the_index_is_built_aside_and_sql_counts_meanwhile(
+    transactional_db, make_cable, settings
+):
+    settings.ARCHIVE_FACET_INDEX = True
+    make_cable("06ALMATY100", "2006-08-05 01:16", tags=["KZ"])
+    make_cable("06ALMATY200", "2006-09-05 01:16", tags=["KZ", "PREL"])
+    ArchiveState.bump()
+    assert not connection.in_atomic_block
+    assert facet_index.ready() is None  # being built, in a thread of its own
+    selection = Cable.objects.filter(tags__code="KZ")
+    counted_in_sql = selection.facet_counts(("tag",))
+    index = facet_index.wait(timeout=60)
+    assert index is not None and index.version == ArchiveState.current()
+    assert facet_index.ready() is index
+    assert selection.facet_counts(("tag",)) == counted_in_sql
+    assert [(row["value"], row["count"]) for row in counted_in_sql["tag"]] == [
+        ("KZ", 2),
+        ("PREL", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "q=ambassador",
+        "q=government&tag=KZ",
+        "q=%22human+rights%22",
+        "tag=KZ",
+        "tag=PREL&tag=PGOV",
+        "year=2006",
+        "year=2006&month=8&month=3",
+        "origin=US+Office+Almaty&classification=CONFIDENTIAL",
+        "q=nazarbayev&year=2006",
+        "exclude_tag=KZ",
+    ],
+)
+def test_a_list_page_shows_the_same_facets_with_the_index_as_without(
+    real_archive, client, settings, params
+):
+    settings.ARCHIVE_FACET_INDEX = False
+    in_sql = json.loads(client.get(f"/cables.json?{params}").content)
+    settings.ARCHIVE_FACET_INDEX = True
+    indexed = json.loads(client.get(f"/cables.json?{params}").content)
+    assert facet_index.ready() is not None
+    assert indexed["count"] == in_sql["count"] > 0, params
+    assert indexed["facets"] == in_sql["facets"], params
+    assert client.get(f"/cables/?{params}").status_code == 200
+
+
+def test_a_search_counts_its_facets_over_its_own_cables(real_archive, settings):
+    settings.ARCHIVE_FACET_INDEX = True
+    query = search.parse_query("government")
+    found = Cable.objects.search(query)
+    ids = list(found.values_list("pk", flat=True))
+    assert 0 < len(ids) < Cable.objects.count()
+    index = facet_index.ready()
+    assert found.facet_counts(("year", "tag")) == index.counts(ids, ("year", "tag"))
+    assert sum(row["count"] for row in found.facet_counts(("year",))["year"]) == len(ids)
