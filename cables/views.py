@@ -280,7 +280,7 @@ def select_cables(request: HttpRequest) -> Selection:
         )
     engine = search.engine()
     if filterset.searching:
-        engine.expect_results(query)
+        engine.expect_results(query, filterset.sort_order)
     queryset = filterset.qs
     matching_paragraphs = None
     count = None  # the selection's size, where it came for free

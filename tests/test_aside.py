@@ -64,7 +64,7 @@ def test_worker_threads_read_the_same_database_and_their_connections_can_be_clos
         "tag=PREL&exclude_origin=Embassy+Astana",
     ],
 )
-def test_a_list_page_counts_the_same_facets_aside_as_in_the_request(
+def test_a_list_page_counts_the_same_facets_and_finds_the_same_results_aside_as_in_the_request(
     transactional_db, make_cable, client, settings, params
 ):
     for reference_id, created, tags, classification, origin in [
@@ -89,3 +89,8 @@ def test_a_list_page_counts_the_same_facets_aside_as_in_the_request(
     set_aside = json.loads(client.get(f"/cables.json?{params}").content)
     assert set_aside["facets"] == in_request["facets"]
     assert set_aside["count"] == in_request["count"] > 0
+    # The rest too: the order by relevance (subjects ranked aside), the snippets (made
+    # aside while the page's cables are read).
+    assert set_aside == in_request
+    if "q=ambassador" in params:  # (in every cable's paragraph)
+        assert all(result["snippets"] for result in set_aside["results"])

@@ -101,9 +101,9 @@ class SearchEngine(ABC):
             on_selection(cables)
         return SearchResults(cables=cables, ordered=prepare(cables.sorted_by(sort, query)))
 
-    def expect_results(self, query: ParsedQuery) -> None:
-        """Told before ``filter`` when ``results`` will follow for the same query (an engine
-        may start work ``results`` needs). Here, nothing."""
+    def expect_results(self, query: ParsedQuery, sort: str) -> None:
+        """Told before ``filter`` when ``results`` will follow for the same query, in the
+        order ``sort`` (an engine may start work ``results`` needs). Here, nothing."""
         return None
 
     def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
