@@ -29,8 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import psycopg
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import F, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
 
 # A selection of fewer rows than this share of the archive reads its own links (by offset);
 # a larger one tests every link against its mask (a sequential pass, cheaper per link).
@@ -77,6 +79,7 @@ class FacetIndex:
     version: int
     row_of: np.ndarray  # a cable's id -> its row (int32; -1: no such cable)
     year: np.ndarray  # int32 per row
+    newest: np.ndarray  # int32 per row: its place newest first (0: the newest)
     month: np.ndarray  # int8 per row
     origin: np.ndarray  # int32 code per row, in ``origins``
     origins: tuple[str, ...]  # in the database's order
@@ -123,6 +126,17 @@ class FacetIndex:
                 rows = counted.get("classification") or self._column_counts("classification", mask)
                 counted[name] = derived_counts(rows, name)
         return {name: counted[name] for name in names}
+
+    def newest_first(self, ids: Sequence[int]) -> list[int] | None:
+        """The cables ``ids`` newest first (as ``CableQuerySet.newest_first`` orders them);
+        None when one of them is not in the index."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) and (ids.min() < 0 or ids.max() >= len(self.row_of)):
+            return None
+        rows = self.row_of[ids]
+        if (rows < 0).any():
+            return None
+        return ids[np.argsort(self.newest[rows], kind="stable")].tolist()
 
     def month_counts(self, ids: Sequence[int] | np.ndarray, year: int) -> list[dict]:
         mask, _ = self.mask(ids)
@@ -195,18 +209,24 @@ _building: dict[str, threading.Thread] = {}
 
 
 def ready(using: str = DEFAULT_DB_ALIAS) -> FacetIndex | None:
-    """The index of the archive as it is now, or None while it is being built (in another
-    thread: the caller counts in SQL meanwhile). Inside a transaction, built at once."""
+    """The index of the archive as it is now, or None while it is being built in another
+    thread (the caller counts in SQL meanwhile). Inside a transaction, a missing or stale
+    index is not built: another connection would not see what the transaction wrote (in
+    tests, ``build()`` builds one on the test's own connection)."""
     from .models import ArchiveState
 
     version = ArchiveState.current()
     index = _kept.get(using)
     if index is not None and index.version == version:
         return index
-    if connections[using].in_atomic_block:
-        return build(using)
-    build_aside(using)
+    if not connections[using].in_atomic_block:
+        build_aside(using)
     return None
+
+
+def current(using: str = DEFAULT_DB_ALIAS) -> FacetIndex | None:
+    """The index, when it is on (``settings.ARCHIVE_FACET_INDEX``) and ready."""
+    return ready(using) if settings.ARCHIVE_FACET_INDEX else None
 
 
 def build_aside(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -268,8 +288,16 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
         cables = (
             Cable.objects.using(using)
             .order_by()
-            .annotate(facet_year=ExtractYear("created"), facet_month=ExtractMonth("created"))
-            .values_list("id", "facet_year", "facet_month", "origin", "classification")
+            .annotate(
+                facet_year=ExtractYear("created"),
+                facet_month=ExtractMonth("created"),
+                # The order of ``CableQuerySet.newest_first`` (reference ids are unique: a
+                # total order): a search's cables put in it here, not by a sort in SQL.
+                newest_place=Window(RowNumber(), order_by=[F("created").desc(), F("reference_id")]),
+            )
+            .values_list(
+                "id", "facet_year", "facet_month", "origin", "classification", "newest_place"
+            )
         )
         sql, params = cables.query.sql_with_params()
         ranked = """(
@@ -278,13 +306,14 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
         )"""
         columns = _int_rows(
             cursor,
-            f"""SELECT c.id, c.facet_year, c.facet_month, o.value_rank, k.value_rank
+            f"""SELECT c.id, c.facet_year, c.facet_month, o.value_rank, k.value_rank,
+                c.newest_place
             FROM ({sql}) AS c
             JOIN {ranked.format(column="origin", table=table)} AS o ON o.origin = c.origin
             JOIN {ranked.format(column="classification", table=table)} AS k
                 ON k.classification = c.classification""",
             params,
-            width=5,
+            width=6,
         )
         origins = _database_order(cursor, table, "origin")
         classifications = _database_order(cursor, table, "classification")
@@ -310,6 +339,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
         row_of=row_of,
         year=columns[:, 1].astype(np.int32),
         month=columns[:, 2].astype(np.int8),
+        newest=(columns[:, 5] - 1).astype(np.int32),
         origin=(columns[:, 3] - 1).astype(np.int32),
         origins=tuple(origins),
         classification=(columns[:, 4] - 1).astype(np.int32),

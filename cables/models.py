@@ -396,11 +396,11 @@ class CableQuerySet(models.QuerySet):
     def _facet_index(self):
         """The facet index (``cables.facet_index``) for a selection, when it is on and
         ready; None for the whole archive (its counts are kept already)."""
-        if not settings.ARCHIVE_FACET_INDEX or not self.query.where or self.query.is_sliced:
+        if not self.query.where or self.query.is_sliced:
             return None
         from . import facet_index
 
-        return facet_index.ready(self.db)
+        return facet_index.current(self.db)
 
     def _selected_ids(self) -> list[int]:
         """The ids of this selection's cables: a search's list of ids as it is, else read

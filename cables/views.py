@@ -202,7 +202,7 @@ class FacetCounts:
     def count(self, cables: QuerySet[Cable]) -> None:
         if self.cached is not None:
             return
-        if not cables.query.where or (settings.ARCHIVE_FACET_INDEX and facet_index.ready()):
+        if not cables.query.where or facet_index.current() is not None:
             # The whole archive (kept counts and the page cache), or counted from the
             # facet index (milliseconds): one task.
             self.parts.append(aside(cables.facet_counts))
