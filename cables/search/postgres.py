@@ -217,10 +217,7 @@ class PostgresEngine(SearchEngine):
                 on_selection(selection)
         if sort == "relevance" or (sort == "newest" and unnarrowed):
             # Newest first (for relevance: the order of equal scores).
-            if unnarrowed:
-                ids = list(self._newest(query))
-            else:
-                ids = self._rows(cables.newest_first().values_list("id"), flat=True)
+            ids = list(self._newest(query)) if unnarrowed else self._newest_of(cables)
         else:
             ids = self._rows(cables.sorted_by(sort).values_list("id"), flat=True)
         if selection is None:
@@ -367,6 +364,16 @@ class PostgresEngine(SearchEngine):
                 )
             query.engine_cache["newest"] = newest
         return query.engine_cache["newest"]
+
+    def _newest_of(self, cables: QuerySet[Cable]) -> list[int]:
+        """The ids of a selection newest first: put in order by the facet index when it is
+        ready, else by PostgreSQL."""
+        index = facet_index.current()
+        if index is not None:
+            newest = index.newest_first(self._rows(cables.order_by().values_list("id"), flat=True))
+            if newest is not None:
+                return newest
+        return self._rows(cables.newest_first().values_list("id"), flat=True)
 
     @staticmethod
     def _found_in_parts(query: ParsedQuery) -> bool:
