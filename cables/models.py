@@ -402,15 +402,25 @@ class CableQuerySet(models.QuerySet):
 
         return facet_index.current(self.db)
 
+    @staticmethod
+    def _ids_of(cables: CableQuerySet) -> list[int] | None:
+        """The list of ids a selection is made of when it is one and nothing else (a
+        search's or a pinned selection's ``IdIn``), else None."""
+        where = cables.query.where
+        if len(where.children) != 1 or where.negated or cables.query.is_sliced:
+            return None
+        (condition,) = where.children
+        ids = getattr(getattr(condition, "lhs", None), "ids", None)
+        if ids is not None and condition.lookup_name == "exact" and condition.rhs is True:
+            return ids
+        return None
+
     def _selected_ids(self) -> list[int]:
         """The ids of this selection's cables: a search's list of ids as it is, else read
         (one query)."""
-        where = self.query.where
-        if len(where.children) == 1 and not where.negated:
-            (condition,) = where.children
-            ids = getattr(getattr(condition, "lhs", None), "ids", None)
-            if ids is not None and condition.lookup_name == "exact" and condition.rhs is True:
-                return ids
+        ids = self._ids_of(self)
+        if ids is not None:
+            return ids
         try:
             sql, params = self.order_by().values("id").query.sql_with_params()
         except EmptyResultSet:  # filter(pk__in=[])

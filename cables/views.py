@@ -223,7 +223,10 @@ class FacetCounts:
     def _selection(self, params: QueryDict) -> QuerySet[Cable]:
         filterset = CableFilter(params, queryset=Cable.objects.all())
         filterset.search_query = self.query  # the same q: its lookup is reused
-        return filterset.qs
+        if facet_index.current() is None:
+            return filterset.qs
+        # Counted by the index: the selection's ids, selected by it too where it can.
+        return search.engine().pinned(filterset.qs, filterset.cleaned)[0]
 
     def count_months(self, year: int, cables: QuerySet[Cable] | QueryDict) -> None:
         """The months of ``year`` in a selection: a queryset, or the parameters making it."""
@@ -307,9 +310,11 @@ def select_cables(request: HttpRequest) -> Selection:
         matching_paragraphs = results.matching_paragraphs
     else:
         if filterset.filtered_besides_search:
-            queryset, count = engine.pinned(queryset)
+            queryset, count = engine.pinned(queryset, filterset.cleaned)
         facets.count(queryset)
-        ordered = serializers.summary_queryset(filterset.sorted(queryset))
+        ordered = engine.in_order(queryset, filterset.sort_order, serializers.summary_queryset)
+        if ordered is None:
+            ordered = serializers.summary_queryset(filterset.sorted(queryset))
     if count is None:
         paginator = Paginator(ordered, page_size())
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString
 
@@ -106,10 +106,23 @@ class SearchEngine(ABC):
         order ``sort`` (an engine may start work ``results`` needs). Here, nothing."""
         return None
 
-    def pinned(self, cables: QuerySet[Cable]) -> tuple[QuerySet[Cable], int | None]:
+    def pinned(
+        self, cables: QuerySet[Cable], cleaned: dict[str, Any] | None = None
+    ) -> tuple[QuerySet[Cable], int | None]:
         """The selection to count facets over, and its number of cables where that came
-        for free (else None). Here, ``cables`` as they are."""
+        for free (else None); ``cleaned``: the valid parameters that made ``cables``. Here,
+        ``cables`` as they are."""
         return cables, None
+
+    def in_order(
+        self,
+        cables: QuerySet[Cable],
+        sort: str,
+        prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
+    ) -> Sequence[Cable] | None:
+        """``cables`` (a selection from ``pinned``) in the order ``sort``, for a
+        paginator, where the engine has a faster way than SQL's ORDER BY; else None."""
+        return None
 
     @abstractmethod
     def filter(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
