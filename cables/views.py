@@ -223,10 +223,11 @@ class FacetCounts:
     def _selection(self, params: QueryDict) -> QuerySet[Cable]:
         filterset = CableFilter(params, queryset=Cable.objects.all())
         filterset.search_query = self.query  # the same q: its lookup is reused
-        if facet_index.current() is None:
-            return filterset.qs
+        cables = filterset.qs
+        if not cables.query.where or facet_index.current() is None:
+            return cables  # (the whole archive: its kept counts)
         # Counted by the index: the selection's ids, selected by it too where it can.
-        return search.engine().pinned(filterset.qs, filterset.cleaned)[0]
+        return search.engine().pinned(cables, filterset.cleaned)[0]
 
     def count_months(self, year: int, cables: QuerySet[Cable] | QueryDict) -> None:
         """The months of ``year`` in a selection: a queryset, or the parameters making it."""
