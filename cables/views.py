@@ -306,6 +306,7 @@ def select_cables(request: HttpRequest) -> Selection:
             prepare=serializers.summary_queryset,
             narrowed=filterset.filtered_besides_search,
             on_selection=facets.count,
+            cleaned=filterset.cleaned,
         )
         queryset, ordered = results.cables, results.ordered
         matching_paragraphs = results.matching_paragraphs

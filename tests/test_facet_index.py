@@ -205,6 +205,8 @@ def test_outside_a_transaction_the_index_is_built_aside_and_sql_counts_meanwhile
         "year=2006&month=8&month=3",
         "origin=US+Office+Almaty&classification=CONFIDENTIAL",
         "q=nazarbayev&year=2006",
+        "q=government&tag=KZ&sort=oldest",
+        "q=embassy&exclude_tag=PREL&sort=newest",
         "exclude_tag=KZ",
     ],
 )

@@ -86,6 +86,7 @@ class SearchEngine(ABC):
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
         narrowed: bool = True,
         on_selection: Callable[[QuerySet[Cable]], None] | None = None,
+        cleaned: dict[str, Any] | None = None,
     ) -> SearchResults:
         """A search page's selection: ``cables`` (the search, and other filters if
         ``narrowed``) in the order ``sort`` (relevance, newest, oldest),
@@ -94,6 +95,8 @@ class SearchEngine(ABC):
 
         ``on_selection``: called with that queryset as soon as it is known, before the
         ordering's work, so that the facets can be counted meanwhile (``cables.aside``).
+        ``cleaned``: the page's valid parameters, which made ``cables`` (an engine may
+        select by them some other way).
 
         By default the ordered queryset itself; an engine may instead hand on the ids,
         where that is cheaper."""

@@ -37,6 +37,7 @@ from functools import cached_property, partial, reduce
 from itertools import repeat
 from typing import Any
 
+import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
@@ -193,11 +194,14 @@ class PostgresEngine(SearchEngine):
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
         narrowed: bool = True,
         on_selection: Callable[[QuerySet[Cable]], None] | None = None,
+        cleaned: dict[str, Any] | None = None,
     ) -> SearchResults:
         """The selection's ids in order, the page's cables read by id, the facets counted
         over the ids; ranked without reading whole cables. Without other filters
         (``narrowed`` false), the cables ``filter`` found are the selection, already in
-        order; ``on_selection`` has them as soon as they are known.
+        order; ``on_selection`` has them as soon as they are known. With other filters
+        the facet index can select by (``cleaned``, the page's valid parameters), the
+        selection is the cables found that it selects, newest first, without a query.
 
         One query counts the paragraphs with hits of every cable that has some: the page's
         count of matching paragraphs, and the text's share of relevance. By relevance, the
@@ -215,16 +219,22 @@ class PostgresEngine(SearchEngine):
 
         selection = None
         unnarrowed = not narrowed and "found" in query.engine_cache
-        if unnarrowed:
-            # The cables ``filter`` found are the selection: the facets can start.
-            selection = Cable.objects.filter(IdIn(query.engine_cache["found"]))
+        chosen = self._chosen_by_index(query, cleaned) if narrowed and cleaned else None
+        if unnarrowed or chosen is not None:
+            # The selection is known: the facets can start.
+            found = query.engine_cache["found"] if chosen is None else chosen
+            selection = Cable.objects.filter(IdIn(found))
             if on_selection is not None:
                 on_selection(selection)
-        if sort == "relevance" or (sort == "newest" and unnarrowed):
+        if sort == "relevance" or (sort == "newest" and (unnarrowed or chosen is not None)):
             # Newest first (for relevance: the order of equal scores).
-            ids = list(self._newest(query)) if unnarrowed else self._newest_of(cables)
+            if chosen is not None:
+                ids = list(chosen)
+            else:
+                ids = list(self._newest(query)) if unnarrowed else self._newest_of(cables)
         else:
-            ids = self._rows(cables.sorted_by(sort).values_list("id"), flat=True)
+            ordered = cables if selection is None else selection
+            ids = self._rows(ordered.sorted_by(sort).values_list("id"), flat=True)
         if selection is None:
             selection = Cable.objects.filter(IdIn(ids))
             if on_selection is not None:
@@ -394,6 +404,20 @@ class PostgresEngine(SearchEngine):
                 )
             query.engine_cache["newest"] = newest
         return query.engine_cache["newest"]
+
+    @staticmethod
+    def _chosen_by_index(query: ParsedQuery, cleaned: dict[str, Any]) -> list[int] | None:
+        """The cables ``filter`` found that the other parameters select, newest first,
+        when the facet index is ready and can select by them (``FacetIndex.select``);
+        else None (the selection is made in SQL)."""
+        index = facet_index.current() if "found" in query.engine_cache else None
+        if index is None:
+            return None
+        selected = index.select({name: v for name, v in cleaned.items() if name != "q"})
+        if selected is None:
+            return None
+        chosen = np.intersect1d(np.asarray(query.engine_cache["found"], np.int64), selected)
+        return index.newest_first(chosen)
 
     def _newest_of(self, cables: QuerySet[Cable]) -> list[int]:
         """The ids of a selection newest first: put in order by the facet index when it is

@@ -23,6 +23,7 @@ FTS5 string (so no user text is ever FTS5 syntax), and passed as a bound paramet
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import connection as default_connection
 from django.db.models import F, FloatField, Func, QuerySet
@@ -259,6 +260,7 @@ class SqliteEngine(SearchEngine):
         prepare: Callable[[QuerySet[Cable]], QuerySet[Cable]],
         narrowed: bool = True,
         on_selection: Callable[[QuerySet[Cable]], None] | None = None,
+        cleaned: dict[str, Any] | None = None,
     ) -> SearchResults:
         """By relevance: ``bm25`` of every matching cable in one FTS5 query, the selection's
         ids (newest first) in another, the order made here; the page's cables read by id.
