@@ -403,17 +403,23 @@ class CableQuerySet(models.QuerySet):
         return facet_index.current(self.db)
 
     @staticmethod
-    def _ids_of(cables: CableQuerySet) -> list[int] | None:
+    def _id_list(cables: CableQuerySet):
         """The list of ids a selection is made of when it is one and nothing else (a
-        search's or a pinned selection's ``IdIn``), else None."""
+        search's or a pinned selection's ``IdIn`` expression), else None."""
         where = cables.query.where
         if len(where.children) != 1 or where.negated or cables.query.is_sliced:
             return None
         (condition,) = where.children
-        ids = getattr(getattr(condition, "lhs", None), "ids", None)
-        if ids is not None and condition.lookup_name == "exact" and condition.rhs is True:
-            return ids
+        id_list = getattr(condition, "lhs", None)
+        if hasattr(id_list, "ids") and condition.lookup_name == "exact" and condition.rhs is True:
+            return id_list
         return None
+
+    @classmethod
+    def _ids_of(cls, cables: CableQuerySet) -> list[int] | None:
+        """The ids of a selection that is a list of ids (``_id_list``), else None."""
+        id_list = cls._id_list(cables)
+        return id_list.ids if id_list is not None else None
 
     def _selected_ids(self) -> list[int]:
         """The ids of this selection's cables: a search's list of ids as it is, else read
@@ -503,16 +509,10 @@ class CableQuerySet(models.QuerySet):
         return f"{column} IN ({selection})", tuple(params)
 
     def _id_array(self) -> str | None:
-        """The array literal of ids when this selection is a list of ids and nothing else
-        (a search's or a pinned list's ``IdIn``), else None."""
-        where = self.query.where
-        if len(where.children) != 1 or where.negated or self.query.is_sliced:
-            return None
-        (condition,) = where.children
-        ids = getattr(getattr(condition, "lhs", None), "ids_array", None)
-        if ids is not None and condition.lookup_name == "exact" and condition.rhs is True:
-            return ids
-        return None
+        """The array literal of ids when this selection is a list of ids (``_id_list``),
+        else None."""
+        id_list = self._id_list(self)
+        return id_list.ids_array if id_list is not None else None
 
     def _tag_counts(self) -> list[dict]:
         """Counted per tag id first, then named: the cabletag rows of the selection are
