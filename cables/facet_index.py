@@ -11,12 +11,17 @@ milliseconds, whatever the facet.
 
 The counts are exactly those ``CableQuerySet.facet_counts`` gives in SQL, in the same order
 (values of equal count in the database's order of their text, which the index takes from
-the database, not from Python's). The index is built from one snapshot of the tables and
-stamped with the archive's version (``ArchiveState``), which every import or edit that
-changes a cable raises: an index of another version is never used. A missing or stale
-index is built in a thread of its own while the pages keep counting in SQL (in a
-transaction, as in tests, it is built at once instead: another connection would not see
-its data).
+the database, not from Python's). The same arrays select a filtered list's cables
+(``FacetIndex.select``, as ``CableFilter`` does in SQL) and put cables newest first
+(``FacetIndex.newest_first``).
+
+The index is built from one snapshot of the tables and stamped with the archive's version
+(``ArchiveState``), which every import or edit that changes a cable raises: an index of
+another version is never used. A missing or stale index is built in a thread of its own,
+on a connection of its own, while the pages keep counting in SQL; when a worker process
+starts (``archive_site/wsgi.py``) and when a page finds the archive changed. Never from
+inside a transaction (another connection would not see what it wrote: tests call
+``build()`` on their own connection).
 """
 
 from __future__ import annotations
