@@ -194,6 +194,9 @@ def test_outside_a_transaction_the_index_is_built_aside_and_sql_counts_meanwhile
 
 
 LIST_PAGES = [
+    "",  # the whole archive: its count from the index
+    "page=2",
+    "sort=oldest&page=3",
     "q=ambassador",
     "q=government&tag=KZ",
     "q=%22human+rights%22",
@@ -216,6 +219,7 @@ def test_list_pages_show_the_same_facets_and_results_with_the_index_as_without(
     real_archive, client, settings
 ):
     # (One archive for all the pages: importing it is most of a test's time.)
+    settings.CABLES_PAGE_SIZE = 10  # (pages of the whole archive)
     def page(params: str) -> dict:
         return json.loads(client.get(f"/cables.json?{params}").content)
 
@@ -314,3 +318,16 @@ def test_the_index_leaves_to_sql_what_it_cannot_select(real_archive, params, sel
     index = facet_index.build()
     filterset = CableFilter(QueryDict(params), queryset=Cable.objects.all())
     assert (index.select(filterset.cleaned) is not None) == selected_by_the_index
+
+
+def test_a_reference_id_of_several_cables_lists_only_them_with_the_index(
+    make_cable, client, settings
+):
+    make_cable("05ALMATY100", "2005-08-05")
+    make_cable("06ALMATY100", "2006-08-05")
+    make_cable("06ALMATY200", "2006-09-05")
+    settings.ARCHIVE_FACET_INDEX = True
+    assert facet_index.build().cables == 3
+    listing = json.loads(client.get("/cables.json?q=ALMATY+100").content)
+    assert listing["count"] == 2  # not the archive's 3
+    assert sorted(r["id"] for r in listing["results"]) == ["05ALMATY100", "06ALMATY100"]
