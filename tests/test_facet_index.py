@@ -220,6 +220,7 @@ def test_list_pages_show_the_same_facets_and_results_with_the_index_as_without(
 ):
     # (One archive for all the pages: importing it is most of a test's time.)
     settings.CABLES_PAGE_SIZE = 10  # (pages of the whole archive)
+
     def page(params: str) -> dict:
         return json.loads(client.get(f"/cables.json?{params}").content)
 
