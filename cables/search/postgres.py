@@ -258,12 +258,21 @@ class PostgresEngine(SearchEngine):
         """The number of paragraphs with hits of every cable that has some (one query on
         paragraph_search_idx; kept with the query, for ``filter`` and ``results``, and
         started by ``filter`` beside its own work)."""
-        if "paragraph_hits" not in query.engine_cache:
-            counting = query.engine_cache.pop("paragraph_hits_counting", None)
-            query.engine_cache["paragraph_hits"] = (
-                counting.result() if counting is not None else self._count_paragraph_hits(query)
-            )
-        return query.engine_cache["paragraph_hits"]
+        return self._kept(query, "paragraph_hits", self._count_paragraph_hits)
+
+    @staticmethod
+    def _kept[T](query: ParsedQuery, name: str, work: Callable[[ParsedQuery], T]) -> T:
+        """``work(query)``'s result, kept with the query under ``name``: the first time,
+        taken from the same work started aside (``_start_aside``), or done now."""
+        if name not in query.engine_cache:
+            started = query.engine_cache.pop(f"{name}:aside", None)
+            query.engine_cache[name] = started.result() if started is not None else work(query)
+        return query.engine_cache[name]
+
+    @staticmethod
+    def _start_aside(query: ParsedQuery, name: str, work: Callable[[ParsedQuery], Any]) -> None:
+        """Start ``work(query)`` in a worker thread (``aside``), for ``_kept`` to collect."""
+        query.engine_cache[f"{name}:aside"] = aside(partial(work, query))
 
     def _count_paragraph_hits(self, query: ParsedQuery) -> dict[int, int]:
         return dict(
@@ -282,12 +291,7 @@ class PostgresEngine(SearchEngine):
         a hit (the others rank 0), from the GIN index cable_title_search_idx: ``ts_rank``
         for every matching cable instead was half of finding them (14 of 30 ms for
         "government" in the shared corpus). Kept with the query."""
-        if "title_ranks" not in query.engine_cache:
-            ranking = query.engine_cache.pop("title_ranking", None)
-            query.engine_cache["title_ranks"] = (
-                ranking.result() if ranking is not None else self._rank_titles(query)
-            )
-        return query.engine_cache["title_ranks"]
+        return self._kept(query, "title_ranks", self._rank_titles)
 
     def _rank_titles(self, query: ParsedQuery) -> dict[int, float]:
         hits = hits_query(query)
@@ -369,11 +373,9 @@ class PostgresEngine(SearchEngine):
         ):
             # What ``results`` needs next, independent of what follows: counted meanwhile,
             # on other connections.
-            query.engine_cache["paragraph_hits_counting"] = aside(
-                partial(self._count_paragraph_hits, query)
-            )
+            self._start_aside(query, "paragraph_hits", self._count_paragraph_hits)
             if query.engine_cache["results_follow"] == "relevance":
-                query.engine_cache["title_ranking"] = aside(partial(self._rank_titles, query))
+                self._start_aside(query, "title_ranks", self._rank_titles)
         # (Asked before the transaction below: inside one, an index is never built.)
         index = facet_index.current()
         with self._gin_planning():  # one transaction for the queries on the GIN indexes
