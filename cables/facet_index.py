@@ -80,6 +80,15 @@ class Links:
             codes = self.codes[mask[self.rows]]
         return np.bincount(codes, minlength=self.size)
 
+    @cached_property
+    def by_code(self) -> tuple[np.ndarray, np.ndarray]:
+        """The same links the other way: the rows of each code, ``rows[offsets[code]:
+        offsets[code + 1]]`` (4 bytes a link more, made once)."""
+        order = np.argsort(self.codes, kind="stable")
+        offsets = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.codes, minlength=self.size), out=offsets[1:])
+        return self.rows[order], offsets
+
 
 @dataclass(frozen=True, eq=False)
 class FacetIndex:
@@ -241,6 +250,33 @@ class FacetIndex:
         if (rows < 0).any():
             return None
         return ids[np.argsort(self.newest[rows], kind="stable")].tolist()
+
+    def similar(self, cable_id: int, limit: int) -> list[tuple[int, int, int]] | None:
+        """The cables most like a cable, as ``CableQuerySet.similar_to`` finds them in SQL:
+        (id, TAGS shared, similarity) of the ``limit`` best, best first; None when the
+        cable is not in the index.
+
+        Every cable sharing a tag is scored (one ``bincount`` over the rows of the cable's
+        tags: a few milliseconds with PREL, a cable in ten, where SQL took hundreds)."""
+        if not 0 <= cable_id < len(self.row_of) or (row := int(self.row_of[cable_id])) < 0:
+            return None
+        codes = self.tags.codes[self.tags.offsets[row] : self.tags.offsets[row + 1]]
+        if not len(codes):
+            return []
+        rows_by_code, offsets = self.tags.by_code
+        linked = [rows_by_code[offsets[code] : offsets[code + 1]] for code in codes.tolist()]
+        shared = np.bincount(np.concatenate(linked), minlength=self.cables)
+        shared[row] = 0
+        candidates = np.flatnonzero(shared)
+        similarity = shared[candidates] + (self.origin[candidates] == self.origin[row])
+        # Best first: the highest similarity, then the newest (its place newest first).
+        key = similarity.astype(np.int64) * self.cables - self.newest[candidates]
+        best = np.argpartition(-key, limit)[:limit] if len(key) > limit else np.arange(len(key))
+        best = best[np.argsort(-key[best])]
+        return [
+            (int(self.ids[candidates[i]]), int(shared[candidates[i]]), int(similarity[i]))
+            for i in best.tolist()
+        ]
 
     def month_counts(self, ids: Sequence[int] | np.ndarray, year: int) -> list[dict]:
         mask, _ = self.mask(ids)
@@ -461,6 +497,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
         ),
         person_ids=person_ids,
     )
+    index.tags.by_code  # noqa: B018 - made here, not by the first cable page
     with _lock:
         _kept[using] = index
     logger.info(

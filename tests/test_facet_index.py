@@ -332,3 +332,30 @@ def test_a_reference_id_of_several_cables_lists_only_them_with_the_index(
     listing = json.loads(client.get("/cables.json?q=ALMATY+100").content)
     assert listing["count"] == 2  # not the archive's 3
     assert sorted(r["id"] for r in listing["results"]) == ["05ALMATY100", "06ALMATY100"]
+
+
+def test_the_index_finds_the_similar_cables_sql_finds(real_archive, make_cable, settings):
+    pool = ["PREL", "PGOV", "KZ", "ECON", "RS", "KDEM"]
+    for n in range(30):  # ties of score and of date, so the order's every rule counts
+        tags = [tag for i, tag in enumerate(pool) if (n * (i + 3)) % (i + 2) != 1]
+        make_cable(f"06C{n}", f"2006-{n % 5 + 1:02d}-01", tags=tags, origin="Embassy Astana")
+    index = facet_index.build()
+    settings.ARCHIVE_FACET_INDEX = False
+    cables = list(Cable.objects.all())
+    def similar(cable, limit=5):
+        found = Cable.objects.similar_to(cable, limit)
+        return [(o.reference_id, o.shared_tags, o.similarity, o.subject) for o in found]
+
+    expected = {cable.pk: similar(cable) for cable in cables}
+    assert sum(len(found) == 5 for found in expected.values()) > 30
+    settings.ARCHIVE_FACET_INDEX = True
+    assert facet_index.current() is index
+    for cable in cables:
+        assert similar(cable) == expected[cable.pk], cable.reference_id
+    cable = cables[-1]
+    for limit in (1, 2, 50):
+        from_index = similar(cable, limit)
+        settings.ARCHIVE_FACET_INDEX = False
+        assert from_index == similar(cable, limit)
+        settings.ARCHIVE_FACET_INDEX = True
+    assert index.similar(max(c.pk for c in cables) + 1, 5) is None
