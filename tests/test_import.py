@@ -2,13 +2,17 @@
 
 import re
 import shutil
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from cables import importer
 from cables.importer import import_paths
 from cables.models import (
     Cable,
+    CableCaveat,
     CablePerson,
     CableTag,
     Mention,
@@ -19,9 +23,10 @@ from cables.models import (
     Source,
     Tag,
 )
-from cables.readers import input_size
+from cables.parser import ParsedCable
+from cables.readers import ReadError, input_size, iter_files, read_path
 
-from .conftest import SEED_FILES, SEEDS
+from .conftest import FIXTURES, SEED_FILES, SEEDS
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +352,110 @@ def test_more_people_of_one_name_than_numbers_looked_up_still_get_unique_slugs(d
     slugs = sorted(Person.objects.filter(name="Putin").values_list("slug", flat=True))
     assert len(slugs) == 12
     assert set(slugs) == {"putin"} | {f"putin-{n}" for n in range(2, 13)}
+
+
+def stored_rows() -> dict[str, list]:
+    """Every row the import wrote, by natural keys (ids differ from one import to another)."""
+    people = dict(Person.objects.values_list("pk", "slug"))
+    cable_ids = dict(Cable.objects.values_list("pk", "reference_id"))
+    paragraphs = {
+        pk: (cable_ids[cable], position)
+        for pk, cable, position in Paragraph.objects.values_list("pk", "cable", "position")
+    }
+
+    def rows(model, *fields, **keyed):
+        found = []
+        for row in model.objects.values(*fields, *keyed):
+            for name, key in keyed.items():
+                row[name] = key.get(row[name])
+            found.append(tuple(sorted(row.items(), key=str)))
+        return sorted(found, key=str)
+
+    every = ("id", "imported", "first_imported", "last_changed", "search_vector", "title_vector")
+    fields = {
+        model: [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.attname not in every and not f.is_relation
+        ]
+        for model in (Cable, Paragraph, Reference, Recipient, Source, Person)
+    }
+    return {
+        "cables": rows(Cable, *fields[Cable]),
+        "caveats": rows(CableCaveat, "caveat", "position", cable=cable_ids),
+        "paragraphs": rows(Paragraph, *fields[Paragraph], cable=cable_ids),
+        "references": rows(Reference, *fields[Reference], cable=cable_ids, target=cable_ids),
+        "recipients": rows(Recipient, *fields[Recipient], cable=cable_ids),
+        "sources": rows(Source, *fields[Source], cable=cable_ids),
+        "tags": rows(CableTag, "position", "tag__code", cable=cable_ids),
+        "people": rows(Person, *fields[Person]),
+        "mentions": rows(Mention, "role", cable=cable_ids, person=people, paragraph=paragraphs),
+        "cable people": rows(CablePerson, cable=cable_ids, person=people),
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_rows_copied_in_bulk_on_postgresql_are_those_bulk_create_writes(db, monkeypatch):
+    paths = [SEEDS, FIXTURES / "corpus" / "csv", FIXTURES / "people" / "sources"]
+    assert import_paths(paths).failures == []
+    copied = stored_rows()
+    assert len(copied["mentions"]) > 100 and len(copied["paragraphs"]) > 100
+    Cable.objects.all().delete()
+    Person.objects.all().delete()
+    monkeypatch.setattr(importer, "COPY_ON_POSTGRESQL", False)
+    assert import_paths(paths).failures == []
+    assert stored_rows() == copied
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexed aside on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_new_cables_are_indexed_aside_and_found_after_the_import(
+    client, monkeypatch
+):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)  # several batches, indexed one behind
+    threads = []
+    real_index_aside = importer.SearchIndexer._index_aside
+
+    def index_aside(cable_ids):
+        threads.append(threading.current_thread().name)
+        real_index_aside(cable_ids)
+
+    monkeypatch.setattr(importer.SearchIndexer, "_index_aside", staticmethod(index_aside))
+    report = import_paths([SEEDS])
+    assert report.new == 5 and report.failures == []
+    assert len(threads) == 3 and all(name.startswith("search-index") for name in threads)
+    assert not Cable.objects.filter(search_vector__isnull=True).exists()
+    assert "06ALMATY2803" in search_ids(client, "Nazarbayev")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexed aside on PostgreSQL")
+def test_a_cable_an_import_left_unindexed_is_indexed_by_the_next(imported_seeds, client):
+    Cable.objects.filter(reference_id="06ALMATY2803").update(search_vector=None, title_vector=None)
+    assert "06ALMATY2803" not in search_ids(client, "Nazarbayev")
+    assert import_paths([SEEDS]).unchanged == 5
+    assert "06ALMATY2803" in search_ids(client, "Nazarbayev")
+
+
+def search_ids(client, q: str) -> list[str]:
+    return [row["id"] for row in client.get("/cables.json", {"q": q}).json()["results"]]
+
+
+def test_records_parsed_by_a_pool_of_workers_come_back_the_same_and_in_order(monkeypatch):
+    monkeypatch.setattr(importer, "PARSE_CHUNK", 3)  # several chunks, one parsed ahead
+    records = [
+        item
+        for path in iter_files([SEEDS, FIXTURES / "corpus" / "csv", FIXTURES / "corpus" / "html"])
+        for item in read_path(path)
+        if not isinstance(item, ReadError)
+    ]
+    assert len(records) > 3 * importer.PARSE_CHUNK
+
+    def parses(workers):
+        return [
+            (record.locator, parsed if isinstance(parsed, ParsedCable) else str(parsed))
+            for record, parsed in importer.parse_records(records, workers)
+        ]
+
+    alone = parses(1)
+    assert parses(2) == alone
+    assert [locator for locator, _ in alone] == [record.locator for record in records]

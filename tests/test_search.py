@@ -791,3 +791,33 @@ def test_the_json_of_a_search_is_plain_json(client, archive):
     response = client.get("/cables.json", {"q": "pipeline"})
     assert response["Content-Type"] == "application/json"
     json.loads(response.content)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search vectors")
+def test_a_cables_search_vector_is_its_title_and_its_paragraphs_end_to_end(imported_seeds):
+    """The text's vector is made of the paragraphs' vectors (not by parsing the text again):
+    in the paragraphs' order, with the words of the text as one, after the title's."""
+    from cables.search.postgres import ENGINE
+
+    def vectors_as_expected() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                SELECT c.reference_id,
+                    c.title_vector = setweight(to_tsvector('english', c.subject), 'A')
+                        || setweight(to_tsvector('english', c.summary), 'B'),
+                    c.search_vector = c.title_vector || setweight(
+                        cables_tsvector_agg(to_tsvector('english', p.text) ORDER BY p.position),
+                        'D'),
+                    strip(c.search_vector) = strip(to_tsvector('english', c.subject || ' '
+                        || c.summary || ' ' || string_agg(p.text, ' ' ORDER BY p.position)))
+                FROM cables_cable AS c JOIN cables_paragraph AS p ON p.cable_id = c.id
+                GROUP BY c.id ORDER BY c.reference_id""")
+            return cursor.fetchall()
+
+    expected = [
+        (cable.reference_id, True, True, True) for cable in Cable.objects.order_by("reference_id")
+    ]
+    assert vectors_as_expected() == expected
+    Cable.objects.update(search_vector=None, title_vector=None)
+    ENGINE.rebuild()
+    assert vectors_as_expected() == expected

@@ -155,6 +155,11 @@ class SearchEngine(ABC):
     def index_cables(self, cable_ids: list[int]) -> None:
         """The same for a batch of cables, in a few set-based statements."""
 
+    def unindexed(self) -> list[int]:
+        """Cables whose rows were written but not indexed (an import stopped between the
+        two: ``importer.SearchIndexer``); none where the rows index themselves."""
+        return []
+
     @abstractmethod
     def rebuild(self) -> None:
         """Index every cable and paragraph again from scratch."""

@@ -44,3 +44,14 @@ class SearchGinIndex(GinIndex):
         (field,) = self.fields
         fallback = Index(fields=[field], name=self.name, condition=Q(**{f"{field}__isnull": False}))
         return fallback.create_sql(model, schema_editor, **kwargs)
+
+
+class UnindexedIndex(Index):
+    """A partial index of the rows whose search vector is not yet written (``condition``,
+    on PostgreSQL); elsewhere, where the column stays NULL, an always empty one."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        fallback = Index(fields=self.fields, name=self.name, condition=Q(pk__isnull=True))
+        return fallback.create_sql(model, schema_editor, **kwargs)
