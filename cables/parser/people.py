@@ -266,6 +266,18 @@ def _is_place(low: str) -> bool:
     return low.endswith("s") and low[:-1] in PLACES
 
 
+@cache
+def _vocabulary() -> frozenset[str]:
+    """The words that are never a name (``_is_vocabulary``) but for the plurals of
+    nationalities, in one set: a word is looked up once, not in each list."""
+    return TITLES | ORG_WORDS | COMMON | MONTHS | PLACES | GEOGRAPHY | _cities()
+
+
+def _is_vocabulary(low: str) -> bool:
+    """A title, an organisation word, a common word, a month or a place (in lower case)."""
+    return low in _vocabulary() or (low.endswith("s") and low[:-1] in PLACES)
+
+
 # Words of place names ("Capitol Hill", "Upper Kodori", "Bandar Abbas district").
 GEOGRAPHY = _words(
     """
@@ -296,7 +308,13 @@ _TRANSLIT = [
 ]
 
 
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
+_REPEATED_LETTER = re.compile(r"(.)\1+")
+
+
 def _fold(text: str) -> str:
+    if text.isascii():
+        return _NOT_ASCII_LETTER.sub("", text).lower()  # what the general case gives ASCII
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if ch.isalpha() and ord(ch) < 128).lower()
 
@@ -307,9 +325,11 @@ def _key(word: str) -> str:
     key = _fold(word)
     for a, b in _TRANSLIT:
         key = key.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", key)
+    return _REPEATED_LETTER.sub(r"\1", key)
 
 
+# Cached: a cable compares each name it reads with the surname of every person found so far.
+@lru_cache(maxsize=65536)
 def same_surname(a: str, b: str) -> bool:
     """Whether two surnames are spellings of one name ("Yushchenko"/"Yuschenko",
     "Mahjoobi"/"Majhoobi"). A feminine form is another name ("Nazarbayev"/"Nazarbayeva")."""
@@ -348,7 +368,7 @@ def _given_match(x: str, y: str) -> bool:
 @lru_cache(maxsize=65536)
 def _split_name(name: str) -> tuple[list[str], str]:
     """Given names (and initials) and the surname of a name; particles stay with the surname."""
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    words = [w for w in _SPACES.split(name.strip()) if w]
     if not words:
         return [], ""
     i = len(words) - 1
@@ -391,22 +411,40 @@ def _proper(name: str) -> str:
     """Proper case for a name written in capitals ("JOHN ORDWAY" -> "John Ordway",
     "VAN VOORST" -> "Van Voorst", "M. O'MARA" -> "M. O'Mara"); mixed case is kept."""
     name = " ".join(name.split())
-    if any(ch.islower() for ch in name):
+    if any(map(str.islower, name)):
         return name
 
     def word(w: str) -> str:
-        if re.fullmatch(r"(?:[A-Z]\.)+", w):
+        if _DOTTED_INITIALS.fullmatch(w):
             return w
         out = "-".join(p[:1] + p[1:].lower() for p in w.split("-"))
-        out = re.sub(r"^(O'|Mc)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)
+        if out.startswith(("O'", "Mc")):
+            out = _IRISH_PREFIX.sub(lambda m: m.group(1) + m.group(2).upper(), out)
         return out
 
     return " ".join(word(w) for w in name.split())
 
 
+_SPACES = re.compile(r"\s+")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_IRISH_PREFIX = re.compile(r"^(O'|Mc)([a-z])")
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(words: tuple[str, ...]) -> tuple[list[str], str, str, tuple[str, ...]]:
+    """What ``_People.find`` compares of a name as written: its given names, its surname,
+    the surname's spelling key and the spelling keys of its words."""
+    given, surname = _split_name(_proper(" ".join(words)))
+    skey = _surname_key(surname) if surname else ""
+    return given, surname, skey, tuple(_key(w) for w in words)
+
+
 # --- finding names in text ---------------------------------------------------------------
 
 _ABBREV = re.compile(r"\b(Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St)\.")
+# What ``_ABBREV`` needs, without the word boundary that keeps the search from skipping ahead
+# to the letters an abbreviation starts with: most paragraphs hold none and are not rewritten.
+_ABBREV_HINT = re.compile(r"(?:Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St)\.")
 _TOKEN = re.compile(
     r"(?:[A-Z]\.){1,3}(?=\s*[A-Z])"  # initials "H.W." before a name
     r"|[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:['’]s?)?"  # a word, with its possessive
@@ -432,10 +470,14 @@ def _initial_at(toks: list[_Tok], i: int) -> bool:
         return False
     if i and toks[i - 1][0] in "/\\":
         return False
-    if re.fullmatch(r"(?:[A-Z]\.){1,3}", w):
+    if _DOTTED_INITIALS_3.fullmatch(w):
         return True
     low = w.lower()
-    return bool(re.fullmatch(r"[A-Z]{2}", w)) and low not in OFFICE_WORDS and low not in TITLES
+    return bool(_TWO_CAPITALS.fullmatch(w)) and low not in OFFICE_WORDS and low not in TITLES
+
+
+_DOTTED_INITIALS_3 = re.compile(r"(?:[A-Z]\.){1,3}")
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 
 
 # A token: (as written, without a possessive ending, whether it had one).
@@ -443,9 +485,12 @@ _Tok = tuple[str, str, bool]
 
 
 def _tokens(text: str) -> list[_Tok]:
+    found = _TOKEN.findall(_ABBREV.sub(r"\1", text) if _ABBREV_HINT.search(text) else text)
+    if "'" not in text and "’" not in text:
+        return [(t, t, False) for t in found]  # no apostrophe, no possessive
     out: list[_Tok] = []
     append = out.append
-    for t in _TOKEN.findall(_ABBREV.sub(r"\1", text)):
+    for t in found:
         if len(t) > 2 and t[-1] in "'’sS":
             if t[-2:] in _POSSESSIVE:
                 append((t, t[:-2], True))
@@ -469,52 +514,52 @@ class _Cand:
 
 
 def _lexical(low: str, lower_seen: frozenset[str]) -> bool:
-    return (
-        low in TITLES
-        or low in ORG_WORDS
-        or low in COMMON
-        or low in MONTHS
-        or _is_place(low)
-        or low in lower_seen
-    )
+    """A word of the vocabulary (``_is_vocabulary``), or one the cable also writes in lower
+    case."""
+    return low in _vocabulary() or low in lower_seen or (low.endswith("s") and low[:-1] in PLACES)
+
+
+_SLASH = re.compile(r"\s*/\s*")
 
 
 def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str]) -> list[_Cand]:
     toks = _tokens(text)
     out: list[_Cand] = []
-    i = 0
+    name_word = _NAME_WORD.match
+    initials = _INITIALS.match
+    i = 0  # where the last run ended
     n = len(toks)
-    while i < n:
-        t = toks[i]
-        if not t[1][:1].isupper() or not (_NAME_WORD.match(t[1]) or _initial_at(toks, i)):
-            i += 1
+    for start in [k for k, t in enumerate(toks) if t[1][:1].isupper()]:
+        if start < i:
+            continue  # a word of the last run
+        t = toks[start]
+        if not (name_word(t[1]) or _initial_at(toks, start)):
             continue
-        # A run of capitalised words, initials and inner particles.
-        start = i
-        run: list[str] = []
-        while i < n:
-            w = toks[i][1]
-            if _NAME_WORD.match(w) or _initial_at(toks, i):
-                run.append(w)
-                i += 1
-                if toks[i - 1][2]:
+        # A run of capitalised words, initials and inner particles; a possessive ends it.
+        run: list[str] = [t[1]]
+        i = start + 1
+        if not t[2]:
+            while i < n:
+                tok = toks[i]
+                w = tok[1]
+                if name_word(w) or (w[:1].isupper() and _initial_at(toks, i)):
+                    run.append(w)
+                    i += 1
+                    if tok[2]:
+                        break
+                elif w.lower() in PARTICLES and i + 1 < n and name_word(toks[i + 1][1]):
+                    run.append(w)
+                    i += 1
+                else:
                     break
-            elif w.lower() in PARTICLES and run and i + 1 < n and _NAME_WORD.match(toks[i + 1][1]):
-                run.append(w)
-                i += 1
-            else:
-                break
-        if not run:
-            i = start + 1
-            continue
         end = i  # index after the run
         # The name is what follows the last lexical word; a run ending in one is no name.
-        lows = [w.lower() for w in run]
         last_lex = -1
-        for k, low in enumerate(lows):
+        for k, w in enumerate(run):
+            low = w.lower()
             if low in PARTICLES:
                 continue
-            if _INITIALS.match(run[k]) and len(run[k]) <= 2 and run[k].isupper():
+            if len(w) <= 2 and w.isupper() and initials(w):
                 # Two capitals: initials ("AQ Khan") only right before a name word.
                 if low in OFFICE_WORDS or low in TITLES:
                     last_lex = k
@@ -524,10 +569,10 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         name = run[last_lex + 1 :]
         while name and (name[0].lower() in PARTICLES and name[0][0].islower()):
             name = name[1:]
-        while name and _INITIALS.match(name[-1]):
+        while name and initials(name[-1]):
             name = name[:-1]
-        if not name or all(_INITIALS.match(w) for w in name):
-            continue
+        if not name:
+            continue  # (what is left ends in a name word: it is not all initials)
         next_low = toks[end][1].lower() if end < n else ""
         next2 = toks[end + 1][1].lower() if end + 1 < n else ""
         if next_low in ORG_WORDS and not toks[end - 1][2]:
@@ -548,7 +593,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             else:
                 break
         title_words = before + title_words
-        tw = re.sub(r"\s*/\s*", "/", " ".join(title_words)).split()
+        tw = _SLASH.sub("/", " ".join(title_words)).split() if title_words else []
         cue = bool(tw) and (
             tw[-1].lower() in TITLES
             or (len(tw) >= 2 and tw[-2].lower() in TITLES and tw[-1].isupper())
@@ -588,7 +633,7 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
             while j < n and len(run) < 4:
                 w = toks[j][1]
                 wl = w.lower()
-                if not _CAPS_WORD.match(w) or wl in TITLES or _lexical(wl, frozenset()):
+                if not _CAPS_WORD.match(w) or wl in TITLES or _is_vocabulary(wl):
                     if wl in PARTICLES and run:
                         run.append(w)
                         j += 1
@@ -606,12 +651,12 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                 continue
         w = toks[i][1]
         if (
-            _CAPS_WORD.match(w)
-            and len(w) > 3
+            len(w) > 3
             and i + 1 < n
             and toks[i + 1][1].lower() in SPEECH
+            and _CAPS_WORD.match(w)
             and toks[i + 1][1].isupper()
-            and not _lexical(w.lower(), frozenset())
+            and not _is_vocabulary(w.lower())
             and w.lower() not in OFFICE_WORDS
         ):
             out.append(_Cand([w], "", False, position))
@@ -628,42 +673,57 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
 
 
 _OPENERS = _words("with and to by from of for or between")
-_RUN_WORD = re.compile(r"^[A-Z][A-Za-z'’\-]+$")
 
 
-def _alias_candidates(text: str, position: int | None) -> list[list[_Cand]]:
+_ALIAS_TOKEN = re.compile(r"[A-Za-z'’\-]+|[^\sA-Za-z'’\-]+")
+_POSSESSIVE_ENDINGS = ("'s", "'S", "’s", "’S")
+_APOSTROPHES = ("'", "’")
+
+
+def _is_run_word(raw: str) -> bool:
+    """Whether a token of ``_ALIAS_TOKEN`` is a capitalised word (``^[A-Z][A-Za-z'’-]+$``):
+    such a token is all letters, apostrophes and hyphens or none of them, so its first
+    character and its length tell."""
+    return len(raw) >= 2 and "A" <= raw[0] <= "Z"
+
+
+def _alias_candidates(text: str, position: int | None) -> list[list[tuple[list[str], bool]]]:
     """Runs of up to four capitalised or capital words, each run's tails and each single
     word, one group per run, the likeliest first: the first that names a known person is
-    taken. Two words after a preposition ("WITH LAKHDAR
-    BRAHIMI") may give a known surname its given name (marked strong)."""
+    taken. Two words after a preposition ("WITH LAKHDAR BRAHIMI") may give a known surname
+    its given name (marked strong). Each candidate is (words, strong)."""
     out = []
-    raw = re.findall(r"[A-Za-z'’\-]+|[^\sA-Za-z'’\-]+", text)
+    raw = _ALIAS_TOKEN.findall(text)
+    # The capitalised words that are no vocabulary: each word of the text is looked at once.
+    name_words = {w for w in set(raw) if _is_run_word(w) and not _is_vocabulary(w.lower())}
     i, n = 0, len(raw)
     while i < n:
-        if not _RUN_WORD.match(raw[i]) or _lexical(raw[i].lower(), frozenset()):
+        if raw[i] not in name_words:
             i += 1
             continue
         j = i
         words = []
-        while (
-            j < n
-            and len(words) < 4
-            and _RUN_WORD.match(raw[j])
-            and not _lexical(raw[j].lower(), frozenset())
-        ):
-            words.append(raw[j])
+        while j < n and len(words) < 4 and raw[j] in name_words:
+            word = raw[j]
             j += 1
-            if re.search(r"['’][sS]?$", words[-1]):
-                break
+            # A possessive ("BRAHIMI'S", "ANNAN'") ends the run, without its ending.
+            if word.endswith(_POSSESSIVE_ENDINGS):
+                word = word[:-2]
+            elif word.endswith(_APOSTROPHES):
+                word = word[:-1]
+            else:
+                words.append(word)
+                continue
+            if word:
+                words.append(word)
+            break
         before = raw[i - 1].lower() if i else ""
         opener = before in _OPENERS or before.strip() in (",", ";", ":", "(")
-        words = [re.sub(r"['’][sS]?$", "", w) for w in words]
-        words = [w for w in words if w]
         group = []
         if opener and len(words) >= 2 and position is not None:
-            group.append(_Cand(words[:2], "", True, position))
-        group += [_Cand(words[k:], "", False, position) for k in range(len(words))]
-        group += [_Cand([w], "", False, position) for w in words[:-1]]
+            group.append((words[:2], True))
+        group += [(words[k:], False) for k in range(len(words))]
+        group += [([w], False) for w in words[:-1]]
         out.append(group)
         i = j
     return out
@@ -790,14 +850,14 @@ class _Person:
     last_seen: int = 0
     # Spelling keys of the display name's words and of the surname, kept with them: ``find``
     # compares them for every candidate name of the cable.
-    keys: list[str] = field(default_factory=list)
+    keys: tuple[str, ...] = ()
     skey: str = ""
 
     def __post_init__(self) -> None:
         self.rekey()
 
     def rekey(self) -> None:
-        self.keys = [_key(w) for w in self.display.split()]
+        self.keys = tuple(_key(w) for w in self.display.split())
         self.skey = _surname_key(self.surname)
 
     def add(self, surface: str, title: str, position: int | None, role: str, tick: int) -> None:
@@ -815,22 +875,34 @@ class _People:
     def __init__(self) -> None:
         self.people: list[_Person] = []
         self.tick = 0
+        # The first letters of everyone's surname key and the keys of everyone's last name
+        # word, past spellings kept: a name that begins and ends like no one's is no one's,
+        # and ``find`` says so without comparing it with each person.
+        self.surname_initials: set[str] = set()
+        self.last_keys: set[str] = set()
+
+    def _index(self, person: _Person) -> None:
+        self.surname_initials.add(person.skey[:1])
+        if person.keys:
+            self.last_keys.add(person.keys[-1])
 
     def find(self, words: list[str], *, full_only: bool = False) -> _Person | None:
-        given, surname = _split_name(_proper(" ".join(words)))
+        given, surname, skey, keys = _name_parts(tuple(words))
         if not surname:
             return None
-        if len(words) >= 2:
-            keys = [_key(w) for w in words]
+        if len(words) >= 2 and keys[-1] in self.last_keys:
+            size = len(keys)
             for p in reversed(self.people):
                 pkeys = p.keys
-                if len(pkeys) > len(keys) and pkeys[-len(keys) :] == keys:
+                if len(pkeys) > size and pkeys[-size:] == keys:
                     return p  # "Gomez Manzano" after "Rene Gomez Manzano"
-        skey = _surname_key(surname)
+        initial = skey[:1]
+        if initial not in self.surname_initials:
+            return None
         best = None
         for p in self.people:
             pkey = p.skey
-            if pkey[:1] != skey[:1] or not same_surname(skey, pkey):
+            if pkey[:1] != initial or not same_surname(skey, pkey):
                 continue
             if not _given_compatible(given, p.given):
                 continue
@@ -860,15 +932,17 @@ class _People:
             given, surname = _split_name(proper)
             person = _Person(given, surname, proper, order=self.tick)
             self.people.append(person)
+            self._index(person)
         else:
             proper = _proper(written)
             given, surname = _split_name(proper)
             if len(given) > len(person.given) or (
-                any(ch.islower() for ch in surface) and person.display.isupper()
+                any(map(str.islower, surface)) and person.display.isupper()
             ):
                 if len(given) >= len(person.given):
                     person.given, person.surname, person.display = given, surname, proper
                     person.rekey()
+                    self._index(person)
         person.add(surface, title, position, role, self.tick)
         return person
 
@@ -878,18 +952,20 @@ def _signature_in_last_paragraph(cable: ParsedCable) -> tuple[str, int] | None:
     if cable.signer or not cable.paragraphs:
         return None
     last = cable.paragraphs[-1]
-    m = re.search(
-        r"(?:[.!?\"”*]|[.!?]['’\"”])\s*([A-Z][A-Za-z'’\-]{2,}(?: [A-Z][A-Za-z'’\-]+)?)\s*$",
-        last.text,
-    )
+    m = _GLUED_SIGNATURE.search(last.text)
     if not m:
         return None
     word = m.group(1)
     low = word.lower()
-    if _lexical(low, frozenset()) or low in OFFICE_WORDS:
+    if _is_vocabulary(low) or low in OFFICE_WORDS:
         return None
     return word, last.position
 
+
+_GLUED_SIGNATURE = re.compile(
+    r"(?:[.!?\"”*]|[.!?]['’\"”])\s*([A-Z][A-Za-z'’\-]{2,}(?: [A-Z][A-Za-z'’\-]+)?)\s*$"
+)
+_LOWER_CASE_WORD = re.compile(r"\b[a-z][a-z'\-]+\b")
 
 # The most words a name has ("Hossam Hussein Mohammed El Dib" has five).
 MAX_NAME_WORDS = 7
@@ -898,7 +974,7 @@ MAX_NAME_WORDS = 7
 def extract_people(cable: ParsedCable) -> list[PersonMention]:
     """The people the cable names, one entry per person, in order of first mention."""
     body_text = "\n".join(p.text for p in cable.paragraphs)
-    lower_seen = frozenset(w for w in re.findall(r"\b[a-z][a-z'\-]+\b", body_text))
+    lower_seen = frozenset(_LOWER_CASE_WORD.findall(body_text))
     people = _People()
 
     # Strong names first: paragraphs, then the classifying official and the FOR lines.
@@ -907,7 +983,7 @@ def extract_people(cable: ParsedCable) -> list[PersonMention]:
     for para in cable.paragraphs:
         text = para.text
         words = text.split()
-        if sum(1 for w in words if w.isupper()) > 0.8 * len(words):
+        if sum(map(str.isupper, words)) > 0.8 * len(words):
             caps_paragraphs.append((text, para.position))
             for cand in _caps_candidates(text, para.position):
                 if cand.strong:
@@ -936,20 +1012,16 @@ def extract_people(cable: ParsedCable) -> list[PersonMention]:
     sources = [(cable.subject, None)] + caps_paragraphs
     for text, position in sources:
         for group in _alias_candidates(text, position):
-            for cand in group:
-                known = people.find(cand.words)
+            for words, strong in group:
+                known = people.find(words)
                 if known is None:
                     continue
                 if (
-                    len(cand.words) == 1
-                    or people.find(cand.words, full_only=True)
-                    or (
-                        cand.strong
-                        and not known.given
-                        and not _lexical(cand.words[0].lower(), lower_seen)
-                    )
+                    len(words) == 1
+                    or people.find(words, full_only=True)
+                    or (strong and not known.given and not _lexical(words[0].lower(), lower_seen))
                 ):
-                    people.add(cand.words, "", position, "named", False)
+                    people.add(words, "", position, "named", False)
                     break
 
     signer = cable.signer

@@ -170,12 +170,24 @@ def _structural(token: str, min_length: int) -> str:
     return ""
 
 
+@cache
+def _keys_by_length() -> dict[int, list[str]]:
+    """The stations and their short forms by length: ``_nearest`` compares a spelling only
+    with those its edit limit can reach."""
+    out: dict[int, list[str]] = {}
+    for key in [*_stations(), *ALIASES]:
+        out.setdefault(len(key), []).append(key)
+    return out
+
+
 def _nearest(token: str, min_length: int) -> str:
     if len(token) < min_length:
         return ""
     limit = 1 if len(token) < 9 else 2
     best: list[tuple[int, int, str]] = []
-    for key in [*_stations(), *ALIASES]:
+    by_length = _keys_by_length()
+    lengths = range(len(token) - limit, len(token) + limit + 1)
+    for key in [key for length in lengths for key in by_length.get(length, ())]:
         d = osa_distance(token, key, limit)
         if d <= limit:
             station = _exact(key)

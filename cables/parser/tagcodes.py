@@ -10,7 +10,7 @@ them ("MOPPS", "UNDESCO"); multi-section cables repeat the line with page header
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .distance import osa_distance
@@ -91,9 +91,25 @@ def split_glued(token: str) -> list[str]:
     return pieces
 
 
+@cache
+def _codes_by_length() -> dict[int, list[str]]:
+    """The listed codes of four letters or more, by length."""
+    out: dict[int, list[str]] = {}
+    for code in known_codes():
+        if len(code) >= 4:
+            out.setdefault(len(code), []).append(code)
+    return out
+
+
+@lru_cache(maxsize=4096)
 def nearest_code(token: str) -> str:
     """A mistyped code: 'MOPPS' -> 'MOPS', 'UNDESCO' -> 'UNESCO' (one edit, unique)."""
     if len(token) < 4:
         return ""
-    found = {c for c in known_codes() if len(c) >= 4 and osa_distance(token, c, 1) <= 1}
+    by_length = _codes_by_length()
+    # One edit changes the length by one at most.
+    near = [
+        c for size in (len(token) - 1, len(token), len(token) + 1) for c in by_length.get(size, ())
+    ]
+    found = {c for c in near if osa_distance(token, c, 1) <= 1}
     return found.pop() if len(found) == 1 else ""

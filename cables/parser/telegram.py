@@ -137,6 +137,9 @@ NOT_SIGNERS = {
     "LIMITED OFFICIAL USE",
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
+PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
+NOTE_LINE = re.compile(r"^\s*NOTE\b")
+LOWER_CASE = re.compile(r"[a-z]")
 
 
 @dataclass
@@ -172,7 +175,10 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     hints = hints or Hints()
     warnings: list[str] = []
     lines = _normalise(text).split("\n")
-    banner_at = next((i for i, line in enumerate(lines) if BANNER.match(line)), None)
+    banner_at = next(
+        (i for i, line in enumerate(lines) if _ends_like_page_header(line) and BANNER.match(line)),
+        None,
+    )
     if banner_at is None:
         banner_at = _body_start(lines)
     header_lines = [line for line in lines[:banner_at] if line.strip()]
@@ -237,7 +243,11 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
 
     paragraphs, signer, ended, tail_complete = _paragraphs(rest, warnings)
     partial = hints.partial or PARTIAL_NOTICE in text
-    pages = [int(m["page"]) for m in map(PAGE_BREAK.match, body_lines) if m]
+    pages = [
+        int(m["page"])
+        for m in (PAGE_BREAK.match(x) for x in body_lines if _ends_like_page_header(x))
+        if m
+    ]
     if banner and banner["sections"] and (pages or not ended):
         # Only where the text shows its page headers, or ends without a signer or end mark:
         # many copies (cables.csv, older builds) carry no page headers at all.
@@ -278,13 +288,21 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     return cable
 
 
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")  # [PREL](#)
+# A header glued to the body: "RUEHNE/AMEMBASSY NEW DELHI 0384UNCLAS SECTION 01 OF 03".
+GLUED_HEADER = re.compile(rf"(?m)^([A-Z]{{4,8}}/[^\n]*?\d)(?={CLASS_WORD}\b)")
+
+
 def _normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
-    text = re.sub(r"\[([^\]\n]*)\]\([^)\n]*\)", r"\1", text)  # markdown links: [PREL](#)
-    # A header glued to the body: "RUEHNE/AMEMBASSY NEW DELHI 0384UNCLAS SECTION 01 OF 03".
-    text = re.sub(rf"(?m)^([A-Z]{{4,8}}/[^\n]*?\d)(?={CLASS_WORD}\b)", r"\1\n", text)
-    # A backslash ending a line is a CSV dump's escaped newline, not text.
-    return "\n".join(re.sub(r"[ \t]*\\$", "", line.rstrip()) for line in text.split("\n"))
+    text = MARKDOWN_LINK.sub(r"\1", text)
+    text = GLUED_HEADER.sub(r"\1\n", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    if "\\" in text:
+        # A backslash ending a line is a CSV dump's escaped newline, not text: it goes with
+        # the spaces and tabs before it.
+        lines = [line[:-1].rstrip(" \t") if line.endswith("\\") else line for line in lines]
+    return "\n".join(lines)
 
 
 HEADER_LINE = re.compile(
@@ -361,16 +379,12 @@ def _head_lines(lines: list[str]) -> list[str]:
     return lines[: max(end, start + 12)]
 
 
-def _explode(lines: list[str]) -> list[tuple[int, str]]:
-    """The head lines with run-on fields split onto lines of their own, each piece with the
-    index of the line it came from. A statement inside a numbered paragraph stays in it."""
-    out: list[tuple[int, str]] = []
-    for n, line in enumerate(lines):
-        if PARAGRAPH_NUMBERED.match(line):
-            out.append((n, line))
-            continue
-        out.extend((n, p) for p in INLINE_LABEL.split(line) if p is not None)
-    return out
+def _explode(line: str) -> list[str]:
+    """A head line with run-on fields split into pieces, one field each. A statement inside a
+    numbered paragraph stays in it."""
+    if PARAGRAPH_NUMBERED.match(line):
+        return [line]
+    return [p for p in INLINE_LABEL.split(line) if p is not None]
 
 
 def _is_real_paragraph(line: str) -> bool:
@@ -382,10 +396,19 @@ def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
     """Split the lines after the classification line into the preamble (SIPDIS, E.O., TAGS,
     SUBJECT, REF, Classified By) and the text. Only the lines that hold preamble fields are
     split where fields run on; the text keeps its lines."""
-    pieces = _explode(lines)
-    head_end = next(
-        (i for i, (_, line) in enumerate(pieces) if _is_real_paragraph(line)), len(pieces)
-    )
+    # The pieces of the lines up to the one holding the first paragraph, each with the index
+    # of its line: the preamble ends before that paragraph, so the text after it is not split.
+    pieces: list[tuple[int, str]] = []
+    head_end = None
+    for n, line in enumerate(lines):
+        for piece in _explode(line):
+            if head_end is None and _is_real_paragraph(piece):
+                head_end = len(pieces)
+            pieces.append((n, piece))
+        if head_end is not None:
+            break
+    if head_end is None:
+        head_end = len(pieces)
     end = _preamble_end([line for _, line in pieces[:head_end]])
     if end < 0:
         return [], lines
@@ -568,12 +591,43 @@ def _is_plain_heading(lines: list[_Line], i: int) -> bool:
     return bool(match and (match["pilcrow"] or match["marking"] or match["number"]))
 
 
+# What a line opens with, or ends with, when it can be one of the lines matched below: these
+# tests are cheap, and pass over most lines of text before the slower patterns are tried.
+RULE_CHARS = frozenset("-=_‐‑–—")
+
+
+def _ends_like_page_header(line: str) -> bool:
+    """Whether a line ends as a banner or a page header must: in a serial or page count, or in
+    the Z of a date-time group."""
+    last = line.rstrip()[-1:]
+    return last.isdigit() or last == "Z"
+
+
+def _is_page_header(line: str) -> bool:
+    """A page header or a section banner: the page breaks of the text."""
+    return _ends_like_page_header(line) and bool(
+        PAGE_BREAK.match(line) or OLD_PAGE_BREAK.match(line) or BANNER.match(line)
+    )
+
+
+def _is_rule(line: str) -> bool:
+    """A line of dashes (or "=", "_")."""
+    return line.lstrip()[:1] in RULE_CHARS and DASHES.match(line) is not None
+
+
+def _ruled_heading(line: str) -> re.Match | None:
+    """RULED_HEADING.match: only a line that opens with a rule or ends with "===" can be one."""
+    if line.lstrip()[:1] in RULE_CHARS or "===" in line:
+        return RULED_HEADING.match(line)
+    return None
+
+
 def _clean_lines(lines: list[str]) -> list[_Line]:
     """Drop page headers and section banners; the text on either side is one block."""
     out: list[_Line] = []
     soft = False
     for line in lines:
-        if PAGE_BREAK.match(line) or OLD_PAGE_BREAK.match(line) or BANNER.match(line):
+        if _is_page_header(line):
             while out and not out[-1].text.strip():
                 out.pop()
             soft = True
@@ -592,7 +646,9 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
     cleaned = _clean_lines(lines)
     signer, tail_complete = _take_signer(cleaned)
     ended = tail_complete  # a signer or an end-of-message mark
-    uses_pilcrow = any(re.match(r"^\s*¶\s*\d", x.text) for x in cleaned)
+    uses_pilcrow = any("¶" in x.text and PILCROW_NUMBER.match(x.text) for x in cleaned)
+    rules = [_is_rule(x.text) for x in cleaned]  # each line is asked twice: as it, and as next
+    rules.append(False)
 
     paras: list[_Para] = []
     heading = ""
@@ -608,19 +664,18 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
             i += 1
             continue
         # Dashed headings: "----\nTitle\n----" or "Title\n----", "--- Title ---", "Title ===".
-        ruled = RULED_HEADING.match(line)
-        if ruled and blank_before:
+        ruled = _ruled_heading(line) if blank_before else None
+        if ruled:
             heading = " ".join((ruled["a"] or ruled["b"]).split())
             current = None
             blank_before = True
             i += 1
             continue
-        if DASHES.match(line):
+        if rules[i]:
             blank_before = True
             i += 1
             continue
-        nxt = cleaned[i + 1].text if i + 1 < len(cleaned) else ""
-        if DASHES.match(nxt) and len(stripped) <= 80 and not stripped.endswith("."):
+        if rules[i + 1] and len(stripped) <= 80 and not stripped.endswith("."):
             heading = " ".join(stripped.split())
             current = None
             blank_before = True
@@ -631,7 +686,8 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
             current = None
             i += 1
             continue
-        match = PARAGRAPH_START.match(line)
+        # A paragraph opens with its number, or a pilcrow before it.
+        match = PARAGRAPH_START.match(line) if stripped[0] == "¶" or stripped[0].isdigit() else None
         expected = last_number + 1
         if match and (blank_before or cleaned[i].soft or _ends_sentence(current)):
             number = int(match["number"])
@@ -783,9 +839,10 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
             cleaned.pop()
 
     drop_junk()
-    # A message-centre note after the signer.
-    notes = [i for i, x in enumerate(cleaned) if re.match(r"^\s*NOTE\b", x.text)]
-    if notes and len(cleaned) - notes[-1] <= 3:
+    # A message-centre note after the signer, in the last three lines.
+    tail = range(max(len(cleaned) - 3, 0), len(cleaned))
+    notes = [i for i in tail if NOTE_LINE.match(cleaned[i].text)]
+    if notes:
         before = [x.text for x in cleaned[: notes[-1]] if x.text.strip()]
         if before and _signer_in(before[-1]):
             del cleaned[notes[-1] :]
@@ -799,7 +856,7 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
             len(before) == 2
             and not before[-1]
             and before[0].endswith(TERMINAL)
-            and sum(bool(re.search(r"[a-z]", x.text)) for x in cleaned) > len(cleaned) // 2
+            and sum(bool(LOWER_CASE.search(x.text)) for x in cleaned) > len(cleaned) // 2
         )
         name = _signer_in(last, mixed_case=mixed)
         wrapped = last.rstrip().endswith(".") and before and before[-1]
