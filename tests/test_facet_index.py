@@ -342,6 +342,7 @@ def test_the_index_finds_the_similar_cables_sql_finds(real_archive, make_cable, 
     index = facet_index.build()
     settings.ARCHIVE_FACET_INDEX = False
     cables = list(Cable.objects.all())
+
     def similar(cable, limit=5):
         found = Cable.objects.similar_to(cable, limit)
         return [(o.reference_id, o.shared_tags, o.similarity, o.subject) for o in found]
