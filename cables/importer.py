@@ -12,7 +12,7 @@ import itertools
 import json
 import logging
 import multiprocessing
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -56,6 +56,9 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # Records handed to the parsing pool at a time (bounds the memory the import holds).
 PARSE_CHUNK = 1000
+# Chunks given to the pool ahead of the one being stored: the workers parse on while the
+# import waits for PostgreSQL, instead of idling once one chunk ahead is done.
+PARSE_AHEAD = 2
 # Rows written by COPY on PostgreSQL (``_insert_rows``); off, by ``bulk_create`` as elsewhere
 # (the tests compare the two).
 COPY_ON_POSTGRESQL = True
@@ -328,14 +331,15 @@ def parse_records(
     # forkserver: the workers import only the parser (pure Python), not Django.
     context = multiprocessing.get_context("forkserver")
     with context.Pool(workers) as pool:
-        pending = None
+        pending: deque = deque()
         for chunk in itertools.chain([first, second], chunks):
             job = pool.starmap_async(parse_or_error, [(r.text, r.hints) for r in chunk], 16)
-            if pending is not None:
-                yield from zip(pending[0], pending[1].get(), strict=True)
-            pending = (chunk, job)
-        if pending is not None:
-            yield from zip(pending[0], pending[1].get(), strict=True)
+            pending.append((chunk, job))
+            if len(pending) > PARSE_AHEAD:
+                chunk, job = pending.popleft()
+                yield from zip(chunk, job.get(), strict=True)
+        for chunk, job in pending:
+            yield from zip(chunk, job.get(), strict=True)
 
 
 def store_batch(
@@ -852,14 +856,37 @@ class _PersonIndex:
         if self.new:
             _assign_slugs(self.new)
             Person.objects.bulk_create(self.new)
-        # bulk_update writes one CASE per field over its rows: small batches keep it linear.
         taken_over = [p for p in self.changed.values() if p.pk in self.renamed]
-        if taken_over:
-            Person.objects.bulk_update(taken_over, ["name", "key", "scope"], batch_size=100)
-        if self.changed:
-            Person.objects.bulk_update(
-                list(self.changed.values()), ["aliases", "titles"], batch_size=100
-            )
+        _update_rows(Person, ("name", "key", "scope"), taken_over)
+        _update_rows(Person, ("aliases", "titles"), list(self.changed.values()))
+
+
+def _update_rows(model: type[models.Model], fields: tuple[str, ...], objects: list) -> None:
+    """Write these fields of stored instances: one UPDATE by primary key each, sent as one
+    batch (``executemany``; psycopg pipelines them). ``bulk_update`` built a CASE per
+    field over its rows in Python: 1.4 ms a cable, for the people whose spellings grew."""
+    if not objects:
+        return
+    opts, quote = model._meta, connection.ops.quote_name
+    columns = [opts.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    statement = (
+        f"UPDATE {quote(opts.db_table)} SET {assignments} WHERE {quote(opts.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            statement,
+            [
+                [
+                    *(
+                        field.get_db_prep_save(getattr(obj, field.attname), connection)
+                        for field in columns
+                    ),
+                    obj.pk,
+                ]
+                for obj in objects
+            ],
+        )
 
 
 # Numbered slugs looked up at once for a new person whose slug is taken (putin-2 ...).
