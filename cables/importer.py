@@ -1,7 +1,9 @@
 """Store parsed cables: the bridge from the pure parser to the models.
 
 Idempotent by natural key (the reference id): a record whose parsed fields are unchanged
-writes nothing; each cable is written in its own transaction, whole or not at all.
+writes nothing. New cables are written a batch to a transaction (rows copied on PostgreSQL),
+and a batch that fails is written again one cable to a transaction, so each cable is stored
+whole or not at all; their search vectors follow (``SearchIndexer``).
 """
 
 from __future__ import annotations
