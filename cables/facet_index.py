@@ -444,7 +444,7 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
             SELECT {column}, DENSE_RANK() OVER (ORDER BY {column}) AS value_rank
             FROM (SELECT DISTINCT {column} FROM {table}) AS distinct_values
         )"""
-        columns = _int_rows(
+        columns = int_rows(
             cursor,
             f"""SELECT c.id, c.facet_year, c.facet_month, o.value_rank, k.value_rank,
                 c.newest_place
@@ -462,8 +462,8 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
             .order_by("code")
             .values_list("id", "code", "description", "kind")
         )
-        tag_links = _int_rows(cursor, f"SELECT cable_id, tag_id FROM {CableTag._meta.db_table}")
-        person_links = _int_rows(
+        tag_links = int_rows(cursor, f"SELECT cable_id, tag_id FROM {CableTag._meta.db_table}")
+        person_links = int_rows(
             cursor, f"SELECT cable_id, person_id FROM {CablePerson._meta.db_table}"
         )
 
@@ -518,7 +518,7 @@ def _database_order(cursor, table: str, column: str) -> list[str]:
     return [value for (value,) in cursor.fetchall()]
 
 
-def _int_rows(cursor, sql: str, params: Sequence = (), width: int = 2) -> np.ndarray:
+def int_rows(cursor, sql: str, params: Sequence = (), width: int = 2) -> np.ndarray:
     """The rows of a query of ``width`` integer columns, as an (n, width) int64 array.
 
     On PostgreSQL the rows come as one binary value, every integer's 8 bytes big-endian,
