@@ -5,6 +5,7 @@ import re
 import shutil
 
 import pytest
+from django.db import connection
 
 from cables.importer import import_paths
 from cables.models import ArchiveState, Cable
@@ -229,3 +230,38 @@ def test_a_search_and_its_filters_are_part_of_the_selection(client, archive, sel
     assert searched != unsearched
     excluded = client.get("/cables.json", {"exclude_tag": "KZ"}).json()
     assert excluded["count"] == 0 or excluded["facets"] != searched
+
+
+# --- a search's counts, per words looked for (PostgreSQL) -----------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search counts")
+def test_a_search_s_counts_are_read_from_the_cache_by_any_page_with_the_same_words(
+    client, archive, selection_cache, settings, monkeypatch
+):
+    from cables.search import postgres
+
+    monkeypatch.setattr(postgres, "SHARED_COUNTS_MIN", 1)  # (5,000 cables in production)
+    counted = []  # the words of each count of paragraphs with hits made
+    count = postgres.PostgresEngine._counted_paragraph_hits
+
+    def counting(engine, query):
+        counted.append(str(query))
+        return count(engine, query)
+
+    monkeypatch.setattr(postgres.PostgresEngine, "_counted_paragraph_hits", counting)
+    pages = [{"q": "minister"}, {"q": "minister", "sort": "oldest"}, {"q": "minister", "tag": "KZ"}]
+    settings.ARCHIVE_SELECTION_CACHE = False
+    expected = [client.get("/cables.json", params).json() for params in pages]
+    assert expected[0]["count"] >= 2 and expected[0]["matching_paragraphs"] >= 2
+    assert counted == ["minister"] * 3
+    settings.ARCHIVE_SELECTION_CACHE = True
+    counted.clear()
+    answers = [client.get("/cables.json", params).json() for params in pages]
+    assert answers == expected
+    assert counted == ["minister"]  # the first page counts; the others read
+    # Other words are counted; and the same words again once the archive has changed.
+    client.get("/cables.json", {"q": "ambassador"})
+    ArchiveState.bump()
+    assert client.get("/cables.json", pages[0]).json() == expected[0]
+    assert counted == ["minister", "ambassador", "minister"]

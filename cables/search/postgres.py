@@ -30,6 +30,8 @@ handing user text to a query parser.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -37,6 +39,7 @@ from functools import cached_property, partial, reduce
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
@@ -59,7 +62,8 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from cables import facet_index
 from cables.aside import aside, can_run_aside
-from cables.models import Cable, CableQuerySet, Paragraph, ParagraphVector
+from cables.cache import archive_key, keep, read
+from cables.models import ArchiveState, Cable, CableQuerySet, Paragraph, ParagraphVector
 
 from .base import (
     SNIPPET_WORDS,
@@ -81,6 +85,9 @@ CONFIG = "english"
 # exact bitmap of a common word's paragraphs and its count per cable at full size (251,287
 # cables: ~6 and ~18 MB) fit; a few such queries run at once per page, on their own.
 GIN_WORK_MEM = "64MB"
+# The fewest cables a search's counts must cover to be kept in the page cache
+# (``PostgresEngine._shared``): below, counting again takes a few tens of milliseconds.
+SHARED_COUNTS_MIN = 5_000
 # ts_rank's weights, in its order: D (text), C (unused), B (summary), A (subject).
 WEIGHTS = [TEXT_WEIGHT, TEXT_WEIGHT, SUMMARY_WEIGHT, SUBJECT_WEIGHT]
 
@@ -304,7 +311,33 @@ class PostgresEngine(SearchEngine):
         """Start ``work(query)`` in a worker thread (``aside``), for ``_kept`` to collect."""
         query.engine_cache[f"{name}:aside"] = aside(partial(work, query))
 
+    @staticmethod
+    def _shared(name: str, work: Callable[[ParsedQuery], ByCable]) -> Callable[..., ByCable]:
+        """``work`` (a count over the words looked for), kept in the page cache while the
+        archive is as it was (``settings.ARCHIVE_SELECTION_CACHE``) when it covers
+        ``SHARED_COUNTS_MIN`` cables or more: a common word's count takes about a second at
+        full size, and any page looking for the same words (another order, other filters,
+        the next page, the JSON) reads it instead, in whichever worker process."""
+
+        def shared(query: ParsedQuery) -> ByCable:
+            if not settings.ARCHIVE_SELECTION_CACHE:
+                return work(query)
+            looked_for = json.dumps([atom.words for atom in query.positive_atoms()])
+            digest = hashlib.sha256(looked_for.encode()).hexdigest()
+            key = archive_key(f"search-{name}", ArchiveState.current(), digest)
+            counts = read(key)
+            if counts is None:
+                counts = work(query)
+                if len(counts) >= SHARED_COUNTS_MIN:
+                    keep(key, counts)
+            return counts
+
+        return shared
+
     def _count_paragraph_hits(self, query: ParsedQuery) -> ByCable:
+        return self._shared("paragraph-hits", self._counted_paragraph_hits)(query)
+
+    def _counted_paragraph_hits(self, query: ParsedQuery) -> ByCable:
         counted = (
             ParagraphVector.objects.filter(search_vector=hits_query(query))
             .order_by()
@@ -327,6 +360,9 @@ class PostgresEngine(SearchEngine):
         return self._kept(query, "title_ranks", self._rank_titles)
 
     def _rank_titles(self, query: ParsedQuery) -> ByCable:
+        return self._shared("title-ranks", self._ranked_titles)(query)
+
+    def _ranked_titles(self, query: ParsedQuery) -> ByCable:
         hits = hits_query(query)
         rows = self._rows(
             Cable.objects.filter(title_vector=hits)
