@@ -32,8 +32,9 @@ CABLES_PAGE_CACHE                  "0" turns off the page cache of cable, person
                                    see cables/cache.py)
 CABLES_PAGE_CACHE_DIR              where cached pages are kept (.cache/pages)
 CABLES_PAGE_CACHE_ENTRIES          cached pages at most (5000)
-CABLES_SELECTION_CACHE             "0" turns off the cache of a list's facet counts (on
-                                   when the page cache is; see cables/views.FacetCounts)
+CABLES_SELECTION_CACHE             "0" turns off the cache of a list's facet counts and
+                                   of a common word's counts (on when the page cache is;
+                                   see cables/views.FacetCounts, PostgresEngine._shared)
 CABLES_QUERY_THREADS               threads a request may count facets in, beside its own
                                    work, on PostgreSQL (2; 0: none; see cables/aside.py)
 CABLES_FACET_INDEX                 "0" turns off counting facets from every cable's facet
@@ -279,7 +280,9 @@ ARCHIVE_PAGE_CACHE = env_bool("CABLES_PAGE_CACHE", default=not (TESTING or DEBUG
 ARCHIVE_PAGE_CACHE_SECONDS = 24 * 3600
 # The facet counts of each selection of /cables/ (its filters and search; not its page or
 # order), in the same cache and under the same version: the next page of a search, or
-# another order, counts nothing again.
+# another order, counts nothing again. On PostgreSQL, also a search's counts over 5,000
+# cables or more (its words' paragraphs with hits, its titles' ranks: about a second for a
+# common word at full size), for any page looking for the same words.
 ARCHIVE_SELECTION_CACHE = env_bool("CABLES_SELECTION_CACHE", default=ARCHIVE_PAGE_CACHE)
 # Facet counts of a list page run beside the rest of the request, each on a database
 # connection of its own, in up to this many threads a worker process (cables/aside.py).

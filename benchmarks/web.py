@@ -22,10 +22,11 @@ on a free loopback port with production settings, as ``benchmarks/load.py`` star
    second, errors (target: 300 pages/s, no error). The pure-Python client shares the 2
    cores with gunicorn and PostgreSQL: the rate is a floor. ``CABLES_PAGE_CACHE=0`` in
    the environment runs it all without the page cache. List pages (browse and search)
-   count their facets at every fetch unless ``--selection-cache`` keeps them per
-   selection, as production does; from each worker's facet index (``--facet-index on``,
-   the default, as production does: timed once every worker has logged it built) or in
-   SQL (``off``).
+   count their facets at every fetch, and searches their words' paragraphs with hits,
+   unless ``--selection-cache`` keeps them (per selection, and per words looked for when
+   they cover 5,000 cables or more), as production does; facets from each worker's facet
+   index (``--facet-index on``, the default, as production does: timed once every worker
+   has logged it built) or in SQL (``off``).
 
 Exits 1 on any page that did not answer 200.
 """
@@ -82,8 +83,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--selection-cache",
         action="store_true",
-        help="keep the facet counts of each list page's selection (off: each list page, "
-        "fetched again, is counted again, as a first view is)",
+        help="keep the facet counts of each list page's selection and a search's counts "
+        "over 5,000 cables or more (off: each list page, fetched again, is counted again, "
+        "as a first view is)",
     )
     parser.add_argument(
         "--facet-index",
