@@ -534,16 +534,21 @@ class PostgresEngine(SearchEngine):
         """The cables matching a one-group query (``_found_in_parts``): those with hits in
         a paragraph or in the subject or summary, less those holding an excluded word
         (found without a position check when the word is not a phrase)."""
-        found = np.union1d(
-            self._paragraph_hits(query).cable_ids, self._title_ranks(query).cable_ids
+        # Both sorted: merged by a sort (numpy's union1d hashes: 100 ms for 150,000 ids).
+        found = np.concatenate(
+            [self._paragraph_hits(query).cable_ids, self._title_ranks(query).cable_ids]
         )
+        found.sort()
+        first = np.ones(len(found), dtype=bool)  # each id's first place
+        first[1:] = found[1:] != found[:-1]
+        found = found[first]
         if query.excluded:
             excluded = self._rows(
                 Cable.objects.filter(search_vector=any_of(query.excluded)).values_list("id"),
                 gin=True,
                 flat=True,
             )
-            found = np.setdiff1d(found, np.asarray(excluded, dtype=np.int64))
+            found = found[~np.isin(found, np.asarray(excluded, dtype=np.int64), kind="sort")]
         return found.tolist()
 
     def rank(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
