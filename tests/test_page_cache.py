@@ -242,26 +242,33 @@ def test_a_search_s_counts_are_read_from_the_cache_by_any_page_with_the_same_wor
     from cables.search import postgres
 
     monkeypatch.setattr(postgres, "SHARED_COUNTS_MIN", 1)  # (5,000 cables in production)
-    counted = []  # the words of each count of paragraphs with hits made
-    count = postgres.PostgresEngine._counted_paragraph_hits
+    counted, ranked = [], []  # the words of each count of paragraphs, of titles' ranks
+    for name, made in (("_counted_paragraph_hits", counted), ("_ranked_titles", ranked)):
+        work = getattr(postgres.PostgresEngine, name)
 
-    def counting(engine, query):
-        counted.append(str(query))
-        return count(engine, query)
+        def counting(engine, query, work=work, made=made):
+            made.append(str(query))
+            return work(engine, query)
 
-    monkeypatch.setattr(postgres.PostgresEngine, "_counted_paragraph_hits", counting)
+        monkeypatch.setattr(postgres.PostgresEngine, name, counting)
     pages = [{"q": "minister"}, {"q": "minister", "sort": "oldest"}, {"q": "minister", "tag": "KZ"}]
     settings.ARCHIVE_SELECTION_CACHE = False
     expected = [client.get("/cables.json", params).json() for params in pages]
     assert expected[0]["count"] >= 2 and expected[0]["matching_paragraphs"] >= 2
-    assert counted == ["minister"] * 3
+    assert counted == ranked == ["minister"] * 3
     settings.ARCHIVE_SELECTION_CACHE = True
-    counted.clear()
+    counted.clear(), ranked.clear()
     answers = [client.get("/cables.json", params).json() for params in pages]
     assert answers == expected
-    assert counted == ["minister"]  # the first page counts; the others read
+    assert counted == ranked == ["minister"]  # the first page counts; the others read
     # Other words are counted; and the same words again once the archive has changed.
     client.get("/cables.json", {"q": "ambassador"})
     ArchiveState.bump()
     assert client.get("/cables.json", pages[0]).json() == expected[0]
     assert counted == ["minister", "ambassador", "minister"]
+    # Counts of fewer cables than the threshold are made again each time.
+    monkeypatch.setattr(postgres, "SHARED_COUNTS_MIN", expected[0]["count"] + 1)
+    ArchiveState.bump()
+    counted.clear()
+    assert [client.get("/cables.json", params).json() for params in pages] == expected
+    assert counted == ["minister"] * 3
