@@ -154,12 +154,9 @@ def _unknown_values(filterset: CableFilter) -> list[str]:
     ):
         values = cleaned.get(name) or []
         if values:
-            known = set(
-                Cable.objects.filter(**{f"{name}__in": values})
-                .order_by()
-                .values_list(name, flat=True)
-                .distinct()
-            )
+            # One probe of the column's index per value (a DISTINCT over the values read
+            # every row holding them: 170 ms for a common classification at full size).
+            known = {v for v in values if Cable.objects.filter(**{name: v}).exists()}
             notices += [
                 f"No cable in the archive has the {what} “{v}”." for v in values if v not in known
             ]

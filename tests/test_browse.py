@@ -222,6 +222,11 @@ def test_unknown_tag_or_origin_gives_an_empty_list_with_a_message(client, archiv
     response = client.get("/cables/?origin=Atlantis")
     assert ids(response) == []
     assertContains(response, "No cable in the archive has the origin “Atlantis”.")
+    # Of several values, only the unknown one is named.
+    response = client.get("/cables/?origin=Atlantis&origin=US+Office+Almaty&tag=RS")
+    assert ids(response) == []
+    assertContains(response, "No cable in the archive has the origin “Atlantis”.")
+    assertNotContains(response, "has the origin “US Office Almaty”")
 
 
 def test_known_values_that_match_nothing_together_give_no_unknown_value_message(client, archive):
