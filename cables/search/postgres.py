@@ -140,7 +140,7 @@ class IdIn(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, ids: list[int]) -> None:
+    def __init__(self, ids: list[int] | np.ndarray) -> None:
         super().__init__(F("pk"))
         self.ids = ids  # (read by the facet index: ``CableQuerySet._selected_ids``)
 
@@ -150,7 +150,7 @@ class IdIn(Func):
         (a selection counted and ordered by the facet index never does: 60 ms for 130,000
         ids): psycopg's generic list adaptation takes milliseconds per thousand ids, in
         each query that uses them. (Read by the facets too: ``CableQuerySet._id_array``.)"""
-        return "{" + ",".join(map(str, map(int, self.ids))) + "}"
+        return "{" + ",".join(map(str, np.asarray(self.ids, dtype=np.int64).tolist())) + "}"
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.get_source_expressions()[0])
@@ -447,7 +447,7 @@ class PostgresEngine(SearchEngine):
         index = facet_index.current() if cleaned is not None else None
         selected = index.select(cleaned) if index is not None else None
         if selected is not None:
-            ids = selected.tolist()
+            ids = selected  # (kept an array: the facet index and its order read it so)
         else:
             try:
                 ids = self._rows(cables.order_by().values_list("id"), flat=True)
