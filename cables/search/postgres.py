@@ -314,10 +314,11 @@ class PostgresEngine(SearchEngine):
                 on_selection(selection)
         if sort == "relevance" or (sort == "newest" and (unnarrowed or chosen is not None)):
             # Newest first (for relevance: the order of equal scores).
+            # (Read, never changed: the relevance order below is a new list.)
             if chosen is not None:
-                ids = list(chosen)
+                ids = chosen
             else:
-                ids = list(self._newest(query)) if unnarrowed else self._newest_of(cables)
+                ids = self._newest(query) if unnarrowed else self._newest_of(cables)
         else:
             ordered = cables if selection is None else selection
             ids = self._rows(ordered.sorted_by(sort).values_list("id"), flat=True)
@@ -591,7 +592,7 @@ class PostgresEngine(SearchEngine):
         )
         return whole and bool(query.engine_cache.get("results_follow"))
 
-    def _cables_by_parts(self, query: ParsedQuery) -> list[int]:
+    def _cables_by_parts(self, query: ParsedQuery) -> np.ndarray:
         """The cables matching a one-group query (``_found_in_parts``): those with hits in
         a paragraph or in the subject or summary, less those holding an excluded word
         (found without a position check when the word is not a phrase)."""
@@ -610,7 +611,7 @@ class PostgresEngine(SearchEngine):
                 flat=True,
             )
             found = found[~np.isin(found, np.asarray(excluded, dtype=np.int64), kind="sort")]
-        return found.tolist()
+        return found  # (an array: the facet index reads it so)
 
     def rank(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
         """The relevance ``results`` orders by, as an annotation (counting each cable's
