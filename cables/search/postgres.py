@@ -163,6 +163,17 @@ def _set_local(cursor, settings: dict[str, str]) -> None:
     cursor.execute(f"SELECT {calls}", [part for item in settings.items() for part in item])
 
 
+@contextmanager
+def _rolled_back_savepoint() -> Iterator[None]:
+    """A savepoint rolled back at the end, for queries that only read: the settings made in
+    it end with it (a savepoint released would hand them on to the outer transaction)."""
+    savepoint = transaction.savepoint_create()
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
 def _narrowed(numbers: np.ndarray, narrow: type) -> np.ndarray:
     """``numbers`` as ``narrow`` integers when they all fit, else as they are."""
     limits = np.iinfo(narrow)
@@ -177,8 +188,10 @@ class ByCable:
     a dict's ``get`` per cable took 200 ms (a common word at full size)."""
 
     def __init__(self, cable_ids: np.ndarray, values: np.ndarray) -> None:
+        # (Already sorted when made by ``packed`` and ``unpacked``: a stable sort of sorted
+        # ids costs a millisecond or two.)
         order = np.argsort(cable_ids, kind="stable")
-        self.cable_ids = np.asarray(cable_ids, dtype=np.int64)[order]
+        self.cable_ids = np.asarray(cable_ids)[order]
         self.values = np.asarray(values)[order]
 
     def __len__(self) -> int:
@@ -188,21 +201,14 @@ class ByCable:
         """The same numbers in the narrowest types that hold them, to be stored (a common
         word's counts at full size: 0.9 MB instead of 2.4): ids in 32 bits, counts in 16,
         ranks in 32 (``ts_rank`` gives a ``real``: nothing is lost)."""
-        packed = ByCable.__new__(ByCable)
-        packed.cable_ids = _narrowed(self.cable_ids, np.int32)
-        if self.values.dtype.kind == "f":
-            packed.values = self.values.astype(np.float32)
-        else:
-            packed.values = _narrowed(self.values, np.uint16)
-        return packed
+        floats = self.values.dtype.kind == "f"
+        values = self.values.astype(np.float32) if floats else _narrowed(self.values, np.uint16)
+        return ByCable(_narrowed(self.cable_ids, np.int32), values)
 
     def unpacked(self) -> ByCable:
         """``packed``'s numbers in the types they are worked with (64 bits)."""
-        unpacked = ByCable.__new__(ByCable)
-        unpacked.cable_ids = self.cable_ids.astype(np.int64)
         kind = np.float64 if self.values.dtype.kind == "f" else np.int64
-        unpacked.values = self.values.astype(kind)
-        return unpacked
+        return ByCable(self.cable_ids.astype(np.int64), self.values.astype(kind))
 
     def of(self, cable_ids: np.ndarray, default: float = 0) -> np.ndarray:
         """The numbers of ``cable_ids``, ``default`` for the cables without one."""
@@ -251,20 +257,8 @@ class PostgresEngine(SearchEngine):
         if getattr(connection, "gin_planning", False):
             yield
             return
-        if connection.in_atomic_block:
-            # A savepoint, rolled back after (the queries only read): the settings end
-            # with it, where a savepoint released would hand them on to the transaction.
-            savepoint = transaction.savepoint_create()
-            try:
-                with connection.cursor() as cursor:
-                    _set_local(cursor, GIN_PLANNING)
-                connection.gin_planning = True
-                yield
-            finally:
-                connection.gin_planning = False
-                transaction.savepoint_rollback(savepoint)
-            return
-        with transaction.atomic(), connection.cursor() as cursor:
+        scope = _rolled_back_savepoint() if connection.in_atomic_block else transaction.atomic()
+        with scope, connection.cursor() as cursor:
             _set_local(cursor, GIN_PLANNING)
             connection.gin_planning = True
             try:
@@ -362,31 +356,27 @@ class PostgresEngine(SearchEngine):
         query.engine_cache[f"{name}:aside"] = aside(partial(work, query))
 
     @staticmethod
-    def _shared(name: str, work: Callable[[ParsedQuery], ByCable]) -> Callable[..., ByCable]:
-        """``work`` (a count over the words looked for), kept in the page cache while the
-        archive is as it was (``settings.ARCHIVE_SELECTION_CACHE``) when it covers
+    def _shared(name: str, work: Callable[[ParsedQuery], ByCable], query: ParsedQuery) -> ByCable:
+        """``work(query)`` (a count over the words looked for), kept in the page cache while
+        the archive is as it was (``settings.ARCHIVE_SELECTION_CACHE``) when it covers
         ``SHARED_COUNTS_MIN`` cables or more: a common word's count takes about a second at
         full size, and any page looking for the same words (another order, other filters,
         the next page, the JSON) reads it instead, in whichever worker process."""
-
-        def shared(query: ParsedQuery) -> ByCable:
-            if not settings.ARCHIVE_SELECTION_CACHE:
-                return work(query)
-            looked_for = json.dumps([atom.words for atom in query.positive_atoms()])
-            digest = hashlib.sha256(looked_for.encode()).hexdigest()
-            key = archive_key(f"search-{name}", ArchiveState.current(), digest)
-            kept = read(key)
-            if kept is not None:
-                return kept.unpacked()
-            counts = work(query)
-            if len(counts) >= SHARED_COUNTS_MIN:
-                keep(key, counts.packed())
-            return counts
-
-        return shared
+        if not settings.ARCHIVE_SELECTION_CACHE:
+            return work(query)
+        looked_for = json.dumps([atom.words for atom in query.positive_atoms()])
+        digest = hashlib.sha256(looked_for.encode()).hexdigest()
+        key = archive_key(f"search-{name}", ArchiveState.current(), digest)
+        kept = read(key)
+        if kept is not None:
+            return kept.unpacked()
+        counts = work(query)
+        if len(counts) >= SHARED_COUNTS_MIN:
+            keep(key, counts.packed())
+        return counts
 
     def _count_paragraph_hits(self, query: ParsedQuery) -> ByCable:
-        return self._shared("paragraph-hits", self._counted_paragraph_hits)(query)
+        return self._shared("paragraph-hits", self._counted_paragraph_hits, query)
 
     def _counted_paragraph_hits(self, query: ParsedQuery) -> ByCable:
         counted = (
@@ -411,7 +401,7 @@ class PostgresEngine(SearchEngine):
         return self._kept(query, "title_ranks", self._rank_titles)
 
     def _rank_titles(self, query: ParsedQuery) -> ByCable:
-        return self._shared("title-ranks", self._ranked_titles)(query)
+        return self._shared("title-ranks", self._ranked_titles, query)
 
     def _ranked_titles(self, query: ParsedQuery) -> ByCable:
         hits = hits_query(query)
