@@ -14,6 +14,8 @@
 #   make clean          remove .venv, db.sqlite3, staticfiles and caches
 #
 # Extra pytest arguments: make test-sqlite PYTEST_ARGS="-k parser -x"
+# The SQLite and PostgreSQL passes run on TEST_WORKERS pytest-xdist workers (2: the CI
+# machine's cores; each worker has its own test database).  TEST_WORKERS=0 runs in-process.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,6 +25,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 # Settings needed by every Django command run from the test targets.
 TEST_ENV := DJANGO_SECRET_KEY=test-insecure-key
@@ -70,10 +73,10 @@ check-migrations: install
 	env -u DATABASE_URL $(TEST_ENV) $(PYTHON) manage.py makemigrations --check --dry-run
 
 test-sqlite: install
-	env -u DATABASE_URL $(TEST_ENV) $(PYTHON) -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(TEST_ENV) $(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: install
-	env $(TEST_ENV) bash scripts/with-postgres.sh $(PYTHON) -m pytest $(PYTEST_ARGS)
+	env $(TEST_ENV) bash scripts/with-postgres.sh $(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Debian's chromium for the browser tests, installed where missing: as root with apt-get,
 # otherwise through sudo; anything else stops here with the reason (never skipped).
