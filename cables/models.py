@@ -747,20 +747,20 @@ class CableQuerySet(models.QuerySet):
     # previous cable of a busy origin was found by reading its cables from the newest
     # back (83 ms for a 2004 cable of Embassy Madrid at full size; 0.2 ms with it).
 
-    def before(self, cable: Cable) -> CableQuerySet:
-        """Cables sent before ``cable`` (ties by reference id), newest first."""
+    def before(self, created, reference_id) -> CableQuerySet:
+        """Cables sent before the one sent at ``created`` with ``reference_id`` (values or
+        expressions; ties by reference id), newest first."""
         return self.filter(
-            Q(created__lt=cable.created)
-            | Q(created=cable.created, reference_id__lt=cable.reference_id),
-            created__lte=cable.created,
+            Q(created__lt=created) | Q(created=created, reference_id__lt=reference_id),
+            created__lte=created,
         ).order_by("-created", "-reference_id")
 
-    def after(self, cable: Cable) -> CableQuerySet:
-        """Cables sent after ``cable`` (ties by reference id), oldest first."""
+    def after(self, created, reference_id) -> CableQuerySet:
+        """Cables sent after the one sent at ``created`` with ``reference_id`` (values or
+        expressions; ties by reference id), oldest first."""
         return self.filter(
-            Q(created__gt=cable.created)
-            | Q(created=cable.created, reference_id__gt=cable.reference_id),
-            created__gte=cable.created,
+            Q(created__gt=created) | Q(created=created, reference_id__gt=reference_id),
+            created__gte=created,
         ).order_by("created", "reference_id")
 
 

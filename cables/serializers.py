@@ -7,6 +7,8 @@ cables costs a fixed number of queries, whatever its length.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +25,7 @@ from .models import (
     Source,
     split_classification,
 )
+from .prepared import Placeholder, Prepared
 
 
 def cable_tags_prefetch() -> Prefetch:
@@ -56,60 +59,126 @@ def summary_queryset(queryset: QuerySet[Cable]) -> QuerySet[Cable]:
     return queryset.only(*SUMMARY_FIELDS).prefetch_related(cable_tags_prefetch())
 
 
+@dataclass(frozen=True)
+class DetailRelation:
+    """One of a cable's relations as its page and its JSON read it: set on the cable as
+    ``attr``, a list in the given order, with the related objects named in ``related``
+    (their fields, or ``None`` for all) read in the same query."""
+
+    attr: str
+    relation: str  # the relation's name on Cable
+    key: str  # the field of the related rows naming the cable
+    queryset: Callable[[], QuerySet]
+    related: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    only: tuple[str, ...] = ()  # the fields read of the rows themselves (empty: all)
+
+    def prefetch(self) -> Prefetch:
+        queryset = self.queryset()
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.only:
+            queryset = queryset.only(
+                *self.only,
+                *(f"{name}__{f}" for name, fields in self.related.items() for f in fields or ()),
+            )
+        return Prefetch(self.relation, queryset=queryset, to_attr=self.attr)
+
+    def prepared(self) -> Prepared:
+        def build(cable_id: int) -> QuerySet:
+            queryset = self.queryset().filter(**{self.key: cable_id})
+            return queryset.only(*self.only) if self.only else queryset
+
+        return Prepared(build, related=self.related)
+
+
+DETAIL_RELATIONS = (
+    DetailRelation(
+        "ordered_cabletags",
+        "cabletag_set",
+        "cable_id",
+        lambda: CableTag.objects.order_by("position", "id"),
+        related={"tag": None},
+    ),
+    DetailRelation(
+        "ordered_paragraphs",
+        "paragraphs",
+        "cable_id",
+        lambda: Paragraph.objects.order_by("position", "id"),
+    ),
+    # The cited cable's id, subject and date, for its link and the link's title, without
+    # loading the whole cable.
+    DetailRelation(
+        "ordered_references",
+        "references",
+        "cable_id",
+        lambda: Reference.objects.annotate(
+            target_reference_id=F("target__reference_id"),
+            target_subject=F("target__subject"),
+            target_created=F("target__created"),
+        ).order_by("position", "id"),
+    ),
+    # The cables citing this one, newest first (``referenced_by``).
+    DetailRelation(
+        "citing_references",
+        "cited_by",
+        "target_id",
+        lambda: Reference.objects.order_by("-cable__created", "cable__reference_id", "id"),
+        related={"cable": ("reference_id", "created", "subject")},
+        only=("id", "target_id", "cable_id"),
+    ),
+    DetailRelation(
+        "ordered_recipients",
+        "recipients",
+        "cable_id",
+        lambda: Recipient.objects.order_by("position", "id"),
+    ),
+    # The anchor of the paragraph naming the person, without the paragraph's text.
+    DetailRelation(
+        "ordered_mentions",
+        "mentions",
+        "cable_id",
+        lambda: Mention.objects.annotate(paragraph_anchor=F("paragraph__anchor")).order_by(
+            *MENTION_ORDER
+        ),
+        related={"person": None},
+    ),
+    DetailRelation(
+        "ordered_sources",
+        "sources",
+        "cable_id",
+        lambda: Source.objects.order_by("imported", "id"),
+    ),
+)
+
+
 def detail_queryset(queryset: QuerySet[Cable]) -> QuerySet[Cable]:
     """What ``cable_detail`` and the cable page need, in one query per relation."""
-    return queryset.prefetch_related(
-        cable_tags_prefetch(),
-        Prefetch(
-            "paragraphs",
-            queryset=Paragraph.objects.order_by("position", "id"),
-            to_attr="ordered_paragraphs",
-        ),
-        Prefetch(
-            "references",
-            # The cited cable's id, subject and date, for its link and the link's title,
-            # without loading the whole cable.
-            queryset=Reference.objects.annotate(
-                target_reference_id=F("target__reference_id"),
-                target_subject=F("target__subject"),
-                target_created=F("target__created"),
-            ).order_by("position", "id"),
-            to_attr="ordered_references",
-        ),
-        Prefetch(
-            "cited_by",
-            # The cables citing this one, newest first (``referenced_by``).
-            queryset=Reference.objects.select_related("cable")
-            .only(
-                "id",
-                "target_id",
-                "cable__id",
-                "cable__reference_id",
-                "cable__created",
-                "cable__subject",
-            )
-            .order_by("-cable__created", "cable__reference_id", "id"),
-            to_attr="citing_references",
-        ),
-        Prefetch(
-            "recipients",
-            queryset=Recipient.objects.order_by("position", "id"),
-            to_attr="ordered_recipients",
-        ),
-        Prefetch(
-            "mentions",
-            # The anchor of the paragraph naming the person, without the paragraph's text.
-            queryset=Mention.objects.select_related("person")
-            .annotate(paragraph_anchor=F("paragraph__anchor"))
-            .order_by(*MENTION_ORDER),
-            to_attr="ordered_mentions",
-        ),
-        Prefetch(
-            "sources",
-            queryset=Source.objects.order_by("imported", "id"),
-            to_attr="ordered_sources",
-        ),
-    )
+    return queryset.prefetch_related(*(relation.prefetch() for relation in DETAIL_RELATIONS))
+
+
+_CABLE_BY_ID = Prepared(
+    lambda reference_id: Cable.objects.filter(reference_id=reference_id).order_by(),
+    Placeholder.TEXT,
+)
+_DETAIL_PREPARED = tuple((relation, relation.prepared()) for relation in DETAIL_RELATIONS)
+
+
+def detail_cable(reference_id: str, using: str = "default") -> Cable | None:
+    """The cable with this id and what ``detail_queryset`` prefetches, the same objects in
+    the same order, by queries compiled once (``cables.prepared``): one cable's page reads
+    them in ~8 ms where the prefetches took ~18 (full size, PostgreSQL)."""
+    found = _CABLE_BY_ID(reference_id, using)
+    if not found:
+        return None
+    cable = found[0]
+    for relation, prepared in _DETAIL_PREPARED:
+        rows = prepared(cable.pk, using)
+        # Each row's own cable (or cited cable) is this one, as a prefetch leaves it.
+        back = rows[0]._meta.get_field(relation.key.removesuffix("_id")) if rows else None
+        for row in rows:
+            back.set_cached_value(row, cable)
+        setattr(cable, relation.attr, rows)
+    return cable
 
 
 def iso_utc(moment: datetime | None) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, QuerySet, Subquery
 from django.http import (
     Http404,
     HttpRequest,
@@ -69,6 +69,7 @@ from .models import (
     Reference,
     Tag,
 )
+from .prepared import Prepared
 from .reflinks import LIST, Target, link_references
 from .templatetags.cable_text import text_blocks
 
@@ -1035,10 +1036,9 @@ def _json_facet_row(name: str, row: dict[str, Any]) -> dict[str, Any]:
 
 def _find_cable(reference_id: str) -> Cable | str:
     """The cable with this id, or the canonical (upper-case) id to redirect to."""
-    try:
-        return serializers.detail_queryset(Cable.objects.all()).get(reference_id=reference_id)
-    except Cable.DoesNotExist:
-        pass
+    cable = serializers.detail_cable(reference_id)
+    if cable is not None:
+        return cable
     canonical = reference_id.upper()
     if canonical != reference_id and Cable.objects.filter(reference_id=canonical).exists():
         return canonical
@@ -1202,13 +1202,33 @@ def _thread(cable: Cable, references: list[Reference], citing: list[Cable]) -> d
     }
 
 
+def _origin_neighbour(older: bool) -> Prepared:
+    """The cable from the same origin just before (or after) a cable, by its id: one
+    statement on the (origin, created, reference_id) index, compiled once."""
+
+    def build(cable_id: int) -> QuerySet[Cable]:
+        this = Cable.objects.filter(pk=cable_id).order_by()
+        created, reference_id, origin = (
+            Subquery(this.values(name)[:1]) for name in ("created", "reference_id", "origin")
+        )
+        same_origin = Cable.objects.filter(origin=origin).only(
+            "reference_id", "created", "subject", "origin"
+        )
+        side = same_origin.before if older else same_origin.after
+        return side(created, reference_id)[:1]
+
+    return Prepared(build)
+
+
+_PREVIOUS_FROM_ORIGIN = _origin_neighbour(older=True)
+_NEXT_FROM_ORIGIN = _origin_neighbour(older=False)
+
+
 def _origin_neighbours(cable: Cable) -> tuple[Cable | None, Cable | None]:
     """The previous and next cable from the same origin (by created time, ties by
-    reference id): two queries on the (origin, created, reference_id) index."""
-    same_origin = Cable.objects.filter(origin=cable.origin).only(
-        "reference_id", "created", "subject", "origin"
-    )
-    return same_origin.before(cable).first(), same_origin.after(cable).first()
+    reference id)."""
+    previous, following = _PREVIOUS_FROM_ORIGIN(cable.pk), _NEXT_FROM_ORIGIN(cable.pk)
+    return (previous[0] if previous else None), (following[0] if following else None)
 
 
 def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:

@@ -1,0 +1,110 @@
+"""Querysets compiled to SQL once per process, then run again with another value.
+
+Django builds and compiles a queryset's SQL every time it runs it: about 1.5 ms for each of
+the small queries a cable page makes by one cable's id (its paragraphs, TAGS, references...),
+more than the database takes to answer them. A ``Prepared`` query keeps the ORM's own SQL
+(so it follows the models) and runs it as a ``RawQuerySet`` with the value as a parameter,
+never interpolated: the cable page's relations load in about half the time.
+
+Values the ORM converts after reading (a date-time read from SQLite, JSON) are converted for
+annotations too, as the queryset would; a ``select_related`` is given as ``related``: the
+related object's fields are read as annotations and set on each object as the related one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.db.models import F, Model, QuerySet
+
+
+class Placeholder:
+    """The value each run replaces: a value no query of the archive is ever given."""
+
+    INT = -975_312_468
+    TEXT = "\x00prepared placeholder\x00"
+
+
+class Prepared:
+    """``Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id))(cable.pk)``:
+    the queryset ``build`` makes, given ``Placeholder.INT`` (or ``.TEXT``), compiled once per
+    database, run for any value. ``related={"person": ("name", "slug")}`` sets each object's
+    ``person`` from those fields (``None``: every concrete field of the related model)."""
+
+    def __init__(
+        self,
+        build: Callable[[Any], QuerySet],
+        placeholder: int | str = Placeholder.INT,
+        related: dict[str, tuple[str, ...] | None] | None = None,
+    ) -> None:
+        self.build = build
+        self.placeholder = placeholder
+        self.related = related or {}
+        self._compiled: dict[str, _Compiled] = {}
+
+    def __call__(self, value: Any, using: str = "default") -> list[Model]:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(using)
+        params = list(compiled.params)
+        for i in compiled.slots:
+            params[i] = value
+        objects = list(compiled.model._base_manager.raw(compiled.sql, params).using(using))
+        if compiled.converters or compiled.related:
+            connection = connections[using]
+            for obj in objects:
+                for name, expression, converters in compiled.converters:
+                    value = getattr(obj, name)
+                    for convert in converters:
+                        value = convert(value, expression, connection)
+                    setattr(obj, name, value)
+                for name, model, fields in compiled.related:
+                    values = [getattr(obj, f"_{name}_{field}") for field in fields]
+                    if values[0] is not None:
+                        setattr(obj, name, model.from_db(using, fields, values))
+        return objects
+
+    def _compile(self, using: str) -> _Compiled:
+        queryset = self.build(self.placeholder)
+        if queryset.query.select_related:
+            raise ValueError("Prepared: give select_related as related=")
+        related = []
+        for name, wanted in self.related.items():
+            model = queryset.model._meta.get_field(name).related_model
+            fields = [model._meta.pk.attname] + [
+                f.attname
+                for f in model._meta.concrete_fields
+                if not f.primary_key and (wanted is None or f.name in wanted)
+            ]
+            queryset = queryset.annotate(
+                **{f"_{name}_{field}": F(f"{name}__{field}") for field in fields}
+            )
+            related.append((name, model, fields))
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        slots = [i for i, param in enumerate(params) if param == self.placeholder]
+        if not slots:
+            raise ValueError("Prepared: the queryset does not use its placeholder")
+        connection = connections[using]
+        converters = []
+        for name, expression in queryset.query.annotations.items():
+            found = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                connection
+            )
+            if found:
+                converters.append((name, expression, found))
+        return _Compiled(queryset.model, sql, tuple(params), slots, converters, related)
+
+
+class _Compiled:
+    __slots__ = ("model", "sql", "params", "slots", "converters", "related")
+
+    def __init__(self, model, sql, params, slots, converters, related) -> None:
+        self.model = model
+        self.sql = sql
+        self.params = params
+        self.slots = slots
+        self.converters = converters
+        self.related = related

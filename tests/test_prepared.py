@@ -1,0 +1,122 @@
+"""A cable page's relations read by queries compiled once (``cables.prepared``) are the same
+objects, in the same order, as the ORM's prefetches read (``serializers.detail_queryset``)."""
+
+from pathlib import Path
+
+import pytest
+from django.db.models import F
+
+from cables import serializers
+from cables.importer import import_paths
+from cables.models import Cable, Mention, Paragraph, Reference
+from cables.prepared import Placeholder, Prepared
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _values(obj) -> dict:
+    """Every field the object holds (deferred ones left out) and its extra attributes."""
+    loaded = {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname in obj.__dict__
+    }
+    extras = {
+        name: value
+        for name, value in obj.__dict__.items()
+        if name in ("target_reference_id", "target_subject", "target_created", "paragraph_anchor")
+    }
+    return loaded | extras
+
+
+def _related(obj) -> dict:
+    return {
+        name: _values(cached)
+        for name, cached in obj._state.fields_cache.items()
+        if cached is not None
+    }
+
+
+@pytest.fixture
+def archive(db):
+    corpus = FIXTURES / "corpus"
+    report = import_paths([FIXTURES / "seeds", corpus / "csv", corpus / "html"])
+    assert report.failures == []
+    return Cable.objects.order_by("reference_id").values_list("reference_id", flat=True)
+
+
+def test_every_cable_reads_the_same_relations_as_the_prefetches(archive):
+    filled = {relation.attr: 0 for relation in serializers.DETAIL_RELATIONS}
+    for reference_id in archive:
+        prepared = serializers.detail_cable(reference_id)
+        prefetched = serializers.detail_queryset(Cable.objects.all()).get(reference_id=reference_id)
+        assert _values(prepared) == _values(prefetched)
+        for relation in serializers.DETAIL_RELATIONS:
+            ours = getattr(prepared, relation.attr)
+            theirs = getattr(prefetched, relation.attr)
+            assert [_values(o) for o in ours] == [_values(o) for o in theirs], relation.attr
+            assert [_related(o) for o in ours] == [_related(o) for o in theirs], relation.attr
+            filled[relation.attr] += bool(ours)
+    # Every relation was compared on some cable that has it.
+    assert all(filled.values()), filled
+
+
+def test_a_reference_to_a_cable_in_the_archive_reads_its_date_as_a_datetime(archive):
+    citing = Reference.objects.filter(target__isnull=False).first()
+    assert citing is not None
+    cable = serializers.detail_cable(citing.cable.reference_id)
+    targets = [ref for ref in cable.ordered_references if ref.target_id is not None]
+    assert targets[0].target_created == citing.target.created  # aware, not SQLite's text
+    assert targets[0].target_created.tzinfo is not None
+
+
+def test_a_cable_page_reads_its_cable_and_relations_in_eight_queries(
+    archive, django_assert_num_queries
+):
+    reference_id = archive[0]
+    with django_assert_num_queries(1 + len(serializers.DETAIL_RELATIONS)):
+        cable = serializers.detail_cable(reference_id)
+        for relation in serializers.DETAIL_RELATIONS:
+            for obj in getattr(cable, relation.attr):
+                for name in relation.related:
+                    getattr(obj, name)  # set from the same query, not read again
+                getattr(obj, relation.key.removesuffix("_id"))  # this cable
+
+
+def test_an_unknown_id_reads_nothing(archive, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert serializers.detail_cable("99NOWHERE1") is None
+
+
+def test_a_text_that_looks_like_sql_is_only_ever_a_parameter(archive):
+    assert serializers.detail_cable("x' OR '1'='1") is None
+    assert Cable.objects.count() == len(archive)
+
+
+def test_the_same_prepared_query_answers_for_each_value(db, make_cable):
+    one = make_cable("06ONE1", paragraphs=["First.", "Second."])
+    two = make_cable("06TWO2", paragraphs=["Only."])
+    texts = Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id).order_by("id"))
+    assert [p.text for p in texts(one.pk)] == ["First.", "Second."]
+    assert [p.text for p in texts(two.pk)] == ["Only."]
+    assert texts(-1) == []
+
+
+def test_select_related_is_refused_for_related(db):
+    prepared = Prepared(
+        lambda cable_id: Mention.objects.select_related("person").filter(cable_id=cable_id)
+    )
+    with pytest.raises(ValueError, match="related="):
+        prepared(1)
+
+
+def test_a_queryset_without_its_placeholder_is_refused(db):
+    prepared = Prepared(lambda cable_id: Paragraph.objects.annotate(n=F("number")))
+    with pytest.raises(ValueError, match="placeholder"):
+        prepared(1)
+
+
+def test_a_text_placeholder_matches_a_text_value(db, make_cable):
+    make_cable("06ONE1")
+    by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
+    assert [c.reference_id for c in by_id("06ONE1")] == ["06ONE1"]
