@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .paths import cable_path, tag_path
 from .search import ParsedQuery, parse_query
 from .search import engine as search_engine
 from .search.fields import SearchGinIndex, SearchVectorField, UnindexedIndex
@@ -130,10 +131,10 @@ class Tag(models.Model):
         return self.code
 
     def get_absolute_url(self) -> str:
-        return reverse("cables:tag", args=[self.code])
+        return tag_path(self.code)
 
     def get_json_url(self) -> str:
-        return reverse("cables:tag_json", args=[self.code])
+        return tag_path(self.code, "cables:tag_json")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -763,6 +764,19 @@ class CableQuerySet(models.QuerySet):
             created__gte=created,
         ).order_by("created", "reference_id")
 
+    def origin_neighbour(self, cable_id, older: bool) -> CableQuerySet:
+        """The cable from the same origin just before (``older``) or after the cable with
+        this id, as a one-row queryset: that cable's origin, time and reference id are read
+        by subqueries, so the statement takes the id alone (a ``Prepared`` query compiles
+        it once) and runs on the (origin, created, reference_id) index."""
+        this = self.model.objects.filter(pk=cable_id).order_by()
+        created, reference_id, origin = (
+            models.Subquery(this.values(name)[:1]) for name in ("created", "reference_id", "origin")
+        )
+        same_origin = self.filter(origin=origin)
+        side = same_origin.before if older else same_origin.after
+        return side(created, reference_id)[:1]
+
 
 def origin_slug(origin: str) -> str:
     """``US Office Almaty`` -> ``us-office-almaty``: the origin's page, ``/origins/<slug>/``."""
@@ -883,10 +897,10 @@ class Cable(models.Model):
             self._save_caveats(caveats, adding)
 
     def get_absolute_url(self) -> str:
-        return reverse("cables:detail", args=[self.reference_id])
+        return cable_path(self.reference_id)
 
     def get_json_url(self) -> str:
-        return reverse("cables:detail_json", args=[self.reference_id])
+        return cable_path(self.reference_id, "cables:detail_json")
 
     def _save_caveats(self, caveats: list[str], adding: bool) -> None:
         if not adding:

@@ -6,22 +6,7 @@ from django.views.decorators.http import require_safe
 
 from . import views
 from .cache import cached_page
-
-
-class CableIdConverter:
-    """A cable's reference id, e.g. ``06ALMATY2803`` (letters, digits, ``-`` and ``_``).
-
-    Any case is accepted here; the view redirects a lower-case id to its canonical form.
-    """
-
-    regex = r"[0-9A-Za-z][0-9A-Za-z_-]*"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
+from .paths import CableIdConverter
 
 register_converter(CableIdConverter, "cable_id")
 

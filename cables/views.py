@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Count, Max, Min, QuerySet, Subquery
+from django.db.models import Count, Max, Min, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -1203,21 +1203,12 @@ def _thread(cable: Cable, references: list[Reference], citing: list[Cable]) -> d
 
 
 def _origin_neighbour(older: bool) -> Prepared:
-    """The cable from the same origin just before (or after) a cable, by its id: one
-    statement on the (origin, created, reference_id) index, compiled once."""
-
-    def build(cable_id: int) -> QuerySet[Cable]:
-        this = Cable.objects.filter(pk=cable_id).order_by()
-        created, reference_id, origin = (
-            Subquery(this.values(name)[:1]) for name in ("created", "reference_id", "origin")
-        )
-        same_origin = Cable.objects.filter(origin=origin).only(
+    """The cable from the same origin just before (or after) a cable, by its id."""
+    return Prepared(
+        lambda cable_id: Cable.objects.only(
             "reference_id", "created", "subject", "origin"
-        )
-        side = same_origin.before if older else same_origin.after
-        return side(created, reference_id)[:1]
-
-    return Prepared(build)
+        ).origin_neighbour(cable_id, older)
+    )
 
 
 _PREVIOUS_FROM_ORIGIN = _origin_neighbour(older=True)

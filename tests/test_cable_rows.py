@@ -84,31 +84,34 @@ def test_the_list_page_shows_the_rows(client, make_cable):
 
 
 def test_a_cable_path_is_the_one_reverse_gives_under_any_script_prefix(make_cable):
-    from django.urls import NoReverseMatch, set_script_prefix
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
 
     from cables.models import Cable
-    from cables.templatetags.cable_rows import cable_path
 
     for reference_id in ["06ALMATY2803", "09SECTION01OF03SANJOSE525", "10AQNA272", "08a_b-c"]:
         cable = Cable(reference_id=reference_id)
-        assert cable_path(cable) == cable.get_absolute_url()
+        assert cable.get_absolute_url() == reverse("cables:detail", args=[reference_id])
+        assert cable.get_json_url() == reverse("cables:detail_json", args=[reference_id])
     try:
         set_script_prefix("/archive/")
         cable = Cable(reference_id="06ALMATY2803")
-        assert cable_path(cable) == "/archive/cables/06ALMATY2803/" == cable.get_absolute_url()
+        assert cable.get_absolute_url() == "/archive/cables/06ALMATY2803/"
+        assert reverse("cables:detail", args=["06ALMATY2803"]) == cable.get_absolute_url()
     finally:
         set_script_prefix("/")
     with pytest.raises(NoReverseMatch):
-        cable_path(Cable(reference_id="06 ALMATY/2803"))
+        Cable(reference_id="06 ALMATY/2803").get_absolute_url()
 
 
 def test_a_tag_path_is_the_one_reverse_gives_for_any_code():
-    from django.urls import NoReverseMatch
+    from django.urls import NoReverseMatch, reverse
 
     from cables.models import Tag
-    from cables.templatetags.cable_rows import tag_path
+    from cables.paths import tag_path
 
     for code in ["PREL", "CLINTON, HILLARY", "A/B C", "100%", "É&<x>\"'?#", "~:@!$()*+;="]:
         assert tag_path(code) == Tag(code=code).get_absolute_url()
+        assert tag_path(code) == reverse("cables:tag", args=[code])
+        assert Tag(code=code).get_json_url() == reverse("cables:tag_json", args=[code])
     with pytest.raises(NoReverseMatch):
         tag_path("")

@@ -6,55 +6,19 @@ engine took ~30 ms a page over their rows (a third of a browse page's Python tim
 
 from __future__ import annotations
 
-import re
 from datetime import UTC
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from cables.models import Cable
-from cables.urls import CableIdConverter
-
-CABLE_ID = re.compile(CableIdConverter.regex)
+from cables.paths import tag_path
 
 register = template.Library()
-
-# A page's path with its one argument in it, from the route worked out once (``reverse``
-# resolves the pattern on each call: ~20 us, for each of a list's 50 cables and their tags).
-_PLACEHOLDER = "0PLACEHOLDER"
-# What ``reverse`` leaves unquoted in a path (django.urls.resolvers).
-_PATH_SAFE = "!$&'()*+,;=" + "/~:@"
-
-
-@lru_cache(maxsize=16)
-def _route(name: str, script_prefix: str) -> tuple[str, str]:
-    """The path of ``name`` before and after its argument, under ``script_prefix``."""
-    before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
-    return before, after
-
-
-def _path(name: str, argument: str) -> str:
-    before, after = _route(name, get_script_prefix())
-    return f"{before}{quote(argument, safe=_PATH_SAFE)}{after}"
-
-
-def cable_path(cable: Cable) -> str:
-    """``cable.get_absolute_url()``, faster."""
-    if not CABLE_ID.fullmatch(cable.reference_id):
-        return cable.get_absolute_url()  # raises NoReverseMatch, as it always did
-    return _path("cables:detail", cable.reference_id)
-
-
-def tag_path(code: str) -> str:
-    """The path of a tag's page (``Tag.get_absolute_url()``), faster."""
-    if not code:
-        return reverse("cables:tag", args=[code])  # raises NoReverseMatch
-    return _path("cables:tag", code)
 
 
 @lru_cache(maxsize=64)
@@ -74,7 +38,7 @@ def cable_row_meta(cable: Cable) -> SafeString:
         else ""
     )
     return mark_safe(  # noqa: S308 - every piece of cable text is escaped
-        f'<a class="cable-row__id" href="{escape(cable_path(cable))}">'
+        f'<a class="cable-row__id" href="{escape(cable.get_absolute_url())}">'
         f"{escape(cable.reference_id)}</a>\n"
         f'<time datetime="{created:%Y-%m-%dT%H:%M:%SZ}">{created:%Y-%m-%d}</time>\n'
         f'<span class="classification classification--{escape(_class_slug(cable.classification))}">'
