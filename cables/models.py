@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .paths import cable_path, tag_path
+from .prepared import Prepared
 from .search import ParsedQuery, parse_query
 from .search import engine as search_engine
 from .search.fields import SearchGinIndex, SearchVectorField, UnindexedIndex
@@ -361,8 +362,11 @@ class CableQuerySet(models.QuerySet):
         with the fields and annotations ``similar_to`` gives them."""
         if not found:
             return []
-        fields = ("reference_id", "created", "origin", "subject")
-        by_id = self.model.objects.only(*fields).in_bulk([cable_id for cable_id, _, _ in found])
+        ids = [cable_id for cable_id, _, _ in found]
+        if len(ids) == self.SIMILAR_LIMIT:  # a page's five, by a query compiled once
+            by_id = {cable.pk: cable for cable in _similar_five(*ids, using=self.db)}
+        else:
+            by_id = self.model.objects.only(*SIMILAR_FIELDS).in_bulk(ids)
         cables = []
         for cable_id, shared, similarity in found:
             other = by_id.get(cable_id)
@@ -969,6 +973,14 @@ class CableTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cable_id} {self.tag_id}"
+
+
+# The fields a cable page's list of similar cables shows.
+SIMILAR_FIELDS = ("reference_id", "created", "origin", "subject")
+_similar_five = Prepared(
+    lambda *ids: Cable.objects.only(*SIMILAR_FIELDS).filter(pk__in=ids).order_by(),
+    values=CableQuerySet.SIMILAR_LIMIT,
+)
 
 
 class Paragraph(models.Model):

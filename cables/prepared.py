@@ -21,36 +21,45 @@ from django.db.models import F, Model, QuerySet
 
 
 class Placeholder:
-    """The value each run replaces: a value no query of the archive is ever given."""
+    """The values each run replaces: values no query of the archive is ever given (the
+    n-th of several: ``INT - n``, ``TEXT + str(n)``)."""
 
     INT = -975_312_468
     TEXT = "\x00prepared placeholder\x00"
+
+    @staticmethod
+    def nth(placeholder: int | str, n: int) -> int | str:
+        return placeholder - n if isinstance(placeholder, int) else f"{placeholder}{n}"
 
 
 class Prepared:
     """``Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id))(cable.pk)``:
     the queryset ``build`` makes, given ``Placeholder.INT`` (or ``.TEXT``), compiled once per
-    database, run for any value. ``related={"person": ("name", "slug")}`` sets each object's
+    database, run for any value; with ``values=n``, ``build`` is given n placeholders and
+    each run n values. ``related={"person": ("name", "slug")}`` sets each object's
     ``person`` from those fields (``None``: every concrete field of the related model)."""
 
     def __init__(
         self,
-        build: Callable[[Any], QuerySet],
+        build: Callable[..., QuerySet],
         placeholder: int | str = Placeholder.INT,
         related: dict[str, tuple[str, ...] | None] | None = None,
+        values: int = 1,
     ) -> None:
         self.build = build
-        self.placeholder = placeholder
+        self.placeholders = [Placeholder.nth(placeholder, n) for n in range(values)]
         self.related = related or {}
         self._compiled: dict[str, _Compiled] = {}
 
-    def __call__(self, value: Any, using: str = "default") -> list[Model]:
+    def __call__(self, *values: Any, using: str = "default") -> list[Model]:
+        if len(values) != len(self.placeholders):
+            raise TypeError(f"Prepared: {len(self.placeholders)} values, not {len(values)}")
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
         params = list(compiled.params)
-        for i in compiled.slots:
-            params[i] = value
+        for i, n in compiled.slots:
+            params[i] = values[n]
         objects = list(compiled.model._base_manager.raw(compiled.sql, params).using(using))
         if compiled.converters or compiled.related:
             connection = connections[using]
@@ -67,7 +76,7 @@ class Prepared:
         return objects
 
     def _compile(self, using: str) -> _Compiled:
-        queryset = self.build(self.placeholder)
+        queryset = self.build(*self.placeholders)
         if queryset.query.select_related:
             raise ValueError("Prepared: give select_related as related=")
         related = []
@@ -84,9 +93,13 @@ class Prepared:
             related.append((name, model, fields))
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        slots = [i for i, param in enumerate(params) if param == self.placeholder]
-        if not slots:
-            raise ValueError("Prepared: the queryset does not use its placeholder")
+        slots = [
+            (i, self.placeholders.index(param))
+            for i, param in enumerate(params)
+            if param in self.placeholders
+        ]
+        if {n for _, n in slots} != set(range(len(self.placeholders))):
+            raise ValueError("Prepared: the queryset does not use each of its placeholders")
         connection = connections[using]
         converters = []
         for name, expression in queryset.query.annotations.items():

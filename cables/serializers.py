@@ -167,12 +167,12 @@ def detail_cable(reference_id: str, using: str = "default") -> Cable | None:
     """The cable with this id and what ``detail_queryset`` prefetches, the same objects in
     the same order, by queries compiled once (``cables.prepared``): one cable's page reads
     them in ~8 ms where the prefetches took ~18 (full size, PostgreSQL)."""
-    found = _CABLE_BY_ID(reference_id, using)
+    found = _CABLE_BY_ID(reference_id, using=using)
     if not found:
         return None
     cable = found[0]
     for relation, prepared in _DETAIL_PREPARED:
-        rows = prepared(cable.pk, using)
+        rows = prepared(cable.pk, using=using)
         # Each row's own cable (or cited cable) is this one, as a prefetch leaves it.
         back = rows[0]._meta.get_field(relation.key.removesuffix("_id")) if rows else None
         for row in rows:

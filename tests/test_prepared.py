@@ -120,3 +120,20 @@ def test_a_text_placeholder_matches_a_text_value(db, make_cable):
     make_cable("06ONE1")
     by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
     assert [c.reference_id for c in by_id("06ONE1")] == ["06ONE1"]
+
+
+def test_several_values_each_take_their_own_place(db, make_cable):
+    cables = [make_cable(f"06C{n}") for n in range(4)]
+    two = Prepared(
+        lambda a, b: Cable.objects.filter(pk__in=[a, b]).order_by("reference_id"), values=2
+    )
+    assert [c.reference_id for c in two(cables[2].pk, cables[0].pk)] == ["06C0", "06C2"]
+    assert [c.reference_id for c in two(cables[3].pk, -1)] == ["06C3"]
+    with pytest.raises(TypeError, match="2 values"):
+        two(cables[0].pk)
+
+
+def test_a_placeholder_left_unused_is_refused(db):
+    one_of_two = Prepared(lambda a, b: Cable.objects.filter(pk=a), values=2)
+    with pytest.raises(ValueError, match="each of its placeholders"):
+        one_of_two(1, 2)
