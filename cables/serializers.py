@@ -73,14 +73,17 @@ class DetailRelation:
     only: tuple[str, ...] = ()  # the fields read of the rows themselves (empty: all)
 
     def prefetch(self) -> Prefetch:
+        """The same rows and fields as ``prepared``, for many cables at once."""
         queryset = self.queryset()
         if self.related:
             queryset = queryset.select_related(*self.related)
-        if self.only:
-            queryset = queryset.only(
-                *self.only,
-                *(f"{name}__{f}" for name, fields in self.related.items() for f in fields or ()),
-            )
+        if self.only or any(fields is not None for fields in self.related.values()):
+            model = queryset.model
+            read = list(self.only or _field_names(model))
+            for name, fields in self.related.items():
+                related = model._meta.get_field(name).related_model
+                read += [f"{name}__{f}" for f in fields or _field_names(related)]
+            queryset = queryset.only(*read)
         return Prefetch(self.relation, queryset=queryset, to_attr=self.attr)
 
     def prepared(self) -> Prepared:
@@ -89,6 +92,10 @@ class DetailRelation:
             return queryset.only(*self.only) if self.only else queryset
 
         return Prepared(build, related=self.related)
+
+
+def _field_names(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
 
 
 DETAIL_RELATIONS = (
@@ -140,7 +147,8 @@ DETAIL_RELATIONS = (
         lambda: Mention.objects.annotate(paragraph_anchor=F("paragraph__anchor")).order_by(
             *MENTION_ORDER
         ),
-        related={"person": None},
+        # (a person's spellings and titles, JSON read for each mention, are not shown)
+        related={"person": ("name", "slug")},
     ),
     DetailRelation(
         "ordered_sources",
