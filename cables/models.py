@@ -363,8 +363,10 @@ class CableQuerySet(models.QuerySet):
         if not found:
             return []
         ids = [cable_id for cable_id, _, _ in found]
-        if len(ids) == self.SIMILAR_LIMIT:  # a page's five, by a query compiled once
-            by_id = {cable.pk: cable for cable in _similar_five(*ids, using=self.db)}
+        # A statement compiled once takes a fixed number of ids: a page's full list of
+        # similar cables; a shorter one (few cables share a tag) by the ORM.
+        if len(ids) == self.SIMILAR_LIMIT:
+            by_id = {cable.pk: cable for cable in _similar_page(*ids, using=self.db)}
         else:
             by_id = self.model.objects.only(*SIMILAR_FIELDS).in_bulk(ids)
         cables = []
@@ -977,7 +979,7 @@ class CableTag(models.Model):
 
 # The fields a cable page's list of similar cables shows.
 SIMILAR_FIELDS = ("reference_id", "created", "origin", "subject")
-_similar_five = Prepared(
+_similar_page = Prepared(
     lambda *ids: Cable.objects.only(*SIMILAR_FIELDS).filter(pk__in=ids).order_by(),
     values=CableQuerySet.SIMILAR_LIMIT,
 )

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 class CableIdConverter:
@@ -33,14 +33,15 @@ _PATH_SAFE = "!$&'()*+,;=" + "/~:@"
 
 
 @lru_cache(maxsize=16)
-def _route(name: str, script_prefix: str) -> tuple[str, str]:
-    """The path of ``name`` before and after its argument, under ``script_prefix``."""
+def _route(name: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    """The path of ``name`` before and after its argument, under ``script_prefix`` (and the
+    request's own ``urlconf``, if it has one)."""
     before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
     return before, after
 
 
 def _path(name: str, argument: str) -> str:
-    before, after = _route(name, get_script_prefix())
+    before, after = _route(name, get_script_prefix(), get_urlconf())
     return f"{before}{quote(argument, safe=_PATH_SAFE)}{after}"
 
 

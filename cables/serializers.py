@@ -86,6 +86,11 @@ class DetailRelation:
             queryset = queryset.only(*read)
         return Prefetch(self.relation, queryset=queryset, to_attr=self.attr)
 
+    @property
+    def back(self):
+        """The field of each row naming the cable: a prefetch leaves it set to the cable."""
+        return self.queryset().model._meta.get_field(self.key.removesuffix("_id"))
+
     def prepared(self) -> Prepared:
         def build(cable_id: int) -> QuerySet:
             queryset = self.queryset().filter(**{self.key: cable_id})
@@ -168,7 +173,9 @@ _CABLE_BY_ID = Prepared(
     lambda reference_id: Cable.objects.filter(reference_id=reference_id).order_by(),
     Placeholder.TEXT,
 )
-_DETAIL_PREPARED = tuple((relation, relation.prepared()) for relation in DETAIL_RELATIONS)
+_DETAIL_PREPARED = tuple(
+    (relation, relation.back, relation.prepared()) for relation in DETAIL_RELATIONS
+)
 
 
 def detail_cable(reference_id: str, using: str = "default") -> Cable | None:
@@ -179,10 +186,8 @@ def detail_cable(reference_id: str, using: str = "default") -> Cable | None:
     if not found:
         return None
     cable = found[0]
-    for relation, prepared in _DETAIL_PREPARED:
+    for relation, back, prepared in _DETAIL_PREPARED:
         rows = prepared(cable.pk, using=using)
-        # Each row's own cable (or cited cable) is this one, as a prefetch leaves it.
-        back = rows[0]._meta.get_field(relation.key.removesuffix("_id")) if rows else None
         for row in rows:
             back.set_cached_value(row, cable)
         setattr(cable, relation.attr, rows)

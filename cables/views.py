@@ -1202,7 +1202,7 @@ def _thread(cable: Cable, references: list[Reference], citing: list[Cable]) -> d
     }
 
 
-def _origin_neighbour(older: bool) -> Prepared:
+def _prepared_origin_neighbour(older: bool) -> Prepared:
     """The cable from the same origin just before (or after) a cable, by its id."""
     return Prepared(
         lambda cable_id: Cable.objects.only(
@@ -1211,14 +1211,16 @@ def _origin_neighbour(older: bool) -> Prepared:
     )
 
 
-_PREVIOUS_FROM_ORIGIN = _origin_neighbour(older=True)
-_NEXT_FROM_ORIGIN = _origin_neighbour(older=False)
+_PREVIOUS_FROM_ORIGIN = _prepared_origin_neighbour(older=True)
+_NEXT_FROM_ORIGIN = _prepared_origin_neighbour(older=False)
 
 
 def _origin_neighbours(cable: Cable) -> tuple[Cable | None, Cable | None]:
     """The previous and next cable from the same origin (by created time, ties by
     reference id)."""
-    previous, following = _PREVIOUS_FROM_ORIGIN(cable.pk), _NEXT_FROM_ORIGIN(cable.pk)
+    using = cable._state.db
+    previous = _PREVIOUS_FROM_ORIGIN(cable.pk, using=using)
+    following = _NEXT_FROM_ORIGIN(cable.pk, using=using)
     return (previous[0] if previous else None), (following[0] if following else None)
 
 

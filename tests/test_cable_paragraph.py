@@ -68,3 +68,14 @@ def test_the_last_hit_has_no_next_link():
     paragraph.previous_hit, paragraph.next_hit = None, None
     html = cable_paragraph(paragraph, 1)
     assert "data-hit" not in html and "Hit 1 of 1" in html
+
+
+def test_every_piece_of_text_is_escaped_wherever_it_goes():
+    hostile = '"><script>x</script>'
+    paragraph = _paragraph(anchor=hostile, number=hostile, marking=hostile)
+    paragraph.permalink = paragraph.citation = hostile
+    paragraph.search_hit, paragraph.hit_number = True, 1
+    paragraph.previous_hit = paragraph.next_hit = hostile
+    html = cable_paragraph(paragraph, 2)
+    assert "<script>" not in html and hostile not in html
+    assert html.count("&quot;&gt;&lt;script&gt;x&lt;/script&gt;") == 11

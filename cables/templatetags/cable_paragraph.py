@@ -18,9 +18,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def cable_paragraph(paragraph: Paragraph, hits: int = 0) -> SafeString:
+def cable_paragraph(paragraph: Paragraph, hit_count: int = 0) -> SafeString:
     """``<div class="para" id="p3">``: the paragraph's link, its blocks (the marking before
-    the first), with a search its place among the hits (``hits``: how many) and links to
+    the first), with a search its place among the hits (``hit_count``: how many) and links to
     the previous and next hit, and its permalink and citation to copy."""
     anchor = escape(paragraph.anchor)
     hit = getattr(paragraph, "search_hit", False)
@@ -51,7 +51,7 @@ def cable_paragraph(paragraph: Paragraph, hits: int = 0) -> SafeString:
         )
         hit_links = (
             '\n    <p class="para__hits">'
-            f'<span class="para__hit-number">Hit {paragraph.hit_number} of {hits}</span>'
+            f'<span class="para__hit-number">Hit {paragraph.hit_number} of {hit_count}</span>'
             f"{previous}{following}</p>"
         )
     permalink = escape(paragraph.permalink)
