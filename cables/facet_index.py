@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -77,8 +77,26 @@ class Links:
             links = np.repeat(firsts, lengths) + np.arange(int(lengths.sum()))
             codes = self.codes[links]
         else:
-            codes = self.codes[mask[self.rows]]
+            # Each row's mask repeated over its links (in row order): a sequential pass,
+            # twice as fast as reading the mask at every link's row (1.9 million person
+            # links: 4.5 against 8.5 ms).
+            codes = self.codes[np.repeat(mask, self.lengths)]
         return np.bincount(codes, minlength=self.size)
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        """How many links each row has."""
+        return np.diff(self.offsets)
+
+    def linked(self, codes: Sequence[int], cables: int) -> np.ndarray:
+        """A mask of the rows linked to any of ``codes`` (each a valid code), from the
+        rows of each code (``by_code``): PREL's 133,000 cables in about a millisecond,
+        where testing every link's code took 4 ms."""
+        mask = np.zeros(cables, dtype=bool)
+        rows, offsets = self.by_code
+        for code in codes:
+            mask[rows[offsets[code] : offsets[code + 1]]] = True
+        return mask
 
     @cached_property
     def by_code(self) -> tuple[np.ndarray, np.ndarray]:
@@ -179,11 +197,7 @@ class FacetIndex:
 
     def _linked(self, links: Links, codes: list[int]) -> np.ndarray:
         """A mask of the cables linked to any of ``codes`` (-1: no such tag or person)."""
-        mask = np.zeros(self.cables, dtype=bool)
-        codes = [code for code in codes if code >= 0]
-        if codes:
-            mask[links.rows[np.isin(links.codes, codes)]] = True
-        return mask
+        return links.linked([code for code in codes if code >= 0], self.cables)
 
     @cached_property
     def _tag_codes(self) -> dict[str, int]:
@@ -240,16 +254,16 @@ class FacetIndex:
                 counted[name] = derived_counts(rows, name)
         return {name: counted[name] for name in names}
 
-    def newest_first(self, ids: Sequence[int]) -> list[int] | None:
-        """The cables ``ids`` newest first (as ``CableQuerySet.newest_first`` orders them);
-        None when one of them is not in the index."""
+    def newest_first(self, ids: Sequence[int] | np.ndarray) -> np.ndarray | None:
+        """The cables ``ids`` newest first (as ``CableQuerySet.newest_first`` orders them),
+        as an array (see ``OrderedIds``); None when one of them is not in the index."""
         ids = np.asarray(ids, dtype=np.int64)
         if len(ids) and (ids.min() < 0 or ids.max() >= len(self.row_of)):
             return None
         rows = self.row_of[ids]
         if (rows < 0).any():
             return None
-        return ids[np.argsort(self.newest[rows], kind="stable")].tolist()
+        return ids[np.argsort(self.newest[rows], kind="stable")]
 
     def similar(self, cable_id: int, limit: int) -> list[tuple[int, int, int]] | None:
         """The cables most like a cable, as ``CableQuerySet.similar_to`` finds them in SQL:
@@ -378,22 +392,25 @@ def current(using: str = DEFAULT_DB_ALIAS) -> FacetIndex | None:
     return ready(using) if settings.ARCHIVE_FACET_INDEX else None
 
 
-def build_aside(using: str = DEFAULT_DB_ALIAS) -> None:
+def build_aside(using: str = DEFAULT_DB_ALIAS, then: Callable[[], object] | None = None) -> None:
     """Build the index in a thread of its own, on a connection of its own (unless one is
     being built already): when a worker process starts (``archive_site/wsgi.py``), and when
-    a page finds the archive changed."""
+    a page finds the archive changed. ``then`` is called in that thread once the index is
+    kept."""
     with _lock:
         if using not in _building:
             builder = threading.Thread(
-                target=_building_aside, args=(using,), name="facet-index", daemon=True
+                target=_building_aside, args=(using, then), name="facet-index", daemon=True
             )
             _building[using] = builder
             builder.start()
 
 
-def _building_aside(using: str) -> None:
+def _building_aside(using: str, then: Callable[[], object] | None) -> None:
     try:
         build(using)
+        if then is not None:
+            then()
     except Exception:  # noqa: BLE001 - the pages count in SQL; the next one tries again
         logger.exception("The facet index of %r could not be built", using)
     finally:
@@ -506,7 +523,11 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
         ),
         person_ids=person_ids,
     )
-    index.tags.by_code  # noqa: B018 - made here, not by the first cable page
+    # Made here, not by the first page that needs them (a cable's similar cables, a
+    # selection by tag or person, the counts of a large selection): ~0.3 s at full size.
+    for links in (index.tags, index.people):
+        links.by_code  # noqa: B018
+        links.lengths  # noqa: B018
     with _lock:
         _kept[using] = index
     logger.info(

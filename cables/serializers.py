@@ -7,13 +7,15 @@ cables costs a fixed number of queries, whatever its length.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from itertools import batched
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Prefetch, QuerySet
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 
 from .models import (
@@ -27,12 +29,6 @@ from .models import (
     split_classification,
 )
 from .prepared import Placeholder, Prepared
-
-
-def cable_tags_prefetch() -> Prefetch:
-    """A cable's tags in the order the cable lists them, as ``cable.ordered_cabletags``."""
-    return CABLE_TAGS.prefetch()
-
 
 # The fields ``cable_summary`` and the list page read; the long texts (header, body) are
 # left in the database.
@@ -52,8 +48,52 @@ MENTION_ORDER = ("person__name", "person__slug", "role", "paragraph__position", 
 
 
 def summary_queryset(queryset: QuerySet[Cable]) -> QuerySet[Cable]:
-    """What ``cable_summary`` needs: its fields, and the tags in one extra query per page."""
-    return queryset.only(*SUMMARY_FIELDS).prefetch_related(cable_tags_prefetch())
+    """What ``cable_summary`` and the lists of cables need: its fields, and its TAGS as
+    ``tag_labels`` (``TaggedCables``: one more query per page, or per chunk of a stream)."""
+    queryset = queryset.only(*SUMMARY_FIELDS)
+    queryset._iterable_class = TaggedCables
+    return queryset
+
+
+class TagLabel(NamedTuple):
+    """One of a cable's TAGS as a list of cables shows it."""
+
+    code: str
+    description: str
+
+
+class TaggedCables(ModelIterable):
+    """The cables of a queryset, each with its TAGS in its own order as ``tag_labels``,
+    read for each chunk of cables by one query of plain rows (``with_tags``).
+
+    A list page's 50 cables name some 500 TAGS: prefetched as CableTag and Tag instances
+    they took ~25 ms (at full size, for a page of PREL), as rows ~2 ms beside the query.
+    Set as the queryset's iterable (as ``values()`` sets its own), so that slicing,
+    pagination and ``iterator()`` keep it."""
+
+    def __iter__(self) -> Iterator[Cable]:
+        for chunk in batched(super().__iter__(), max(self.chunk_size, TAGGED_CHUNK)):
+            yield from with_tags(chunk)
+
+
+# Cables given their tags at a time, at least (a streamed export reads larger chunks).
+TAGGED_CHUNK = 500
+
+
+def with_tags[C: Sequence[Cable]](cables: C) -> C:
+    """Set each cable's ``tag_labels``: its TAGS in its own order (one query for all)."""
+    by_cable: dict[int, list[TagLabel]] = {cable.pk: [] for cable in cables}
+    if by_cable:
+        rows = (
+            CableTag.objects.filter(cable_id__in=list(by_cable))
+            .order_by("position", "id")
+            .values_list("cable_id", "tag__code", "tag__description")
+        )
+        for cable_id, code, description in rows:
+            by_cable[cable_id].append(TagLabel(code, description))
+    for cable in cables:
+        cable.tag_labels = by_cable[cable.pk]
+    return cables
 
 
 @dataclass(frozen=True)
@@ -201,6 +241,9 @@ def iso_utc(moment: datetime | None) -> str | None:
 
 
 def tag_codes(cable: Cable) -> list[str]:
+    labels = getattr(cable, "tag_labels", None)
+    if labels is not None:
+        return [label.code for label in labels]
     cabletags = getattr(cable, "ordered_cabletags", None)
     if cabletags is None:
         cabletags = cable.cabletag_set.select_related("tag").order_by("position", "id")

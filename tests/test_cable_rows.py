@@ -115,3 +115,42 @@ def test_a_tag_path_is_the_one_reverse_gives_for_any_code():
         assert Tag(code=code).get_json_url() == reverse("cables:tag_json", args=[code])
     with pytest.raises(NoReverseMatch):
         tag_path("")
+
+
+def test_a_summary_queryset_reads_every_cables_tags_in_its_order_in_one_more_query(
+    make_cable, django_assert_num_queries
+):
+    make_cable("06ALMATY1", "2006-08-01", tags=["PREL", "KZ", "PGOV"])
+    make_cable("06ALMATY2", "2006-08-02", tags=["KZ", "PREL"])
+    make_cable("06ALMATY3", "2006-08-03")
+    from cables.models import Cable
+
+    with django_assert_num_queries(2):  # the cables, their tags
+        cables = list(summary_queryset(Cable.objects.order_by("reference_id")))
+    assert [(c.reference_id, [t.code for t in c.tag_labels]) for c in cables] == [
+        ("06ALMATY1", ["PREL", "KZ", "PGOV"]),
+        ("06ALMATY2", ["KZ", "PREL"]),
+        ("06ALMATY3", []),
+    ]
+    # Slicing (a page), filtering and ordering keep the tags.
+    with django_assert_num_queries(2):
+        (page,) = summary_queryset(Cable.objects.all()).order_by("-created")[1:2]
+    assert page.reference_id == "06ALMATY2"
+    assert [t.code for t in page.tag_labels] == ["KZ", "PREL"]
+
+
+def test_a_streamed_summary_queryset_reads_the_tags_of_each_chunk_once(
+    make_cable, django_assert_num_queries, monkeypatch
+):
+    from cables import serializers
+    from cables.models import Cable
+
+    monkeypatch.setattr(serializers, "TAGGED_CHUNK", 2)
+    for day in range(1, 6):
+        make_cable(f"06ALMATY{day}", f"2006-08-0{day}", tags=[f"T{day}", "KZ"])
+    ordered = summary_queryset(Cable.objects.order_by("created"))
+    # Five cables read two at a time by one query: their tags in three more.
+    rows = [(c.reference_id, [t.code for t in c.tag_labels]) for c in ordered.iterator(2)]
+    assert rows == [(f"06ALMATY{day}", [f"T{day}", "KZ"]) for day in range(1, 6)]
+    with django_assert_num_queries(1 + 3):
+        assert len(list(ordered.iterator(2))) == 5

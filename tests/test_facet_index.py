@@ -193,6 +193,17 @@ def test_outside_a_transaction_the_index_is_built_aside_and_sql_counts_meanwhile
     ]
 
 
+def test_what_follows_a_build_aside_runs_once_the_index_is_kept(transactional_db, make_cable):
+    # (The WSGI application freezes the objects the process holds then: gc.freeze.)
+    make_cable("06ALMATY100", "2006-08-05 01:16", tags=["KZ"])
+    ArchiveState.bump()
+    kept_then = []
+    facet_index.build_aside(then=lambda: kept_then.append(facet_index._kept.get("default")))
+    index = facet_index.wait(timeout=60)
+    assert index is not None and index.version == ArchiveState.current()
+    assert kept_then == [index]
+
+
 LIST_PAGES = [
     "",  # the whole archive: its count from the index
     "page=2",
@@ -258,7 +269,9 @@ def test_the_index_puts_cables_newest_first_as_sql_does(real_archive, make_cable
     every = list(Cable.objects.newest_first().values_list("pk", flat=True))
     for label, ids in selections().items():
         expected = [pk for pk in every if pk in set(ids)]
-        assert index.newest_first(random.Random(3).sample(ids, len(ids))) == expected, label
+        assert index.newest_first(random.Random(3).sample(ids, len(ids))).tolist() == expected, (
+            label
+        )
     assert index.newest_first([every[0], -5]) is None  # a cable it does not hold
 
 

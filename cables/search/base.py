@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.utils.safestring import SafeString
 
 from .query import ParsedQuery
@@ -39,9 +40,15 @@ class Snippet:
 
 class OrderedIds(Sequence):
     """A selection already matched and ordered, as the ids of its cables: what a Paginator
-    pages through. Each page's cables are fetched by id and put in the order of the ids."""
+    pages through. Each page's cables are fetched by id and put in the order of the ids.
 
-    def __init__(self, ids: list[int], fetch: Callable[[list[int]], Iterable[Cable]]) -> None:
+    The ids may be a numpy array, and best are when there are many: a list of 130,000
+    Python ints is walked by every garbage collection of the young objects while the page
+    is made (five or six a page: ~1 ms each at that size)."""
+
+    def __init__(
+        self, ids: Sequence[int] | np.ndarray, fetch: Callable[[list[int]], Iterable[Cable]]
+    ) -> None:
         # ``fetch``: the cables with these ids, in any order.
         self.ids = ids
         self.fetch = fetch
@@ -56,6 +63,8 @@ class OrderedIds(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         ids = self.ids[index]
+        if isinstance(ids, np.ndarray):
+            ids = ids.tolist()
         found = {cable.id: cable for cable in self.fetch(ids)}
         return [found[i] for i in ids if i in found]
 

@@ -328,7 +328,7 @@ class PostgresEngine(SearchEngine):
         if sort == "relevance":
             score = ranks.of(in_order, 0.0) + text_score(hits)
             # Highest first; a stable sort keeps equal scores newest first.
-            ids = in_order[np.argsort(-score, kind="stable")].tolist()
+            ids = in_order[np.argsort(-score, kind="stable")]
         if narrowed or not query.hits_imply_match:
             matching_paragraphs = int(hits.sum())
         else:  # Every cable with a paragraph with a hit is in the selection.

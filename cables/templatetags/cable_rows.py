@@ -49,14 +49,13 @@ def cable_row_meta(cable: Cable) -> SafeString:
 
 @register.simple_tag
 def cable_tags(cable: Cable, list_url: str = "") -> SafeString:
-    """The cable's TAGS in its own order (prefetched ``ordered_cabletags``), each linking to
-    its tag page, or with ``list_url`` to that list narrowed to the tag."""
-    cabletags = cable.ordered_cabletags
-    if not cabletags:
+    """The cable's TAGS in its own order (``tag_labels``, read by ``summary_queryset``),
+    each linking to its tag page, or with ``list_url`` to that list narrowed to the tag."""
+    tags = cable.tag_labels
+    if not tags:
         return mark_safe("")
     items = []
-    for cabletag in cabletags:
-        tag = cabletag.tag
+    for tag in tags:
         url = f"{list_url}?tag={quote(tag.code, safe='')}" if list_url else tag_path(tag.code)
         title = f' title="{escape(tag.description)}"' if tag.description else ""
         items.append(f'<li><a class="tag" href="{escape(url)}"{title}>{escape(tag.code)}</a></li>')
