@@ -124,6 +124,11 @@ class FacetIndex:
     tag_rows: tuple[tuple[str, str, str], ...]  # code, description, kind, by code
     people: Links
     person_ids: np.ndarray  # code -> Person id, ascending: the first stored first
+    # code -> the person's slug and name, and its place in the database's order of name
+    # and slug (how the SQL facet shows people of equal count): the facet's hundred
+    # people without a query for their names (~4 ms at full size).
+    person_names: tuple[tuple[str, str], ...]
+    person_rank: np.ndarray  # int32
 
     @property
     def cables(self) -> int:
@@ -332,8 +337,6 @@ class FacetIndex:
         ]
 
     def _person_counts(self, mask: np.ndarray, selected: np.ndarray, limit: int) -> list[dict]:
-        from .models import Person
-
         counts = self.people.counts(mask, selected)
         named = np.count_nonzero(counts)
         if named > limit:
@@ -345,16 +348,13 @@ class FacetIndex:
             candidates = np.flatnonzero(counts)
         # Most cables first; of as many, the first stored (the lowest id, the lowest code).
         top = candidates[np.lexsort((candidates, -counts[candidates]))][:limit]
-        count_of = dict(zip(self.person_ids[top].tolist(), counts[top].tolist(), strict=True))
-        # Shown by count, then name and slug in the database's order (a stable sort).
-        people = (
-            Person.objects.filter(id__in=list(count_of))
-            .order_by("name", "slug")
-            .values_list("id", "slug", "name")
-        )
-        rows = [{"value": slug, "name": name, "count": count_of[id_]} for id_, slug, name in people]
-        rows.sort(key=lambda row: -row["count"])
-        return rows
+        # Shown by count, then name and slug in the database's order.
+        shown = top[np.lexsort((self.person_rank[top], -counts[top]))]
+        names = self.person_names
+        return [
+            {"value": names[code][0], "name": names[code][1], "count": count}
+            for code, count in zip(shown.tolist(), counts[shown].tolist(), strict=True)
+        ]
 
 
 def _most_first(counts: np.ndarray) -> list[tuple[int, int]]:
@@ -436,7 +436,7 @@ def forget() -> None:
 
 def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
     """Build the index from one snapshot of the tables, and keep it."""
-    from .models import ArchiveState, Cable, CablePerson, CableTag, Tag
+    from .models import ArchiveState, Cable, CablePerson, CableTag, Person, Tag
 
     started = time.perf_counter()
     connection = connections[using]
@@ -492,6 +492,9 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
         person_links = int_rows(
             cursor, f"SELECT cable_id, person_id FROM {CablePerson._meta.db_table}"
         )
+        people_in_order = list(
+            Person.objects.using(using).order_by("name", "slug").values_list("id", "slug", "name")
+        )
 
     ids = columns[:, 0]
     cables_count = len(ids)
@@ -500,6 +503,15 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
     tag_code = np.full(max((row[0] for row in tag_rows), default=0) + 1, -1, dtype=np.int32)
     tag_code[[row[0] for row in tag_rows]] = np.arange(len(tag_rows), dtype=np.int32)
     person_ids = np.unique(person_links[:, 1])
+    # The people linked to a cable (those with a code), by code, and their places in order.
+    code_of = {person_id: code for code, person_id in enumerate(person_ids.tolist())}
+    person_names: list[tuple[str, str]] = [("", "")] * len(person_ids)
+    person_rank = np.zeros(len(person_ids), dtype=np.int32)
+    for place, (person_id, slug, name) in enumerate(people_in_order):
+        code = code_of.get(person_id)
+        if code is not None:
+            person_names[code] = (slug, name)
+            person_rank[code] = place
     index = FacetIndex(
         version=version,
         ids=ids,
@@ -522,6 +534,8 @@ def build(using: str = DEFAULT_DB_ALIAS) -> FacetIndex:
             len(person_ids),
         ),
         person_ids=person_ids,
+        person_names=tuple(person_names),
+        person_rank=person_rank,
     )
     # Made here, not by the first page that needs them (a cable's similar cables, a
     # selection by tag or person, the counts of a large selection): ~0.3 s at full size.

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -603,30 +604,51 @@ def query_toggle(query: QueryDict, name: str, value: Any) -> str:
     return query_with(query, name, value)
 
 
+@lru_cache(maxsize=16384)
+def _encoded_pair(key: str, value: str) -> str:
+    """What ``urlencode([(key, value)])`` gives, without its checks of every value's type;
+    kept, as the same facet values come back page after page."""
+    return f"{quote_plus(key)}={quote_plus(value)}"
+
+
 class ToggleLinks:
     """``query_toggle`` for the many values of the facets of one selection: the same query
-    strings, without copying the QueryDict for each value (hundreds per page)."""
+    strings, without copying the QueryDict for each value (hundreds per page).
+
+    Their characters are those of ``quote_plus`` and ``&``, ``=`` and ``?``: in HTML, only
+    the ``&`` needs escaping (``html_query``)."""
 
     def __init__(self, query: QueryDict) -> None:
         self.lists = [(name, list(values)) for name, values in query.lists() if name != "page"]
-        self._encoded: dict[tuple[str, str], str] = {}
         self.names = {name for name, _ in self.lists}
+        normalised = self._normalised(self.lists)
         # The selection as it is, for a value of a parameter it does not use yet: most of
         # a page's links (a value appended at the end), built without walking the lists.
-        self._base = self._join(self._normalised(self.lists))
+        self._base = self._join(normalised)
+        # For a value added to a parameter it uses (another tag beside ?tag=PREL): the
+        # query strings before and after the place it goes (after that parameter's values).
+        self._around: dict[str, tuple[str, str]] = {}
+        for place, (key, _) in enumerate(normalised):
+            self._around[key] = (
+                self._join(normalised[: place + 1]),
+                self._join(normalised[place + 1 :]),
+            )
+        self._values = {name: set(values) for name, values in self.lists}
 
-    def _pair(self, key: str, value: str) -> str:
-        pair = (key, value)
-        if pair not in self._encoded:
-            # What urlencode([pair]) gives, without its checks of every value's type.
-            self._encoded[pair] = f"{quote_plus(key)}={quote_plus(value)}"
-        return self._encoded[pair]
+    @staticmethod
+    def _pair(key: str, value: str) -> str:
+        return _encoded_pair(key, value)
 
     def toggle(self, name: str, value: Any) -> str:
         value = str(value)
-        if name not in self.names and name not in ("year", "month"):
-            pair = self._pair(name, value)
-            return f"?{self._base}&{pair}" if self._base else f"?{pair}"
+        if name not in ("year", "month"):
+            if name not in self.names:
+                pair = self._pair(name, value)
+                return f"?{self._base}&{pair}" if self._base else f"?{pair}"
+            if value not in self._values[name] and name in self._around:
+                before, after = self._around[name]
+                pair = self._pair(name, value)
+                return f"?{before}&{pair}&{after}" if after else f"?{before}&{pair}"
         lists, found = [], False
         for key, values in self.lists:
             if key == name:
@@ -648,6 +670,11 @@ class ToggleLinks:
 
     def _join(self, lists: list[tuple[str, list[str]]]) -> str:
         return "&".join(self._pair(key, v) for key, values in lists for v in values)
+
+
+def html_query(query: str) -> str:
+    """A query string of ``ToggleLinks``, escaped for an HTML attribute."""
+    return query.replace("&", "&amp;")
 
 
 def query_page(query: QueryDict, page: int) -> str:
