@@ -154,3 +154,52 @@ def test_a_streamed_summary_queryset_reads_the_tags_of_each_chunk_once(
     assert rows == [(f"06ALMATY{day}", [f"T{day}", "KZ"]) for day in range(1, 6)]
     with django_assert_num_queries(1 + 3):
         assert len(list(ordered.iterator(2))) == 5
+
+
+def test_a_list_row_escapes_the_subject_and_snippets_and_keeps_only_html_marked_safe(
+    make_cable,
+):
+    from django.utils.safestring import mark_safe
+
+    from cables.templatetags.cable_rows import cable_row
+
+    made = make_cable("06ALMATY2803", subject="<script>x</script> & co", tags=["KZ"])
+    cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    cable.search_snippets = [
+        {
+            "url": '/cables/06ALMATY2803/?q=a&b"#p1',
+            "label": "1<",
+            "html": mark_safe("<mark>oil</mark> &amp; gas"),
+        },
+        {"url": "/x", "label": "2", "html": "<b>not marked safe</b>"},
+    ]
+    html = cable_row(cable, "/cables/", "newest")
+    assert html.startswith('<li class="cable-row">\n<div class="cable-row__meta">\n<a ')
+    assert html.endswith("</ul>\n</li>\n")
+    assert '<p class="cable-row__subject">&lt;script&gt;x&lt;/script&gt; &amp; co</p>' in html
+    assert (
+        '<li><a class="snippet" href="/cables/06ALMATY2803/?q=a&amp;b&quot;#p1">'
+        '<span class="snippet__para">¶1&lt;</span> <mark>oil</mark> &amp; gas</a></li>'
+    ) in html
+    assert "&lt;b&gt;not marked safe&lt;/b&gt;" in html
+    assert 'href="/cables/?tag=KZ"' in html
+    assert "cited by" not in html
+
+
+def test_a_list_row_marks_hits_in_the_subject_counts_citations_or_says_there_is_no_subject(
+    make_cable,
+):
+    from django.utils.safestring import mark_safe
+
+    from cables.templatetags.cable_rows import cable_row
+
+    made = make_cable("06ALMATY2803", subject="")
+    cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    cable.cited_count = 12345
+    html = cable_row(cable, "/cables/", "cited")
+    assert '<span class="cable-row__cited">cited by 12,345</span>' in html
+    assert '<p class="cable-row__subject"><span class="placeholder">(no subject)</span></p>' in html
+    assert "snippets" not in html and "tag-list" not in html
+    cable.subject, cable.subject_html = "Oil & gas", mark_safe("<mark>Oil</mark> &amp; gas")
+    html = cable_row(cable, "/cables/", "newest")
+    assert '<p class="cable-row__subject"><mark>Oil</mark> &amp; gas</p>' in html
