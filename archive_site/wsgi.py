@@ -14,8 +14,10 @@ application = get_wsgi_application()
 
 # What the process holds from now on (Django, the settings, the URLconf; then the facet
 # index) lives as long as it does: kept out of the garbage collector's passes. A full
-# pass walks every object the process tracks: 70-140 ms here once every few dozen
-# requests, the slowest list page of a benchmark run; 15-55 ms with these frozen.
+# pass walks every object the process tracks: 70-185 ms here once every few dozen
+# requests, the slowest list page of a benchmark run; 15-55 ms with these frozen. (A
+# freeze also keeps whatever cyclic garbage exists at that moment, a request's in flight
+# at the second: a few dozen objects, once per worker.)
 gc.freeze()
 
 from django.conf import settings  # noqa: E402 - configured by the line above

@@ -396,7 +396,7 @@ def build_aside(using: str = DEFAULT_DB_ALIAS, then: Callable[[], object] | None
     """Build the index in a thread of its own, on a connection of its own (unless one is
     being built already): when a worker process starts (``archive_site/wsgi.py``), and when
     a page finds the archive changed. ``then`` is called in that thread once the index is
-    kept."""
+    kept (not when the build fails, nor when a build is running already)."""
     with _lock:
         if using not in _building:
             builder = threading.Thread(
@@ -407,16 +407,20 @@ def build_aside(using: str = DEFAULT_DB_ALIAS, then: Callable[[], object] | None
 
 
 def _building_aside(using: str, then: Callable[[], object] | None) -> None:
+    built = False
     try:
         build(using)
-        if then is not None:
-            then()
+        built = True
     except Exception:  # noqa: BLE001 - the pages count in SQL; the next one tries again
         logger.exception("The facet index of %r could not be built", using)
     finally:
         with _lock:
             _building.pop(using, None)
         connections[using].close()  # this thread's own connection
+    if built and then is not None:
+        # After the close: what ``then`` sees of this thread is the index, not its
+        # connection (``gc.freeze`` would keep that for the life of the process).
+        then()
 
 
 def wait(using: str = DEFAULT_DB_ALIAS, timeout: float | None = None) -> FacetIndex | None:

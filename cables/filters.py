@@ -604,11 +604,15 @@ def query_toggle(query: QueryDict, name: str, value: Any) -> str:
     return query_with(query, name, value)
 
 
-@lru_cache(maxsize=16384)
-def _encoded_pair(key: str, value: str) -> str:
-    """What ``urlencode([(key, value)])`` gives, without its checks of every value's type;
-    kept, as the same facet values come back page after page."""
+def _encoded(key: str, value: str) -> str:
+    """What ``urlencode([(key, value)])`` gives, without its checks of every value's type."""
     return f"{quote_plus(key)}={quote_plus(value)}"
+
+
+# The facet values added to a selection, kept between pages (the same ones come back page
+# after page); never what a request brings (``?q=`` and any other parameter of any length
+# would fill it).
+_facet_pair = lru_cache(maxsize=16384)(_encoded)
 
 
 class ToggleLinks:
@@ -620,6 +624,7 @@ class ToggleLinks:
 
     def __init__(self, query: QueryDict) -> None:
         self.lists = [(name, list(values)) for name, values in query.lists() if name != "page"]
+        self._encoded: dict[tuple[str, str], str] = {}  # the request's own, for this page
         self.names = {name for name, _ in self.lists}
         normalised = self._normalised(self.lists)
         # The selection as it is, for a value of a parameter it does not use yet: most of
@@ -635,19 +640,23 @@ class ToggleLinks:
             )
         self._values = {name: set(values) for name, values in self.lists}
 
-    @staticmethod
-    def _pair(key: str, value: str) -> str:
-        return _encoded_pair(key, value)
+    def _pair(self, key: str, value: str) -> str:
+        pair = (key, value)
+        if pair not in self._encoded:
+            self._encoded[pair] = _encoded(key, value)
+        return self._encoded[pair]
 
     def toggle(self, name: str, value: Any) -> str:
+        """The query string with ``name=value`` added, or removed when it is selected;
+        ``name`` a facet's parameter and ``value`` one of its values."""
         value = str(value)
         if name not in ("year", "month"):
             if name not in self.names:
-                pair = self._pair(name, value)
+                pair = _facet_pair(name, value)
                 return f"?{self._base}&{pair}" if self._base else f"?{pair}"
             if value not in self._values[name] and name in self._around:
                 before, after = self._around[name]
-                pair = self._pair(name, value)
+                pair = _facet_pair(name, value)
                 return f"?{before}&{pair}&{after}" if after else f"?{before}&{pair}"
         lists, found = [], False
         for key, values in self.lists:

@@ -73,19 +73,21 @@ class TaggedCables(ModelIterable):
 
     def __iter__(self) -> Iterator[Cable]:
         for chunk in batched(super().__iter__(), max(self.chunk_size, TAGGED_CHUNK)):
-            yield from with_tags(chunk)
+            yield from with_tags(chunk, self.queryset.db)
 
 
 # Cables given their tags at a time, at least (a streamed export reads larger chunks).
 TAGGED_CHUNK = 500
 
 
-def with_tags[C: Sequence[Cable]](cables: C) -> C:
-    """Set each cable's ``tag_labels``: its TAGS in its own order (one query for all)."""
+def with_tags[C: Sequence[Cable]](cables: C, using: str = DEFAULT_DB_ALIAS) -> C:
+    """Set each cable's ``tag_labels``: its TAGS in its own order (one query for all, on
+    the database ``using`` the cables came from)."""
     by_cable: dict[int, list[TagLabel]] = {cable.pk: [] for cable in cables}
     if by_cable:
         rows = (
-            CableTag.objects.filter(cable_id__in=list(by_cable))
+            CableTag.objects.using(using)
+            .filter(cable_id__in=list(by_cable))
             .order_by("position", "id")
             .values_list("cable_id", "tag__code", "tag__description")
         )

@@ -496,7 +496,7 @@ def _facet_value_html(item: dict[str, Any]) -> SafeString:
     page's Python time over them. Every piece of text is escaped here (the standard
     library's ``html.escape``, which Django's ``escape`` wraps at three times the cost)."""
     selected = item["selected"]
-    title = _escaped(item["title"])
+    title = _escaped(item["title"] or "")
     label = _escaped(item["label"])
     title_attribute = f' title="{title}"' if title else ""
     description = f' <span class="facet__desc">{title}</span>' if title else ""

@@ -195,6 +195,9 @@ def test_a_list_row_marks_hits_in_the_subject_counts_citations_or_says_there_is_
 
     made = make_cable("06ALMATY2803", subject="")
     cable = summary_queryset(type(made).objects.filter(pk=made.pk)).get()
+    assert '<span class="cable-row__cited">cited by 0</span>' in cable_row(cable, "/", "cited")
+    cable.cited_count = None
+    assert '<span class="cable-row__cited">cited by 0</span>' in cable_row(cable, "/", "cited")
     cable.cited_count = 12345
     html = cable_row(cable, "/cables/", "cited")
     assert '<span class="cable-row__cited">cited by 12,345</span>' in html
@@ -203,3 +206,26 @@ def test_a_list_row_marks_hits_in_the_subject_counts_citations_or_says_there_is_
     cable.subject, cable.subject_html = "Oil & gas", mark_safe("<mark>Oil</mark> &amp; gas")
     html = cable_row(cable, "/cables/", "newest")
     assert '<p class="cable-row__subject"><mark>Oil</mark> &amp; gas</p>' in html
+
+
+def test_other_reads_of_a_summary_queryset_are_what_they_were(
+    make_cable, django_assert_num_queries
+):
+    from cables.models import Cable
+
+    make_cable("06ALMATY1", "2006-08-01", tags=["PREL"])
+    make_cable("06ALMATY2", "2006-08-02")
+    cables = summary_queryset(Cable.objects.order_by("reference_id"))
+    with django_assert_num_queries(1):
+        assert cables.count() == 2
+    with django_assert_num_queries(1):
+        assert list(cables.values_list("reference_id", flat=True)) == ["06ALMATY1", "06ALMATY2"]
+    with django_assert_num_queries(1):
+        assert [row["reference_id"] for row in cables.values("reference_id")] == [
+            "06ALMATY1",
+            "06ALMATY2",
+        ]
+    with django_assert_num_queries(2):
+        assert [t.code for t in cables.first().tag_labels] == ["PREL"]
+    with django_assert_num_queries(0):
+        assert list(cables.none()) == []

@@ -204,6 +204,18 @@ def test_what_follows_a_build_aside_runs_once_the_index_is_kept(transactional_db
     assert kept_then == [index]
 
 
+def test_nothing_follows_a_build_aside_that_fails(transactional_db, monkeypatch, caplog):
+    def broken(using):
+        raise RuntimeError("no database")
+
+    monkeypatch.setattr(facet_index, "build", broken)
+    followed = []
+    facet_index.build_aside(then=lambda: followed.append(True))
+    assert facet_index.wait(timeout=60) is None
+    assert followed == []
+    assert "could not be built" in caplog.text
+
+
 LIST_PAGES = [
     "",  # the whole archive: its count from the index
     "page=2",

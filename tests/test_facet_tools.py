@@ -89,3 +89,43 @@ def test_the_facet_links_of_a_page_are_the_query_strings_toggled_one_by_one(quer
     for name in ("tag", "exclude_tag", "year", "month", "origin", "person", "level"):
         for value in ("PREL", "KZ", "2006", "8", "Embassy Astana", "john-ordway", "a&b=c"):
             assert links.toggle(name, value) == query_toggle(params, name, value), (name, value)
+
+
+def test_facet_links_match_query_toggle_for_hostile_queries_and_need_only_their_ampersands_escaped():
+    """Random queries (repeated and empty values, unknown keys, quotes, angle brackets,
+    newlines, unicode, percent signs): ``ToggleLinks`` gives what ``query_toggle`` gives,
+    and its query strings hold nothing but ``&`` that HTML would need escaped."""
+    import random
+    from html import escape
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+
+    from cables.filters import ToggleLinks, html_query, query_toggle
+
+    pieces = ["PREL", "KZ", "", "a b", 'say "hi"', "<b>", "it's", "x\ny", "é€", "%41", "a&b=c", "+"]
+    names = ["tag", "exclude_tag", "year", "month", "origin", "person", "q", "page", "wat<"]
+    rng = random.Random(20261201)
+    for _ in range(300):
+        pairs = [(rng.choice(names), rng.choice(pieces)) for _ in range(rng.randint(0, 5))]
+        params = QueryDict(urlencode(pairs))
+        links = ToggleLinks(params)
+        for _ in range(10):
+            name, value = rng.choice(names[:6]), rng.choice(pieces)
+            toggled = links.toggle(name, value)
+            assert toggled == query_toggle(params, name, value), (pairs, name, value)
+            assert html_query(toggled) == escape(toggled), toggled
+
+
+def test_only_facet_values_are_kept_between_pages_never_a_requests_own_parameters():
+    from django.http import QueryDict
+
+    from cables.filters import ToggleLinks, _facet_pair
+
+    _facet_pair.cache_clear()
+    links = ToggleLinks(QueryDict("q=" + "a" * 4000 + "&tag=PREL&origin=Embassy+Astana"))
+    assert links.toggle("tag", "KZ").startswith("?q=aaaa")
+    links.toggle("person", "john-ordway")
+    links.toggle("tag", "PREL")  # (removed: the request's own pairs, joined again)
+    # The two facet values added; not q, tag=PREL or origin, which the request brought.
+    assert _facet_pair.cache_info().currsize == 2
