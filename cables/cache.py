@@ -74,8 +74,11 @@ def archive_key(kind: str, version: int, detail: str) -> str:
 
 
 def page_key(request: HttpRequest, version: int) -> str:
-    path = request.get_full_path().encode()
-    return archive_key("page", version, hashlib.sha256(path).hexdigest())
+    """The key of a page: its scheme and host too, not only its path and query, as a page's
+    absolute links (a paragraph's citation, the JSON's URLs, a feed's) name those it was
+    asked under: a site served under two names never hands one's links to the other."""
+    url = request.build_absolute_uri().encode()
+    return archive_key("page", version, hashlib.sha256(url).hexdigest())
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

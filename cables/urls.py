@@ -18,7 +18,8 @@ urlpatterns = [
     path("cables.json", views.cable_list_json, name="list_json"),
     path("cables.csv", views.cable_list_csv, name="list_csv"),
     path("cables.jsonl", views.cable_list_jsonl, name="list_jsonl"),
-    path("cables.atom", views.cable_list_atom, name="list_atom"),
+    # (A feed is polled again and again; it changes only with the archive.)
+    path("cables.atom", cached_page(views.cable_list_atom), name="list_atom"),
     path("cables/<cable_id:reference_id>/", cached_page(views.cable_detail), name="detail"),
     path(
         "cables/<cable_id:reference_id>.json",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -1008,9 +1008,7 @@ def cable_list_atom(request: HttpRequest) -> HttpResponse:
         description=filterset.describe(names),
         language="en",
     )
-    cables = serializers.summary_queryset(filterset.qs.newest_first()).only(
-        *serializers.SUMMARY_FIELDS, "summary"
-    )[:FEED_SIZE]
+    cables = _newest_first(filterset, ("summary",))[:FEED_SIZE]
     for cable in cables:
         url = request.build_absolute_uri(cable.get_absolute_url())
         subject = " ".join(cable.subject.split()) or "(no subject)"
@@ -1028,6 +1026,23 @@ def cable_list_atom(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
     )
+
+
+def _newest_first(filterset: CableFilter, more_fields: tuple[str, ...] = ()) -> Sequence[Cable]:
+    """A selection's cables newest first, with what ``summary_queryset`` reads (and
+    ``more_fields``): selected and put in order by the facet index when it is ready, as
+    the list does (PostgreSQL sorting PREL's 133,000 cables by date for a feed of 50: 1.3
+    s at full size), else in SQL."""
+    engine = search.engine()
+    queryset = filterset.qs
+    if filterset.filtered_besides_search:
+        queryset, _ = engine.pinned(queryset, filterset.cleaned)
+
+    def prepare(cables: QuerySet[Cable]) -> QuerySet[Cable]:
+        return serializers.summary_queryset(cables).only(*serializers.SUMMARY_FIELDS, *more_fields)
+
+    ordered = engine.in_order(queryset, "newest", prepare)
+    return ordered if ordered is not None else prepare(queryset.newest_first())
 
 
 def _json_facet_row(name: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -260,6 +260,13 @@ def test_list_pages_show_the_same_facets_and_results_with_the_index_as_without(
         assert indexed["facets"] == in_sql[params]["facets"], params
         assert indexed["results"] == in_sql[params]["results"], params
         assert client.get(f"/cables/?{params}").status_code == 200
+    # The feeds too: the newest 50 of a selection, put in order by the index.
+    for params in LIST_PAGES:
+        settings.ARCHIVE_FACET_INDEX = False
+        in_sql = client.get(f"/cables.atom?{params}").content
+        settings.ARCHIVE_FACET_INDEX = True
+        assert client.get(f"/cables.atom?{params}").content == in_sql, params
+        assert in_sql.count(b"<entry>") > 0, params
 
 
 def test_a_search_counts_its_facets_over_its_own_cables(real_archive, settings):

@@ -272,3 +272,28 @@ def test_a_search_s_counts_are_read_from_the_cache_by_any_page_with_the_same_wor
     counted.clear()
     assert [client.get("/cables.json", params).json() for params in pages] == expected
     assert counted == ["minister"] * 3
+
+
+def test_a_page_asked_under_another_host_name_is_a_page_of_its_own(
+    client, archive, page_cache, settings
+):
+    settings.ALLOWED_HOSTS = ["cables.example.org", "mirror.example.net"]
+    first = client.get(PAGE, HTTP_HOST="cables.example.org")
+    assert first["X-Archive-Cache"] == "miss"
+    # (A paragraph's citation: its absolute URL.)
+    assert "http://cables.example.org/cables/06ALMATY2803/#" in first.content.decode()
+    other = client.get(PAGE, HTTP_HOST="mirror.example.net")
+    assert other["X-Archive-Cache"] == "miss"
+    assert "cables.example.org" not in other.content.decode()
+    assert "http://mirror.example.net/cables/06ALMATY2803/#" in other.content.decode()
+    assert client.get(PAGE, HTTP_HOST="cables.example.org")["X-Archive-Cache"] == "hit"
+
+
+def test_a_feed_is_cached_until_an_import_changes_the_archive(client, archive, page_cache):
+    first = client.get("/cables.atom?tag=KZ")
+    assert first["X-Archive-Cache"] == "miss"
+    assert first["Content-Type"] == "application/atom+xml; charset=utf-8"
+    again = client.get("/cables.atom?tag=KZ")
+    assert again["X-Archive-Cache"] == "hit" and again.content == first.content
+    ArchiveState.bump()
+    assert client.get("/cables.atom?tag=KZ")["X-Archive-Cache"] == "miss"
