@@ -739,13 +739,17 @@ class CableQuerySet(models.QuerySet):
     # --- tag and origin pages ---------------------------------------------------------------
 
     def year_counts(self) -> list[dict]:
-        """Cables per year, oldest year first."""
-        return sorted(self._year_counts(), key=lambda row: row["value"])
+        """Cables per year, oldest year first (the year facet's counts: from the facet
+        index, for a selection it can count)."""
+        return sorted(self.facet_counts(("year",))["year"], key=lambda row: row["value"])
 
     def origin_counts(self) -> list[dict]:
-        """Each origin with its count of cables and the slug of its page, most cables first
-        (one GROUP BY on the origin index)."""
-        return [{**row, "slug": origin_slug(row["value"])} for row in self._origin_counts()]
+        """Each origin with its count of cables and the slug of its page, most cables first:
+        the origin facet's counts (for the whole archive, kept in the page cache until the
+        next import: /origins/ and an origin's page counted every cable at each view, 0.2
+        s at full size; one GROUP BY on the origin index without the cache)."""
+        counted = self.facet_counts(("origin",))["origin"]
+        return [{**row, "slug": origin_slug(row["value"])} for row in counted]
 
     # --- the cables around one cable ---------------------------------------------------------
 

@@ -1008,7 +1008,10 @@ def cable_list_atom(request: HttpRequest) -> HttpResponse:
         description=filterset.describe(names),
         language="en",
     )
-    cables = _newest_first(filterset, ("summary",))[:FEED_SIZE]
+    selection = filterset.qs
+    if filterset.filtered_besides_search:
+        selection, _ = _pinned(selection, filterset.cleaned)
+    cables = _newest_first(selection, ("summary",))[:FEED_SIZE]
     for cable in cables:
         url = request.build_absolute_uri(cable.get_absolute_url())
         subject = " ".join(cable.subject.split()) or "(no subject)"
@@ -1028,21 +1031,29 @@ def cable_list_atom(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _newest_first(filterset: CableFilter, more_fields: tuple[str, ...] = ()) -> Sequence[Cable]:
+def _pinned(cables: QuerySet[Cable], cleaned: dict[str, Any]) -> tuple[QuerySet[Cable], int | None]:
+    """A selection made by the list's parameters ``cleaned`` (a tag, a person, origins...)
+    looked up once by the facet index, as the list does (``pinned``), and its number of
+    cables; as it is (and None) while the index is not ready: looking its ids up in SQL
+    would cost more than it saves."""
+    if facet_index.current() is None:
+        return cables, None
+    return search.engine().pinned(cables, cleaned)
+
+
+def _newest_first(cables: QuerySet[Cable], more_fields: tuple[str, ...] = ()) -> Sequence[Cable]:
     """A selection's cables newest first, with what ``summary_queryset`` reads (and
-    ``more_fields``): selected and put in order by the facet index when it is ready, as
-    the list does (PostgreSQL sorting PREL's 133,000 cables by date for a feed of 50: 1.3
-    s at full size), else in SQL."""
-    engine = search.engine()
-    queryset = filterset.qs
-    if filterset.filtered_besides_search:
-        queryset, _ = engine.pinned(queryset, filterset.cleaned)
+    ``more_fields``): put in order by the facet index when it is pinned (``_pinned``) and
+    the index ready, as the list does (PostgreSQL sorting PREL's 133,000 cables by date
+    for a feed of 50: 1.3 s at full size), else in SQL."""
 
-    def prepare(cables: QuerySet[Cable]) -> QuerySet[Cable]:
-        return serializers.summary_queryset(cables).only(*serializers.SUMMARY_FIELDS, *more_fields)
+    def prepare(selection: QuerySet[Cable]) -> QuerySet[Cable]:
+        return serializers.summary_queryset(selection).only(
+            *serializers.SUMMARY_FIELDS, *more_fields
+        )
 
-    ordered = engine.in_order(queryset, "newest", prepare)
-    return ordered if ordered is not None else prepare(queryset.newest_first())
+    ordered = search.engine().in_order(cables, "newest", prepare)
+    return ordered if ordered is not None else prepare(cables.newest_first())
 
 
 def _json_facet_row(name: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -1420,9 +1431,11 @@ def _tag_page(code: str) -> dict[str, Any]:
         tag = Tag.objects.get(code=code)
     except Tag.DoesNotExist as error:
         raise Http404(f"No tag {code} in the archive.") from error
-    cables = Cable.objects.filter(id__in=tag.cabletag_set.values("cable_id"))
-    tag.count = cables.count()
-    latest = list(serializers.summary_queryset(cables.newest_first())[:LATEST])
+    cables, count = _pinned(
+        Cable.objects.filter(id__in=tag.cabletag_set.values("cable_id")), {"tag": [tag.code]}
+    )
+    tag.count = count if count is not None else cables.count()
+    latest = list(_newest_first(cables)[:LATEST])
     return {
         "tag": tag,
         "row": _tag_row(tag),
@@ -1484,8 +1497,8 @@ def _origin_page(slug: str) -> dict[str, Any]:
     if not rows:
         raise Http404(f"No origin {slug} in the archive.")
     names = [row["name"] for row in rows]
-    cables = Cable.objects.filter(origin__in=names)
-    latest = list(serializers.summary_queryset(cables.newest_first())[:LATEST])
+    cables, _ = _pinned(Cable.objects.filter(origin__in=names), {"origin": names})
+    latest = list(_newest_first(cables)[:LATEST])
     tags = cables.facet_counts(("tag",))["tag"][:ORIGIN_TAGS]
     return {
         "name": names[0],
@@ -1641,8 +1654,8 @@ def _person_page(request: HttpRequest, slug: str) -> dict[str, Any]:
     except Person.DoesNotExist as error:
         raise Http404(f"No person {slug} in the archive.") from error
     counts = person.mentions.role_counts()
-    cables = Cable.objects.naming(person)
-    ordered = serializers.summary_queryset(cables.newest_first())
+    cables, _ = _pinned(Cable.objects.naming(person), {"person": [person.slug]})
+    ordered = _newest_first(cables)
     page = _get_page(
         CountedPaginator(ordered, page_size(), counts["cables"]), request.GET.get("page")
     )

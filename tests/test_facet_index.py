@@ -269,6 +269,32 @@ def test_list_pages_show_the_same_facets_and_results_with_the_index_as_without(
         assert in_sql.count(b"<entry>") > 0, params
 
 
+def test_tag_origin_and_person_pages_are_the_same_with_the_index_as_without(
+    real_archive, client, settings
+):
+    def get(url: str) -> dict:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return json.loads(response.content)
+
+    settings.CABLES_PAGE_SIZE = 2  # (a person's second page)
+    tags = [row["code"] for row in get("/tags.json")["results"][:3]]
+    origins = [row["slug"] for row in get("/origins.json")["results"][:3]]
+    people = [row["slug"] for row in get("/people.json")["results"][:3]]
+    urls = [f"/tags/{code}.json" for code in tags] + [f"/origins/{slug}.json" for slug in origins]
+    urls += [f"/people/{slug}.json" for slug in people] + [f"/people/{people[0]}.json?page=2"]
+    settings.ARCHIVE_FACET_INDEX = False
+    in_sql = {url: get(url) for url in urls}
+    settings.ARCHIVE_FACET_INDEX = True
+    facet_index.build()
+    for url in urls:
+        assert get(url) == in_sql[url], url
+        assert facet_index.ready() is not None
+    # (Pages with cables and years to compare.)
+    assert all(in_sql[url].get("latest") or in_sql[url].get("cables") for url in urls)
+    assert all(in_sql[url]["years"] for url in urls)
+
+
 def test_a_search_counts_its_facets_over_its_own_cables(real_archive, settings):
     settings.ARCHIVE_FACET_INDEX = True
     index = facet_index.build()
