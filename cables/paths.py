@@ -57,3 +57,8 @@ def tag_path(code: str, name: str = "cables:tag") -> str:
     if not code:
         return reverse(name, args=[code])  # raises NoReverseMatch
     return _path(name, code)
+
+
+def tagged_list_path(list_path: str, code: str) -> str:
+    """The list at ``list_path`` (``/cables/``) narrowed to the tag ``code``."""
+    return f"{list_path}?tag={quote(code, safe='')}"

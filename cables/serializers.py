@@ -142,16 +142,15 @@ def _field_names(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
-# A cable's TAGS in its own order (the lists of cables read them too).
-CABLE_TAGS = DetailRelation(
-    "ordered_cabletags",
-    "cabletag_set",
-    "cable_id",
-    lambda: CableTag.objects.order_by("position", "id"),
-    related={"tag": None},
-)
 DETAIL_RELATIONS = (
-    CABLE_TAGS,
+    # Its TAGS in its own order (the lists of cables read theirs as rows: ``with_tags``).
+    DetailRelation(
+        "ordered_cabletags",
+        "cabletag_set",
+        "cable_id",
+        lambda: CableTag.objects.order_by("position", "id"),
+        related={"tag": None},
+    ),
     DetailRelation(
         "ordered_paragraphs",
         "paragraphs",

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from html import escape as html_escape
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -71,6 +70,7 @@ from .models import (
     Reference,
     Tag,
 )
+from .paths import tagged_list_path
 from .prepared import Prepared
 from .reflinks import LIST, Target, link_references
 from .templatetags.cable_text import text_blocks
@@ -1279,10 +1279,11 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         ref.title = serializers.reference_title(ref) if ref.target_id is not None else ""
     previous_cable, next_cable = _origin_neighbours(cable)
     recipients = cable.ordered_recipients
+    list_path = reverse("cables:list")
     context = {
         "cable": cable,
         "caveats": cable.caveats,
-        "tags": [_tag_definition(cabletag.tag) for cabletag in cable.ordered_cabletags],
+        "tags": [_tag_definition(cabletag.tag, list_path) for cabletag in cable.ordered_cabletags],
         "paragraphs": cable.ordered_paragraphs,
         "references": references,
         "missing_references": [ref.cited_id for ref in references if ref.missing],
@@ -1306,13 +1307,13 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
     return render(request, "cables/detail.html", context)
 
 
-def _tag_definition(tag: Tag) -> dict[str, str]:
-    """A tag as the cable page defines it: the list narrowed to it, its page, its kind
-    (worked out here: in the template, ~0.25 ms a tag)."""
+def _tag_definition(tag: Tag, list_path: str) -> dict[str, str]:
+    """A tag as the cable page defines it: the list (at ``list_path``) narrowed to it, its
+    page, its kind (worked out here: in the template, ~0.25 ms a tag)."""
     return {
         "code": tag.code,
         "description": tag.description,
-        "list_url": f"{reverse('cables:list')}?tag={quote(tag.code, safe='')}",
+        "list_url": tagged_list_path(list_path, tag.code),
         "url": tag.get_absolute_url(),
         "kind": (tag.get_kind_display() or "about").lower(),
     }

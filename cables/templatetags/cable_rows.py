@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC
 from functools import lru_cache
 from html import escape
-from urllib.parse import quote
 
 from django import template
 from django.utils.html import conditional_escape
@@ -19,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from cables.models import Cable
-from cables.paths import tag_path
+from cables.paths import tag_path, tagged_list_path
 
 register = template.Library()
 
@@ -59,7 +58,7 @@ def cable_tags(cable: Cable, list_url: str = "") -> SafeString:
         return mark_safe("")
     items = []
     for tag in tags:
-        url = f"{list_url}?tag={quote(tag.code, safe='')}" if list_url else tag_path(tag.code)
+        url = tagged_list_path(list_url, tag.code) if list_url else tag_path(tag.code)
         title = f' title="{escape(tag.description)}"' if tag.description else ""
         items.append(f'<li><a class="tag" href="{escape(url)}"{title}>{escape(tag.code)}</a></li>')
     return mark_safe(  # noqa: S308 - every piece of cable text is escaped
