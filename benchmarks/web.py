@@ -26,7 +26,10 @@ on a free loopback port with production settings, as ``benchmarks/load.py`` star
    unless ``--selection-cache`` keeps them (per selection, and per words looked for when
    they cover 5,000 cables or more), as production does; facets from each worker's facet
    index (``--facet-index on``, the default, as production does: timed once every worker
-   has logged it built) or in SQL (``off``).
+   has logged it built) or in SQL (``off``). A search for one of the archive's frequent
+   words or two-word phrases reads the counts the import kept for it (``manage.py
+   keep_word_counts``, part of ``import_cables``): how many are kept for the archive's
+   version is printed.
 
 Exits 1 on any page that did not answer 200.
 """
@@ -199,6 +202,18 @@ def time_pages(
     return sorted(times), bad
 
 
+def kept_word_counts(database_url: str) -> int:
+    """The frequent words and phrases whose counts are kept for the archive's version."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        (kept,) = connection.execute(
+            """SELECT count(*) FROM cables_wordcounts WHERE archive_version = COALESCE(
+                (SELECT version FROM cables_archivestate WHERE id = 1), 0)"""
+        ).fetchone()
+    return kept
+
+
 def main() -> int:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -232,7 +247,9 @@ def main() -> int:
             result["facet_index"] = f"built by {len(built)} of {args.workers} workers"
             for line in built:
                 print(f"  {line.split(' cables.facet_index: ')[-1]}")
-        print(f"Facet index: {result['facet_index']}\n")
+        print(f"Facet index: {result['facet_index']}")
+        result["kept_word_counts"] = kept_word_counts(os.environ["DATABASE_URL"])
+        print(f"Words and phrases with kept counts: {result['kept_word_counts']:,}\n")
         print(f"{'pages':<22} {'urls':>4} {'median':>9} {'p95':>9} {'target p95':>11}")
         for kind, urls in pages.items():
             if kind == "throughput":

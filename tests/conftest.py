@@ -133,6 +133,20 @@ def make_cable(db):
 
 
 @pytest.fixture
+def make_searchable(make_cable):
+    """``make_cable``, then the search index brought up to date as the importer does it
+    (on SQLite the triggers have done it already)."""
+    from cables.search import index_cable
+
+    def make(*args, **kwargs):
+        cable = make_cable(*args, **kwargs)
+        index_cable(cable.pk)
+        return cable
+
+    return make
+
+
+@pytest.fixture
 def mention(db):
     """A factory: ``mention(person, cable, role="named", paragraph=None)`` names a person in
     a cable as the import does: the mention, the cable's one CablePerson row for them, and

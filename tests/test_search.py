@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from cables.models import Cable, Paragraph
-from cables.search import engine, index_cable, parse_query
+from cables.search import engine, parse_query
 
 pytestmark = pytest.mark.django_db
 
@@ -45,19 +45,6 @@ def snippets(response, reference_id: str) -> list[tuple[str, str]]:
     return [
         (html.unescape(url), text) for url, text in SNIPPET.findall(row(response, reference_id))
     ]
-
-
-@pytest.fixture
-def make_searchable(make_cable):
-    """``make_cable``, then the search index brought up to date as the importer does it
-    (on SQLite the triggers have done it already)."""
-
-    def make(*args, **kwargs):
-        cable = make_cable(*args, **kwargs)
-        index_cable(cable.pk)
-        return cable
-
-    return make
 
 
 @pytest.fixture

@@ -169,6 +169,18 @@ class SearchEngine(ABC):
         two: ``importer.SearchIndexer``); none where the rows index themselves."""
         return []
 
+    def keep_word_counts(
+        self,
+        min_paragraphs: int | None = None,
+        on_word: Callable[[str, int], None] | None = None,
+        min_phrase_paragraphs: int | None = None,
+    ) -> int:
+        """Count what a search for each of the archive's frequent words and two-word
+        phrases counts, and keep it for this version of the archive (the import's last
+        step); the number counted. Nothing is kept on SQLite, the embedded database of small archives (its
+        searches count as they go)."""
+        return 0
+
     @abstractmethod
     def rebuild(self) -> None:
         """Index every cable and paragraph again from scratch."""

@@ -32,13 +32,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import operator
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
 from functools import cached_property, partial, reduce
 from typing import Any
 
 import numpy as np
+import psycopg
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
@@ -63,7 +68,14 @@ from django.db.models.functions import Coalesce, RowNumber
 from cables import facet_index
 from cables.aside import aside, can_run_aside
 from cables.cache import archive_key, keep, read
-from cables.models import ArchiveState, Cable, CableQuerySet, Paragraph, ParagraphVector
+from cables.models import (
+    ArchiveState,
+    Cable,
+    CableQuerySet,
+    Paragraph,
+    ParagraphVector,
+    WordCounts,
+)
 
 from .base import (
     SNIPPET_WORDS,
@@ -97,6 +109,26 @@ GIN_PLANNING = {
 SHARED_COUNTS_MIN = 5_000
 # ts_rank's weights, in its order: D (text), C (unused), B (summary), A (subject).
 WEIGHTS = [TEXT_WEIGHT, TEXT_WEIGHT, SUMMARY_WEIGHT, SUBJECT_WEIGHT]
+# Frequent words' and two-word phrases' counts kept by the import (``WordCounts``,
+# ``keep_word_counts``). Counting a word at its first search costs ~3 us a paragraph with
+# it at full size (1.1 s for "government"'s 375,000; under a tenth of a second below
+# ~25,000); a phrase costs more per paragraph that has it (each paragraph with both words
+# is checked: 0.5 s for "human rights"' 71,000, 0.12 s for "free trade"'s 16,000).
+WORD_COUNTS_MIN_PARAGRAPHS = 25_000
+PHRASE_COUNTS_MIN_PARAGRAPHS = 10_000
+# The paragraphs read to estimate how many have each word (``ts_stat``: ~0.5 s at full
+# size) and each pair of words one or two places apart (~3 s): samples of the table's pages.
+WORD_COUNTS_SAMPLE = 20_000
+PHRASE_COUNTS_SAMPLE = 5_000
+# The pairs' count sorts and hashes 1.5 million places at full size: 3 s in memory, 18
+# with the default 4 MB (sorted on disk) and JIT compiling it.
+PAIRS_PLANNING = {"jit": "off", "work_mem": "256MB"}
+# Counted at once (``aside``), one per core.
+WORD_COUNTS_AT_ONCE = 2
+# What kept counts were made with: counts made another way are stale (never read).
+WORD_COUNTS_RECIPE = f"1 {CONFIG} {WEIGHTS}"
+
+logger = logging.getLogger(__name__)
 
 
 def text_score(paragraphs_with_hits: int) -> float:
@@ -126,6 +158,22 @@ def cable_query(query: ParsedQuery) -> SearchQuery:
 def hits_query(query: ParsedQuery) -> SearchQuery:
     """Any word or phrase looked for: what makes a hit (a paragraph, a subject)."""
     return any_of(query.positive_atoms())
+
+
+class TsQuery(SearchQuery):
+    """A ``tsquery`` given as PostgreSQL prints one (``'govern'``, ``'human' <-> 'right'``),
+    read back as it is: not parsed or stemmed again. Bound as a parameter like any value."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql})::tsquery", params
+
+
+def one_atom(query: ParsedQuery) -> Atom | None:
+    """The word or phrase a query looks for when it looks for one (other words may be
+    excluded): its hits are that word's or phrase's alone."""
+    atoms = query.positive_atoms()
+    return atoms[0] if len(atoms) == 1 else None
 
 
 class IsTrue(Func):
@@ -161,6 +209,16 @@ def _set_local(cursor, settings: dict[str, str]) -> None:
     """``SET LOCAL`` each of ``settings``, in one statement (``set_config``: bound values)."""
     calls = ", ".join(["set_config(%s, %s, true)"] * len(settings))
     cursor.execute(f"SELECT {calls}", [part for item in settings.items() for part in item])
+
+
+@contextmanager
+def _planned(settings: dict[str, str]) -> Iterator[None]:
+    """Queries run with ``settings`` (``SET LOCAL``), in a transaction of their own, or
+    inside the transaction under way, in a savepoint rolled back after them."""
+    scope = _rolled_back_savepoint() if connection.in_atomic_block else transaction.atomic()
+    with scope, connection.cursor() as cursor:
+        _set_local(cursor, settings)
+        yield
 
 
 @contextmanager
@@ -257,9 +315,7 @@ class PostgresEngine(SearchEngine):
         if getattr(connection, "gin_planning", False):
             yield
             return
-        scope = _rolled_back_savepoint() if connection.in_atomic_block else transaction.atomic()
-        with scope, connection.cursor() as cursor:
-            _set_local(cursor, GIN_PLANNING)
+        with _planned(GIN_PLANNING):
             connection.gin_planning = True
             try:
                 yield
@@ -376,11 +432,17 @@ class PostgresEngine(SearchEngine):
         return counts
 
     def _count_paragraph_hits(self, query: ParsedQuery) -> ByCable:
+        if kept := self._word_counts(query):
+            return kept[0]
         return self._shared("paragraph-hits", self._counted_paragraph_hits, query)
 
     def _counted_paragraph_hits(self, query: ParsedQuery) -> ByCable:
+        return self._count_hits(hits_query(query))
+
+    def _count_hits(self, hits: SearchQuery) -> ByCable:
+        """The number of paragraphs matching ``hits`` of every cable that has some."""
         counted = (
-            ParagraphVector.objects.filter(search_vector=hits_query(query))
+            ParagraphVector.objects.filter(search_vector=hits)
             .order_by()
             .values("cable_id")
             .annotate(hits=Count("*"))
@@ -401,10 +463,15 @@ class PostgresEngine(SearchEngine):
         return self._kept(query, "title_ranks", self._rank_titles)
 
     def _rank_titles(self, query: ParsedQuery) -> ByCable:
+        if kept := self._word_counts(query):
+            return kept[1]
         return self._shared("title-ranks", self._ranked_titles, query)
 
     def _ranked_titles(self, query: ParsedQuery) -> ByCable:
-        hits = hits_query(query)
+        return self._rank_titles_of(hits_query(query))
+
+    def _rank_titles_of(self, hits: SearchQuery) -> ByCable:
+        """The rank of every subject and summary matching ``hits``."""
         rows = self._rows(
             Cable.objects.filter(title_vector=hits)
             .order_by()
@@ -413,7 +480,197 @@ class PostgresEngine(SearchEngine):
             gin=True,
         )
         ranked = np.array(rows, dtype=np.float64).reshape(-1, 2)
-        return ByCable(ranked[:, 0].astype(np.int64), ranked[:, 1])
+        # ts_rank's ``real``, exactly: read as text, then as a double, it is the shortest
+        # decimal of the real, a few 1e-9 away from it, where counts kept and read back
+        # (32 bits) hold the real itself; equal either way, however they were made.
+        ranks = ranked[:, 1].astype(np.float32).astype(np.float64)
+        return ByCable(ranked[:, 0].astype(np.int64), ranks)
+
+    def _word_counts(self, query: ParsedQuery) -> tuple[ByCable, ByCable] | None:
+        """The paragraphs with hits and the titles' ranks the import kept for the word or
+        phrase ``query`` looks for (``keep_word_counts``), when it looks for one and that
+        is one of the archive's frequent words or two-word phrases; else None. Looked up
+        once per query (a row by the tsquery a search makes of it, as text: "governments"
+        finds the row of 'govern', "the prime minister" that of 'prime' <-> 'minist'),
+        before any count starts."""
+        if "word_counts" not in query.engine_cache:
+            atom = one_atom(query)
+            query.engine_cache["word_counts"] = None if atom is None else self._kept_counts(atom)
+        return query.engine_cache["word_counts"]
+
+    @staticmethod
+    def _kept_counts(atom: Atom) -> tuple[ByCable, ByCable] | None:
+        # The atom's tsquery as ``atom_query`` makes it, as text. A word must be one lexeme:
+        # one PostgreSQL splits in two (a phrase of them) is matched in the whole cable's
+        # vector, where the two may be in two paragraphs, and a kept phrase's never are.
+        parse = "phraseto_tsquery" if atom.is_phrase else "plainto_tsquery"
+        sql = f"""SELECT w.paragraph_cables, w.paragraph_hits, w.title_cables, w.title_ranks
+            FROM {WordCounts._meta.db_table} AS w,
+                {parse}(%s::regconfig, %s) AS looked_for
+            WHERE w.query = looked_for::text AND (%s OR numnode(looked_for) = 1)
+                AND w.recipe = %s
+                AND w.archive_version = COALESCE(
+                    (SELECT version FROM {ArchiveState._meta.db_table} WHERE id = %s), 0
+                )"""  # (no row yet: version 0, as ``ArchiveState.current`` reads it)
+        params = [
+            CONFIG,
+            " ".join(atom.words),
+            atom.is_phrase,
+            WORD_COUNTS_RECIPE,
+            ArchiveState.ROW,
+        ]
+        # Read binary (a common word's arrays: ~1 MB; as text, hex, twice that to decode).
+        with connection.cursor() as cursor, psycopg.Cursor(cursor.cursor.connection) as raw:
+            raw.execute(sql, params, binary=True)
+            row = raw.fetchone()
+        if row is None:
+            return None
+        paragraph_cables, hits, title_cables, ranks = (bytes(part) for part in row)
+        return (
+            ByCable(
+                np.frombuffer(paragraph_cables, np.int32), np.frombuffer(hits, np.uint16)
+            ).unpacked(),
+            ByCable(
+                np.frombuffer(title_cables, np.int32), np.frombuffer(ranks, np.float32)
+            ).unpacked(),
+        )
+
+    def keep_word_counts(
+        self,
+        min_paragraphs: int | None = None,
+        on_word: Callable[[str, int], None] | None = None,
+        min_phrase_paragraphs: int | None = None,
+    ) -> int:
+        """Count what a search for each frequent word and two-word phrase counts, and keep
+        it (``WordCounts``) for this version of the archive: the words a sample of the
+        paragraphs puts in ``min_paragraphs`` paragraphs or more, the phrases in
+        ``min_phrase_paragraphs`` (``WORD_COUNTS_MIN_PARAGRAPHS``,
+        ``PHRASE_COUNTS_MIN_PARAGRAPHS`` by default; ``_frequent``). Each is counted by
+        the queries a search runs, given its tsquery as it is; two at a time, on
+        connections of their own (``aside``: both cores), when not in a transaction. One
+        kept already for this version is not counted again (an interrupted run goes on
+        where it stopped); counts of other versions are dropped. ``on_word(tsquery,
+        paragraphs)`` after each. The number counted."""
+        if min_paragraphs is None:
+            min_paragraphs = WORD_COUNTS_MIN_PARAGRAPHS
+        if min_phrase_paragraphs is None:
+            min_phrase_paragraphs = PHRASE_COUNTS_MIN_PARAGRAPHS
+        version = ArchiveState.current()
+        stale = WordCounts.objects.exclude(archive_version=version, recipe=WORD_COUNTS_RECIPE)
+        stale.delete()
+        kept = set(WordCounts.objects.values_list("query", flat=True))
+        frequent = self._frequent(min_paragraphs, min_phrase_paragraphs)
+        counting: deque[tuple[str, Future[tuple[ByCable, ByCable]]]] = deque()
+        counted = 0
+
+        def keep_first() -> None:
+            nonlocal counted
+            tsquery, counts = counting.popleft()
+            hits, ranks = counts.result()
+            counted += self._keep_word(version, tsquery, hits, ranks)
+            if on_word is not None:
+                on_word(tsquery, int(hits.values.sum(dtype=np.int64)))
+
+        for tsquery in frequent:
+            if tsquery in kept:
+                continue
+            if len(counting) == WORD_COUNTS_AT_ONCE:
+                keep_first()
+            counting.append((tsquery, aside(partial(self._count_word, tsquery))))
+        while counting:
+            keep_first()
+        return counted
+
+    def _count_word(self, tsquery: str) -> tuple[ByCable, ByCable]:
+        """A search's counts for one word or phrase, given as its tsquery (``TsQuery``)."""
+        started = time.monotonic()
+        with self._gin_planning():
+            hits = self._count_hits(TsQuery(tsquery))
+            ranks = self._rank_titles_of(TsQuery(tsquery))
+        logger.debug("Counted %s: %.2f s", tsquery, time.monotonic() - started)
+        return hits, ranks
+
+    @staticmethod
+    def _keep_word(version: int, tsquery: str, hits: ByCable, ranks: ByCable) -> int:
+        """Store a word's counts (1), unless they do not fit the kept arrays (0)."""
+        hits, ranks = hits.packed(), ranks.packed()
+        if not all(
+            part.dtype == kind
+            for part, kind in [
+                (hits.cable_ids, np.int32),
+                (hits.values, np.uint16),
+                (ranks.cable_ids, np.int32),
+            ]
+        ):  # (ids past 2**31, 65,536 paragraphs with hits: counted at each search)
+            logger.warning("Counts of %s too large to keep", tsquery)
+            return 0
+        counts = WordCounts(
+            query=tsquery,
+            archive_version=version,
+            recipe=WORD_COUNTS_RECIPE,
+            paragraph_cables=hits.cable_ids.tobytes(),
+            paragraph_hits=hits.values.tobytes(),
+            title_cables=ranks.cable_ids.tobytes(),
+            title_ranks=ranks.values.tobytes(),
+        )
+        # (Kept meanwhile by another run: the same counts, kept once.)
+        WordCounts.objects.bulk_create([counts], ignore_conflicts=True)
+        return 1
+
+    @staticmethod
+    def _frequent(min_paragraphs: int, min_phrase_paragraphs: int) -> list[str]:
+        """The words of an estimated ``min_paragraphs`` paragraphs or more, then the pairs of
+        words next to each other, or with one word between (``'oil' <2> 'gas'``: "oil and
+        gas"), of ``min_phrase_paragraphs``, commonest first, as tsqueries printed by
+        PostgreSQL. Estimated on samples of the table's pages, the same each time
+        (``REPEATABLE``) while the table is the same."""
+        table = ParagraphVector._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            (paragraphs,) = cursor.fetchone()
+            if not paragraphs:
+                return []
+
+            def share(sample: int) -> float:
+                return min(100.0, 100.0 * sample / paragraphs)
+
+            # ts_stat takes its query as text: the share is a number made here.
+            words = (
+                f"SELECT search_vector FROM {table} "
+                f"TABLESAMPLE SYSTEM ({share(WORD_COUNTS_SAMPLE):f}) REPEATABLE (1)"
+            )
+            cursor.execute(
+                """SELECT quote_literal(word)::tsquery::text FROM ts_stat(%s)
+                WHERE ndoc >= %s ORDER BY ndoc DESC, word""",
+                [words, min_paragraphs * share(WORD_COUNTS_SAMPLE) / 100],
+            )
+            frequent = [tsquery for (tsquery,) in cursor.fetchall()]
+        # Each word at its places in each sampled paragraph; each pair one or two places
+        # apart (a stop word between leaves a place empty) counted once a paragraph.
+        with _planned(PAIRS_PLANNING), connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH places AS MATERIALIZED (
+                    SELECT v.paragraph_id, w.lexeme, place
+                    FROM {table} AS v TABLESAMPLE SYSTEM (%s) REPEATABLE (1),
+                        unnest(v.search_vector) AS w, unnest(w.positions) AS place
+                )
+                SELECT format('%%s <%%s> %%s', quote_literal(first), apart,
+                    quote_literal(second))::tsquery::text
+                FROM (
+                    SELECT DISTINCT a.paragraph_id, a.lexeme AS first, b.lexeme AS second,
+                        apart
+                    FROM places AS a CROSS JOIN (VALUES (1), (2)) AS d(apart)
+                    JOIN places AS b
+                        ON b.paragraph_id = a.paragraph_id AND b.place = a.place + apart
+                ) AS pairs
+                GROUP BY first, second, apart HAVING count(*) >= %s
+                ORDER BY count(*) DESC, first, second, apart""",
+                [
+                    share(PHRASE_COUNTS_SAMPLE),
+                    min_phrase_paragraphs * share(PHRASE_COUNTS_SAMPLE) / 100,
+                ],
+            )
+            return frequent + [tsquery for (tsquery,) in cursor.fetchall()]
 
     def expect_results(self, query: ParsedQuery, sort: str) -> None:
         """``results`` will follow ``filter``: ``filter`` starts counting the paragraphs
@@ -476,7 +733,9 @@ class PostgresEngine(SearchEngine):
         # Looked up already (the same search, for a facet counted over a wider selection).
         if "found" in query.engine_cache:
             return cables.filter(IdIn(query.engine_cache["found"]))
-        in_parts = self._found_in_parts(query)
+        if kept := self._word_counts(query):  # a frequent word: counted by the import
+            query.engine_cache["paragraph_hits"], query.engine_cache["title_ranks"] = kept
+        in_parts = kept is not None or self._found_in_parts(query)
         if in_parts and can_run_aside() and "title_ranks" not in query.engine_cache:
             # The titles' part, meanwhile, on another connection.
             self._start_aside(query, "title_ranks", self._rank_titles)
@@ -595,13 +854,25 @@ class PostgresEngine(SearchEngine):
         first[1:] = found[1:] != found[:-1]
         found = found[first]
         if query.excluded:
-            excluded = self._rows(
-                Cable.objects.filter(search_vector=any_of(query.excluded)).values_list("id"),
-                gin=True,
-                flat=True,
-            )
-            found = found[~np.isin(found, np.asarray(excluded, dtype=np.int64), kind="sort")]
+            found = found[~np.isin(found, self._excluded(query.excluded), kind="sort")]
         return found  # (an array: the facet index reads it so)
+
+    def _excluded(self, atoms: list[Atom]) -> np.ndarray:
+        """The cables holding any of ``atoms``: a frequent word's from the counts the
+        import kept (its cables are those of its paragraphs and titles: 1-3 ms instead of
+        0.2-0.3 s for a word in 40,000 cables at full size), the rest looked up in the
+        whole cables' vectors (a phrase there may run across two paragraphs)."""
+        excluded, looked_up = [], []
+        for atom in atoms:
+            kept = None if atom.is_phrase else self._kept_counts(atom)
+            if kept is None:
+                looked_up.append(atom)
+            else:
+                excluded += [kept[0].cable_ids, kept[1].cable_ids]
+        if looked_up:
+            matching = Cable.objects.filter(search_vector=any_of(looked_up)).values_list("id")
+            excluded.append(np.asarray(self._rows(matching, gin=True, flat=True), np.int64))
+        return np.concatenate(excluded)
 
     def rank(self, cables: QuerySet[Cable], query: ParsedQuery) -> QuerySet[Cable]:
         """The relevance ``results`` orders by, as an annotation (counting each cable's

@@ -2,6 +2,7 @@ import os
 import sys
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -91,5 +92,8 @@ class Command(BaseCommand):
             bar.close()
         elapsed = time.monotonic() - started
         self.stdout.write(f"Imported: {report.summary()}. ({elapsed:.1f} s)")
+        # The frequent words' counts for this version of the archive (when it changed: a
+        # few minutes at full size; else the words are kept already, a second's check).
+        call_command("keep_word_counts", verbosity=verbosity, stdout=self.stdout)
         if report.failed:
             raise CommandError(f"{report.failed} file(s) or record(s) could not be imported.")
