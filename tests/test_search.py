@@ -804,6 +804,49 @@ def test_queries_are_parsed_into_words_phrases_or_groups_and_exclusions(raw, und
     assert str(parse_query(raw)) == understood
 
 
+@pytest.mark.parametrize(
+    ("raw", "source"),
+    [
+        ("U.S.", "U.S."),
+        ("9/11", "9/11"),
+        ('"U.S. policy"', "U.S. policy"),
+        ('"Human  Rights"', ""),  # only spaces and case: the words say it all
+        ("uranium", ""),
+        ("x" * 70 + ".y", ""),  # a word cut short: the text would say more than the atom
+    ],
+)
+def test_a_phrase_keeps_the_text_it_was_read_from(raw, source):
+    (atom,) = parse_query(raw).positive_atoms()
+    assert atom.source == source
+
+
+def test_the_text_a_phrase_came_from_is_not_part_of_what_it_is():
+    assert parse_query('U.S. "u s"').positive_atoms() == parse_query("U.S.").positive_atoms()
+
+
+@pytest.fixture
+def abbreviations(make_searchable):
+    make_searchable("06ALMATY100", "2006-08-05 10:00", paragraphs=["U.S. officials met."])
+    make_searchable("06ALMATY200", "2006-08-06 10:00", paragraphs=["U Thant spoke."])
+    make_searchable("06ALMATY300", "2006-08-07 10:00", paragraphs=["The U.N. envoy left."])
+    make_searchable("06ALMATY400", "2006-08-08 10:00", paragraphs=["Since 9/11 attacks."])
+    make_searchable("06ALMATY500", "2006-08-09 10:00", paragraphs=["The al Qaida cell."])
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("U.S.", ["06ALMATY100"]),  # PostgreSQL keeps it whole ('u.s'); "U" alone is not it
+        ('"U.S. officials met"', ["06ALMATY100"]),
+        ("U.N.", ["06ALMATY300"]),
+        ("9/11", ["06ALMATY400"]),
+        ("al-Qaida", ["06ALMATY500"]),  # written apart: the words still find it
+    ],
+)
+def test_abbreviations_and_numbers_with_dots_or_slashes_are_found(client, abbreviations, q, found):
+    assert search(client, q) == found
+
+
 def test_a_reference_id_is_recognised_only_when_typed_alone():
     assert parse_query("06ALMATY2803").reference.candidates() == ["06ALMATY2803"]
     guess = parse_query("ALMATY 002803").reference

@@ -90,7 +90,7 @@ from .base import (
 )
 from .excerpt import Excerpts
 from .highlight import marked_html, plain_text
-from .query import Atom, ParsedQuery
+from .query import STOP_WORDS, Atom, ParsedQuery
 
 CONFIG = "english"
 # The working memory of a query on the GIN indexes (``PostgresEngine._gin_planning``): an
@@ -138,9 +138,21 @@ def text_score(paragraphs_with_hits: int) -> float:
 
 
 def atom_query(atom: Atom) -> SearchQuery:
-    if atom.is_phrase:
-        return SearchQuery(" ".join(atom.words), search_type="phrase", config=CONFIG)
-    return SearchQuery(atom.words[0], search_type="plain", config=CONFIG)
+    """A word, or a phrase of its words. A phrase typed with more than spaces between its
+    words (``U.S.``, ``9/11``, ``"U.S. policy"``) is also read from that text by
+    PostgreSQL's parser, as the cables' text was: it keeps ``U.S.``, ``U.N.`` or ``9/11``
+    whole ('u.s'), where the words alone ('u', 's') never find them. The words still count
+    (``al-Qaida`` written "al Qaida") unless a stop word among them would leave less than
+    was typed: "u s" is only 'u' ('s' is a stop word), which finds "U Thant"."""
+    if not atom.is_phrase:
+        return SearchQuery(atom.words[0], search_type="plain", config=CONFIG)
+    words = SearchQuery(" ".join(atom.words), search_type="phrase", config=CONFIG)
+    if not atom.source:
+        return words
+    typed = SearchQuery(atom.source, search_type="phrase", config=CONFIG)
+    if any(word in STOP_WORDS for word in atom.words):
+        return typed
+    return typed | words
 
 
 def any_of(atoms: Iterable[Atom]) -> SearchQuery:
@@ -174,6 +186,13 @@ def one_atom(query: ParsedQuery) -> Atom | None:
     excluded): its hits are that word's or phrase's alone."""
     atoms = query.positive_atoms()
     return atoms[0] if len(atoms) == 1 else None
+
+
+def _tsquery_sql(search: SearchQuery) -> tuple[str, list]:
+    """``search`` compiled on its own: the SQL of the tsquery, and its parameters."""
+    compiler = Cable.objects.none().query.get_compiler(connection=connection)
+    sql, params = search.resolve_expression(compiler.query).as_sql(compiler, connection)
+    return f"({sql})", list(params)
 
 
 class IsTrue(Func):
@@ -503,18 +522,16 @@ class PostgresEngine(SearchEngine):
         # The atom's tsquery as ``atom_query`` makes it, as text. A word must be one lexeme:
         # one PostgreSQL splits in two (a phrase of them) is matched in the whole cable's
         # vector, where the two may be in two paragraphs, and a kept phrase's never are.
-        parse = "phraseto_tsquery" if atom.is_phrase else "plainto_tsquery"
+        looked_for, looked_for_params = _tsquery_sql(atom_query(atom))
         sql = f"""SELECT w.paragraph_cables, w.paragraph_hits, w.title_cables, w.title_ranks
-            FROM {WordCounts._meta.db_table} AS w,
-                {parse}(%s::regconfig, %s) AS looked_for
-            WHERE w.query = looked_for::text AND (%s OR numnode(looked_for) = 1)
+            FROM {WordCounts._meta.db_table} AS w, (SELECT {looked_for} AS q) AS looked_for
+            WHERE w.query = looked_for.q::text AND (%s OR numnode(looked_for.q) = 1)
                 AND w.recipe = %s
                 AND w.archive_version = COALESCE(
                     (SELECT version FROM {ArchiveState._meta.db_table} WHERE id = %s), 0
                 )"""  # (no row yet: version 0, as ``ArchiveState.current`` reads it)
         params = [
-            CONFIG,
-            " ".join(atom.words),
+            *looked_for_params,
             atom.is_phrase,
             WORD_COUNTS_RECIPE,
             ArchiveState.ROW,

@@ -11,7 +11,9 @@ Syntax, as on web search engines:
 Everything else is text: a quote mark without a partner, a lone ``-`` or ``OR``, brackets,
 ``*``, ``:`` and SQL or FTS5 syntax are never operators. Words are runs of letters and
 digits (as both engines' tokenizers see them), lower-cased; ``al-Qaida`` and ``U.S.`` are
-read as the phrases "al qaida" and "u s", while ``NEAR(a`` or ``subject:a`` are two words. Stop words (``the``, ``of``, ...; PostgreSQL's
+read as the phrases "al qaida" and "u s" (keeping the text they came from, which
+PostgreSQL's parser reads whole: ``Atom.source``), while ``NEAR(a`` or ``subject:a`` are two
+words. Stop words (``the``, ``of``, ...; PostgreSQL's
 English list) are dropped from outside phrases on both engines, because PostgreSQL's
 ``english`` configuration does not index them.
 
@@ -55,9 +57,15 @@ EMPTY_MESSAGE = "Type some words to search."
 
 @dataclass(frozen=True)
 class Atom:
-    """A word (one entry in ``words``) or an exact phrase (several)."""
+    """A word (one entry in ``words``) or an exact phrase (several).
+
+    ``source``: the text a phrase was read from when it held more than letters, digits and
+    spaces (``U.S.``, ``9/11``, ``"U.S. policy"``), for an engine whose parser keeps such a
+    token whole (PostgreSQL's: ``'u.s'``) to read it as it read the cables' text. Not part of
+    what the atom is: ``U.S.`` and ``"u s"`` are the same atom."""
 
     words: tuple[str, ...]
+    source: str = field(default="", compare=False)
 
     @property
     def is_phrase(self) -> bool:
@@ -144,6 +152,18 @@ def _words(text: str) -> list[str]:
     return [w[:MAX_WORD_LENGTH] for w in WORD.findall(text.lower())]
 
 
+def _atom(text: str) -> Atom | None:
+    """The word or phrase of ``text`` (None: no word in it), with its ``source`` when that
+    says more than its words (and holds no more of them than the atom: none cut short)."""
+    words = _words(text)
+    if not words:
+        return None
+    atom_words = tuple(words[:MAX_PHRASE_WORDS])
+    whole = words == WORD.findall(text.lower()) and len(words) <= MAX_PHRASE_WORDS
+    source = text.strip() if whole and " ".join(text.lower().split()) != " ".join(words) else ""
+    return Atom(atom_words, source if len(atom_words) > 1 else "")
+
+
 def _tokenise(text: str) -> tuple[list[_Item], bool]:
     """Split the query into words, phrases and OR; report a quote mark without partner."""
     items: list[_Item] = []
@@ -166,9 +186,8 @@ def _tokenise(text: str) -> tuple[list[_Item], bool]:
                 unbalanced = True
                 i += 1
                 continue
-            words = _words(text[i + 1 : end])
-            if words:
-                items.append(_Item(Atom(tuple(words[:MAX_PHRASE_WORDS])), negated))
+            if atom := _atom(text[i + 1 : end]):
+                items.append(_Item(atom, negated))
             i = end + 1
             continue
         # A chunk of text up to the next space or quote mark.
@@ -183,9 +202,8 @@ def _tokenise(text: str) -> tuple[list[_Item], bool]:
         # Brackets, colons, commas... separate words; hyphens, dots, apostrophes and
         # slashes join them into a phrase (al-Qaida, U.S., 1.4, and/or).
         for piece in SEPARATORS.split(chunk):
-            words = _words(piece)
-            if words:  # else punctuation or a lone operator: nothing to look for
-                items.append(_Item(Atom(tuple(words[:MAX_PHRASE_WORDS])), negated))
+            if atom := _atom(piece):  # else punctuation or a lone operator: nothing to find
+                items.append(_Item(atom, negated))
     return items, unbalanced
 
 
