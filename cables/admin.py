@@ -2,6 +2,7 @@
 not edited; tags (descriptions) and people (names) can be corrected by hand."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from .models import (
     ArchiveState,
@@ -14,24 +15,36 @@ from .models import (
     Reference,
     Source,
     Tag,
+    WordCounts,
 )
 
 
 class ChangesArchive(admin.ModelAdmin):
     """An edit by hand changes what the public pages show: the pages cached before it
-    (``cables.cache``) go stale, as after an import."""
+    (``cables.cache``) go stale, as after an import. The frequent words' counts
+    (``WordCounts``) stay with the new version unless cables were deleted: nothing else
+    here changes what a search counts (a cable's text and fields are read-only)."""
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        ArchiveState.bump()
+        self._archive_changed(cables_deleted=False)
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        ArchiveState.bump()
+        self._archive_changed(cables_deleted=self.model is Cable)
 
     def delete_queryset(self, request, queryset) -> None:
         super().delete_queryset(request, queryset)
-        ArchiveState.bump()
+        self._archive_changed(cables_deleted=self.model is Cable)
+
+    @staticmethod
+    def _archive_changed(cables_deleted: bool) -> None:
+        with transaction.atomic():
+            before = ArchiveState.current()
+            ArchiveState.bump()
+            if not cables_deleted:
+                kept = WordCounts.objects.filter(archive_version=before)
+                kept.update(archive_version=ArchiveState.current())
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -2,6 +2,9 @@
 such a word reads what a search would count, and finds, orders and counts exactly as it
 would have without them."""
 
+import threading
+from io import StringIO
+
 import numpy as np
 import pytest
 from django.core.management import call_command
@@ -78,6 +81,7 @@ def test_the_counts_kept_for_a_word_are_those_a_search_counts(archive):
         hits, ranks = counted_live(q)
         assert len(hits) and same(kept[0], hits), q
         assert same(kept[1], ranks), q
+    assert len(counted_live("government")[1]) == 5  # subjects and summaries: ranks compared
     minister = engine()._kept_counts(parse_query("minister").positive_atoms()[0])
     assert len(minister[0]) == 3  # in three cables' paragraphs
 
@@ -241,6 +245,72 @@ def test_a_frequent_phrases_search_counts_nothing_and_shows_the_same_page(
     assert counts == ["paragraphs", "titles"]
 
 
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_words_are_counted_two_at_a_time_on_other_connections(
+    make_searchable, monkeypatch
+):
+    from cables.search.postgres import PostgresEngine
+
+    for n in range(4):
+        make_searchable(
+            f"06ALMATY{100 + n}",
+            subject="GOVERNMENT TALKS",
+            paragraphs=["The government said so.", "The government met."],
+        )
+    threads = []
+    count_word = PostgresEngine._count_word
+
+    def spy(self, tsquery):
+        threads.append(threading.current_thread().name)
+        return count_word(self, tsquery)
+
+    monkeypatch.setattr(PostgresEngine, "_count_word", spy)
+    # 'govern', 'said', 'met', 'govern' <-> 'said', 'govern' <-> 'met'
+    assert engine().keep_word_counts(min_paragraphs=4, min_phrase_paragraphs=4) == 5
+    assert len(threads) == 5 and all(name.startswith("cables-aside") for name in threads)
+    for q in ["government", '"government said"', "said", "met", '"government met"']:
+        kept = engine()._kept_counts(parse_query(q).positive_atoms()[0])
+        hits, ranks = counted_live(q)
+        assert kept is not None and same(kept[0], hits) and same(kept[1], ranks), q
+
+
+@postgres_only
+def test_an_edit_in_the_admin_keeps_the_counts_a_deleted_cable_does_not(archive):
+    from django.contrib import admin
+
+    from cables.models import Cable, Tag
+
+    engine().keep_word_counts(min_paragraphs=3, min_phrase_paragraphs=NEVER)
+    word = parse_query("government").positive_atoms()[0]
+    tag = Tag.objects.get(code="PREL")
+    tag.description = "Political relations"
+    before = ArchiveState.current()
+    admin.site._registry[Tag].save_model(None, tag, None, True)
+    assert ArchiveState.current() > before  # cached pages stale
+    assert same(engine()._kept_counts(word)[0], counted_live("government")[0])
+    cable = Cable.objects.get(reference_id="06ALMATY100")
+    admin.site._registry[Cable].delete_model(None, cable)
+    assert engine()._kept_counts(word) is None  # counted as they go, until kept again
+
+
+def test_an_import_stands_when_the_counts_cannot_be_kept(seed_dir, monkeypatch):
+    from django.db import DatabaseError
+
+    from cables.search.base import SearchEngine
+    from cables.search.postgres import PostgresEngine
+
+    def fails(*args, **kwargs):
+        raise DatabaseError("canceling statement due to statement timeout")
+
+    for kind in (SearchEngine, PostgresEngine):
+        monkeypatch.setattr(kind, "keep_word_counts", fails)
+    out, err = StringIO(), StringIO()
+    call_command("import_cables", str(seed_dir), stdout=out, stderr=err)
+    assert "Imported: 5 new, 0 updated, 0 unchanged, 0 failed." in out.getvalue()
+    assert "The frequent words' counts were not kept (canceling statement" in err.getvalue()
+
+
 def test_the_import_keeps_the_counts_of_the_frequent_words(seed_dir):
     out = _import(seed_dir)
     # The seeds are five cables: none of their words is in 25,000 paragraphs, nor any
@@ -263,8 +333,6 @@ def _import(path) -> str:
 
 
 def _call(*args) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()

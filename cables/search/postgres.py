@@ -103,6 +103,9 @@ GIN_PLANNING = {
     "enable_indexscan": "off",
     "jit": "off",
     "work_mem": GIN_WORK_MEM,
+    # ts_rank's reals printed in full (the default since PostgreSQL 12; a role or database
+    # may set less): read back, each is the real itself, as kept counts hold it.
+    "extra_float_digits": "1",
 }
 # The fewest cables a search's counts must cover to be kept in the page cache
 # (``PostgresEngine._shared``): below, counting again takes a few tens of milliseconds.
@@ -142,15 +145,18 @@ def atom_query(atom: Atom) -> SearchQuery:
     words (``U.S.``, ``9/11``, ``"U.S. policy"``) is also read from that text by
     PostgreSQL's parser, as the cables' text was: it keeps ``U.S.``, ``U.N.`` or ``9/11``
     whole ('u.s'), where the words alone ('u', 's') never find them. The words still count
-    (``al-Qaida`` written "al Qaida") unless a stop word among them would leave less than
-    was typed: "u s" is only 'u' ('s' is a stop word), which finds "U Thant"."""
+    (``al-Qaida`` or ``Bosnia-and-Herzegovina`` written apart), unless a stop word opens or
+    ends them (dropped there, it leaves less than was typed: "u s" is only 'u', which finds
+    "U Thant") or is a letter of an abbreviation ("U.S. officials" is not "U X officials");
+    a stop word between two words leaves their distance ('bosnia' <2> 'herzegovina')."""
     if not atom.is_phrase:
         return SearchQuery(atom.words[0], search_type="plain", config=CONFIG)
     words = SearchQuery(" ".join(atom.words), search_type="phrase", config=CONFIG)
     if not atom.source:
         return words
     typed = SearchQuery(atom.source, search_type="phrase", config=CONFIG)
-    if any(word in STOP_WORDS for word in atom.words):
+    stops = [word for word in atom.words if word in STOP_WORDS]
+    if {atom.words[0], atom.words[-1]} & STOP_WORDS or any(len(word) == 1 for word in stops):
         return typed
     return typed | words
 
@@ -439,7 +445,9 @@ class PostgresEngine(SearchEngine):
         the next page, the JSON) reads it instead, in whichever worker process."""
         if not settings.ARCHIVE_SELECTION_CACHE:
             return work(query)
-        looked_for = json.dumps([atom.words for atom in query.positive_atoms()])
+        # What is looked for: the words and the text they were typed as (``U.S.`` is not
+        # "u s": ``atom_query`` reads them differently).
+        looked_for = json.dumps([[atom.words, atom.source] for atom in query.positive_atoms()])
         digest = hashlib.sha256(looked_for.encode()).hexdigest()
         key = archive_key(f"search-{name}", ArchiveState.current(), digest)
         kept = read(key)

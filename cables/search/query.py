@@ -61,18 +61,19 @@ class Atom:
 
     ``source``: the text a phrase was read from when it held more than letters, digits and
     spaces (``U.S.``, ``9/11``, ``"U.S. policy"``), for an engine whose parser keeps such a
-    token whole (PostgreSQL's: ``'u.s'``) to read it as it read the cables' text. Not part of
-    what the atom is: ``U.S.`` and ``"u s"`` are the same atom."""
+    token whole (PostgreSQL's: ``'u.s'``) to read it as it read the cables' text: ``U.S.``
+    and ``"u s"`` are two atoms there (they are one on SQLite, whose tokenizer splits both)."""
 
     words: tuple[str, ...]
-    source: str = field(default="", compare=False)
+    source: str = ""
 
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1
 
     def __str__(self) -> str:
-        text = " ".join(self.words)
+        """As typed again: read back, the same atom."""
+        text = self.source or " ".join(self.words)
         return f'"{text}"' if self.is_phrase else text
 
 

@@ -4,6 +4,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from cables.importer import Failure, import_paths
@@ -93,7 +94,14 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(f"Imported: {report.summary()}. ({elapsed:.1f} s)")
         # The frequent words' counts for this version of the archive (when it changed: a
-        # few minutes at full size; else the words are kept already, a second's check).
-        call_command("keep_word_counts", verbosity=verbosity, stdout=self.stdout)
+        # few minutes at full size; else they are kept already: a few seconds of samples).
+        # Only a speed-up: the import stands without them.
+        try:
+            call_command("keep_word_counts", verbosity=verbosity, stdout=self.stdout)
+        except DatabaseError as error:
+            self.stderr.write(
+                f"The frequent words' counts were not kept ({error}): searches count them "
+                "as they go. Run keep_word_counts to try again."
+            )
         if report.failed:
             raise CommandError(f"{report.failed} file(s) or record(s) could not be imported.")
