@@ -40,11 +40,12 @@ class ChangesArchive(admin.ModelAdmin):
     @staticmethod
     def _archive_changed(cables_deleted: bool) -> None:
         with transaction.atomic():
-            before = ArchiveState.current()
+            # The bump locks the version's row until the end: the version it replaced is
+            # the one before it, whatever another edit or an import did meanwhile.
             ArchiveState.bump()
+            now = ArchiveState.current()
             if not cables_deleted:
-                kept = WordCounts.objects.filter(archive_version=before)
-                kept.update(archive_version=ArchiveState.current())
+                WordCounts.objects.filter(archive_version=now - 1).update(archive_version=now)
 
 
 class ReadOnlyInline(admin.TabularInline):

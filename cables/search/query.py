@@ -60,7 +60,7 @@ class Atom:
     """A word (one entry in ``words``) or an exact phrase (several).
 
     ``source``: the text a phrase was read from when it held more than letters, digits and
-    spaces (``U.S.``, ``9/11``, ``"U.S. policy"``), for an engine whose parser keeps such a
+    spaces between its words (``u.s.``, ``9/11``, ``"u.s. policy"``), for an engine whose parser keeps such a
     token whole (PostgreSQL's: ``'u.s'``) to read it as it read the cables' text: ``U.S.``
     and ``"u s"`` are two atoms there (they are one on SQLite, whose tokenizer splits both)."""
 
@@ -154,14 +154,20 @@ def _words(text: str) -> list[str]:
 
 
 def _atom(text: str) -> Atom | None:
-    """The word or phrase of ``text`` (None: no word in it), with its ``source`` when that
-    says more than its words (and holds no more of them than the atom: none cut short)."""
+    """The word or phrase of ``text`` (None: no word in it), with its ``source`` (lower-cased:
+    ``U.S.`` is ``u.s.``) when that says more than its words: something else than spaces
+    between two of them (punctuation at an end says nothing more: ``"end summary."``), and
+    no more words than the atom holds (none cut short)."""
     words = _words(text)
     if not words:
         return None
     atom_words = tuple(words[:MAX_PHRASE_WORDS])
-    whole = words == WORD.findall(text.lower()) and len(words) <= MAX_PHRASE_WORDS
-    source = text.strip() if whole and " ".join(text.lower().split()) != " ".join(words) else ""
+    lowered = text.lower()
+    whole = words == WORD.findall(lowered) and len(words) <= MAX_PHRASE_WORDS
+    # From the first word's start to the last word's end, spaces made single.
+    first, last = WORD.search(lowered), list(WORD.finditer(lowered))[-1]
+    between = " ".join(lowered[first.start() : last.end()].split())
+    source = lowered.strip() if whole and between != " ".join(words) else ""
     return Atom(atom_words, source if len(atom_words) > 1 else "")
 
 

@@ -2,6 +2,7 @@ import os
 import sys
 import time
 
+import psycopg
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         # Only a speed-up: the import stands without them.
         try:
             call_command("keep_word_counts", verbosity=verbosity, stdout=self.stdout)
-        except DatabaseError as error:
+        except (DatabaseError, psycopg.Error) as error:  # (psycopg's: its own cursors)
             self.stderr.write(
                 f"The frequent words' counts were not kept ({error}): searches count them "
                 "as they go. Run keep_word_counts to try again."
