@@ -177,8 +177,8 @@ class SearchEngine(ABC):
     ) -> int:
         """Count what a search for each of the archive's frequent words and two-word
         phrases counts, and keep it for this version of the archive (the import's last
-        step); the number counted. Nothing is kept on SQLite, the embedded database of small archives (its
-        searches count as they go)."""
+        step); the number counted. Nothing is kept on SQLite, the embedded database of
+        small archives (its searches count as they go)."""
         return 0
 
     @abstractmethod

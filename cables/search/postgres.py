@@ -155,8 +155,8 @@ def atom_query(atom: Atom) -> SearchQuery:
     if not atom.source:
         return words
     typed = SearchQuery(atom.source, search_type="phrase", config=CONFIG)
-    stops = [word for word in atom.words if word in STOP_WORDS]
-    if {atom.words[0], atom.words[-1]} & STOP_WORDS or any(len(word) == 1 for word in stops):
+    at_an_end = atom.words[0] in STOP_WORDS or atom.words[-1] in STOP_WORDS
+    if at_an_end or any(len(word) == 1 and word in STOP_WORDS for word in atom.words):
         return typed
     return typed | words
 
@@ -758,7 +758,9 @@ class PostgresEngine(SearchEngine):
         # Looked up already (the same search, for a facet counted over a wider selection).
         if "found" in query.engine_cache:
             return cables.filter(IdIn(query.engine_cache["found"]))
-        if kept := self._word_counts(query):  # a frequent word: counted by the import
+        if kept := self._word_counts(query):
+            # A frequent word or phrase: its counts are the import's, read now, so nothing
+            # is started aside to make them (``_kept`` finds them here).
             query.engine_cache["paragraph_hits"], query.engine_cache["title_ranks"] = kept
         in_parts = kept is not None or self._found_in_parts(query)
         if in_parts and can_run_aside() and "title_ranks" not in query.engine_cache:

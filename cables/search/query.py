@@ -13,8 +13,7 @@ Everything else is text: a quote mark without a partner, a lone ``-`` or ``OR``,
 digits (as both engines' tokenizers see them), lower-cased; ``al-Qaida`` and ``U.S.`` are
 read as the phrases "al qaida" and "u s" (keeping the text they came from, which
 PostgreSQL's parser reads whole: ``Atom.source``), while ``NEAR(a`` or ``subject:a`` are two
-words. Stop words (``the``, ``of``, ...; PostgreSQL's
-English list) are dropped from outside phrases on both engines, because PostgreSQL's
+words. Stop words (``the``, ``of``, ...; PostgreSQL's English list) are dropped from outside phrases on both engines, because PostgreSQL's
 ``english`` configuration does not index them.
 
 The AST only holds words, so nothing a user types reaches SQL or an FTS5 expression except
@@ -60,9 +59,10 @@ class Atom:
     """A word (one entry in ``words``) or an exact phrase (several).
 
     ``source``: the text a phrase was read from when it held more than letters, digits and
-    spaces between its words (``u.s.``, ``9/11``, ``"u.s. policy"``), for an engine whose parser keeps such a
-    token whole (PostgreSQL's: ``'u.s'``) to read it as it read the cables' text: ``U.S.``
-    and ``"u s"`` are two atoms there (they are one on SQLite, whose tokenizer splits both)."""
+    spaces between its words (``u.s.``, ``9/11``, ``"u.s. policy"``), for an engine whose
+    parser keeps such a token whole (PostgreSQL's: ``'u.s'``) to read it as it read the
+    cables' text: ``U.S.`` and ``"u s"`` are two atoms there (they are one on SQLite, whose
+    tokenizer splits both)."""
 
     words: tuple[str, ...]
     source: str = ""
@@ -158,17 +158,18 @@ def _atom(text: str) -> Atom | None:
     ``U.S.`` is ``u.s.``) when that says more than its words: something else than spaces
     between two of them (punctuation at an end says nothing more: ``"end summary."``), and
     no more words than the atom holds (none cut short)."""
-    words = _words(text)
-    if not words:
-        return None
-    atom_words = tuple(words[:MAX_PHRASE_WORDS])
     lowered = text.lower()
-    whole = words == WORD.findall(lowered) and len(words) <= MAX_PHRASE_WORDS
+    found = list(WORD.finditer(lowered))
+    if not found:
+        return None
+    words = [match[0][:MAX_WORD_LENGTH] for match in found]
+    atom_words = tuple(words[:MAX_PHRASE_WORDS])
+    cut = len(words) > MAX_PHRASE_WORDS or any(len(match[0]) > MAX_WORD_LENGTH for match in found)
     # From the first word's start to the last word's end, spaces made single.
-    first, last = WORD.search(lowered), list(WORD.finditer(lowered))[-1]
-    between = " ".join(lowered[first.start() : last.end()].split())
-    source = lowered.strip() if whole and between != " ".join(words) else ""
-    return Atom(atom_words, source if len(atom_words) > 1 else "")
+    between = " ".join(lowered[found[0].start() : found[-1].end()].split())
+    if cut or len(atom_words) < 2 or between == " ".join(words):
+        return Atom(atom_words)
+    return Atom(atom_words, lowered.strip())
 
 
 def _tokenise(text: str) -> tuple[list[_Item], bool]:
