@@ -25,6 +25,11 @@ DJANGO_SECURE_SSL_REDIRECT         "0" / "1" to override the redirect to https:/
                                    DJANGO_HTTPS)
 DJANGO_LOG_LEVEL                   log level of the console logger (default INFO)
 DJANGO_TESTING                     "1" forces test mode (see TESTING below)
+DATABASE_PREPARED_STATEMENTS       "0" when PostgreSQL is reached through a pooler that shares
+                                   its sessions between clients (pgbouncer's transaction
+                                   pooling): a cable page's statement is then planned at
+                                   each run, not prepared once per session (default on;
+                                   see cables/prepared.Together)
 CABLES_PAGE_SIZE                   cables per page in listings (default 50)
 CABLES_EXPORT_LIMIT                rows at most in a /cables.csv or .jsonl export (100000)
 CABLES_PAGE_CACHE                  "0" turns off the page cache of cable, person, tag and
@@ -114,6 +119,8 @@ DATABASES = {
 }
 DB_ENGINE = DATABASES["default"]["ENGINE"]
 USING_POSTGRES = DB_ENGINE == "django.db.backends.postgresql"
+# A statement run on every cable page prepared once per PostgreSQL session (PREPARE).
+PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 if DB_ENGINE == "django.db.backends.sqlite3":
     # WAL lets readers proceed during the importer's writes; IMMEDIATE avoids
@@ -295,7 +302,8 @@ CABLES_QUERY_THREADS = int(env("CABLES_QUERY_THREADS", 2))
 ARCHIVE_FACET_INDEX = env_bool("CABLES_FACET_INDEX", default=not (TESTING or DEBUG))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's FileBasedCache, its writes made cheaper (cables/cache.py).
+        "BACKEND": "cables.cache.PageFileCache",
         "LOCATION": env("CABLES_PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
         "OPTIONS": {"MAX_ENTRIES": int(env("CABLES_PAGE_CACHE_ENTRIES", 5000))},
     }

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
+import zlib
 from collections.abc import Callable
 from functools import cache as cache_function
 from functools import wraps
@@ -21,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest, HttpResponse
 
 from .models import ArchiveState
@@ -48,6 +51,35 @@ def code_version() -> str:
     for path in files:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+class PageFileCache(FileBasedCache):
+    """Django's cache in files, cheaper to write to: a page rendered for the first time was
+    spending more on being kept than on its template.
+
+    - Django's backend lists every file of the cache at each ``set`` to see whether it is
+      full (``_cull``): 7.5 ms with 1,000 pages kept, 9 ms with 3,000, more as it fills.
+      Here each process looks once in ``CULL_CHECK_EVERY`` sets (its first included): the
+      cache may hold up to that many pages a worker process beyond ``MAX_ENTRIES`` until
+      the next look culls it, as Django's does (a third of the pages, at random).
+    - Pages are compressed at zlib's fastest level (Django's: the default, 6); any level
+      reads back the same."""
+
+    CULL_CHECK_EVERY = 64
+
+    def __init__(self, dir: str, params: dict[str, Any]) -> None:
+        super().__init__(dir, params)
+        self._sets_since_cull_check = 0
+
+    def _cull(self) -> None:
+        if self._sets_since_cull_check % self.CULL_CHECK_EVERY == 0:
+            super()._cull()
+        self._sets_since_cull_check += 1
+
+    def _write_content(self, file, timeout, value) -> None:
+        expiry = self.get_backend_timeout(timeout)
+        file.write(pickle.dumps(expiry, self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), 1))
 
 
 def read(key: str) -> Any:

@@ -71,7 +71,7 @@ from .models import (
     Tag,
 )
 from .paths import tagged_list_path
-from .prepared import Prepared
+from .prepared import Prepared, Together
 from .reflinks import LIST, Target, link_references
 from .templatetags.cable_text import text_blocks
 
@@ -1072,9 +1072,10 @@ def _json_facet_row(name: str, row: dict[str, Any]) -> dict[str, Any]:
     return {"value": row["value"], "count": row["count"]}
 
 
-def _find_cable(reference_id: str) -> Cable | str:
-    """The cable with this id, or the canonical (upper-case) id to redirect to."""
-    cable = serializers.detail_cable(reference_id)
+def _find_cable(reference_id: str, statement: Together | None = None) -> Cable | str:
+    """The cable with this id (read by ``statement``, from ``serializers.detail_statement``),
+    or the canonical (upper-case) id to redirect to."""
+    cable = serializers.detail_cable(reference_id, statement=statement)
     if cable is not None:
         return cable
     canonical = reference_id.upper()
@@ -1241,7 +1242,8 @@ def _thread(cable: Cable, references: list[Reference], citing: list[Cable]) -> d
 
 
 def _prepared_origin_neighbour(older: bool) -> Prepared:
-    """The cable from the same origin just before (or after) a cable, by its id."""
+    """The cable from the same origin just before (or after) a cable, by its id (by created
+    time, ties by reference id)."""
     return Prepared(
         lambda cable_id: Cable.objects.only(
             "reference_id", "created", "subject", "origin"
@@ -1249,23 +1251,17 @@ def _prepared_origin_neighbour(older: bool) -> Prepared:
     )
 
 
-_PREVIOUS_FROM_ORIGIN = _prepared_origin_neighbour(older=True)
-_NEXT_FROM_ORIGIN = _prepared_origin_neighbour(older=False)
-
-
-def _origin_neighbours(cable: Cable) -> tuple[Cable | None, Cable | None]:
-    """The previous and next cable from the same origin (by created time, ties by
-    reference id)."""
-    using = cable._state.db
-    previous = _PREVIOUS_FROM_ORIGIN(cable.pk, using=using)
-    following = _NEXT_FROM_ORIGIN(cable.pk, using=using)
-    return (previous[0] if previous else None), (following[0] if following else None)
+# A cable page's cable, its relations and the previous and next cables from its origin.
+_CABLE_PAGE = serializers.detail_statement(
+    previous_from_origin=_prepared_origin_neighbour(older=True),
+    next_from_origin=_prepared_origin_neighbour(older=False),
+)
 
 
 def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
     """``/cables/<ID>/``: one cable, its metadata, references and paragraphs; with ``?q=``,
     the search's words highlighted and its paragraphs with hits linked to each other."""
-    found = _find_cable(reference_id)
+    found = _find_cable(reference_id, _CABLE_PAGE)
     if isinstance(found, str):
         url = reverse("cables:detail", args=[found])
         if request.GET:
@@ -1277,7 +1273,6 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
     for ref in references:
         ref.missing = serializers.is_missing(ref)
         ref.title = serializers.reference_title(ref) if ref.target_id is not None else ""
-    previous_cable, next_cable = _origin_neighbours(cable)
     recipients = cable.ordered_recipients
     list_path = reverse("cables:list")
     context = {
@@ -1289,8 +1284,8 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         "missing_references": [ref.cited_id for ref in references if ref.missing],
         "referenced_by": referenced_by,
         "thread": _thread(cable, references, referenced_by),
-        "previous_cable": previous_cable,
-        "next_cable": next_cable,
+        "previous_cable": next(iter(cable.previous_from_origin), None),
+        "next_cable": next(iter(cable.next_from_origin), None),
         "action_recipients": [r for r in recipients if r.kind == Recipient.ACTION],
         "info_recipients": [r for r in recipients if r.kind != Recipient.ACTION],
         "people": serializers.people(cable),

@@ -7,6 +7,7 @@ import shutil
 import pytest
 from django.db import connection
 
+from cables.cache import PageFileCache
 from cables.importer import import_paths
 from cables.models import ArchiveState, Cable
 
@@ -297,3 +298,27 @@ def test_a_feed_is_cached_until_an_import_changes_the_archive(client, archive, p
     assert again["X-Archive-Cache"] == "hit" and again.content == first.content
     ArchiveState.bump()
     assert client.get("/cables.atom?tag=KZ")["X-Archive-Cache"] == "miss"
+
+
+def test_the_page_cache_looks_whether_it_is_full_once_in_so_many_writes(tmp_path):
+    pages = PageFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 3}})
+    pages.CULL_CHECK_EVERY = 8
+
+    def kept() -> int:
+        return len(list(tmp_path.glob("*.djcache")))
+
+    for n in range(8):  # the first write looks (empty), the next seven do not
+        pages.set(f"page{n}", (b"<html>", [("Content-Type", "text/html")]))
+    assert kept() == 8
+    pages.set("page8", (b"<html>", []))  # looks: 8 pages, 4 at most: a third culled
+    assert kept() == 8 - 8 // 3 + 1
+    assert pages.get("page8") == (b"<html>", [])
+
+
+def test_a_page_kept_compressed_reads_back_the_same(tmp_path):
+    pages = PageFileCache(str(tmp_path), {})
+    content = "".join(f"<p>¶{n} Ambassador’s meeting</p>" for n in range(2000)).encode()
+    pages.set("page", (content, [("Content-Type", "text/html; charset=utf-8")]))
+    assert pages.get("page") == (content, [("Content-Type", "text/html; charset=utf-8")])
+    [stored] = tmp_path.glob("*.djcache")
+    assert stored.stat().st_size < len(content) / 4

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from cables import serializers
+from cables import prepared, serializers, views
 from cables.importer import import_paths
 from cables.models import Cable, Mention, Paragraph, Reference
-from cables.prepared import Placeholder, Prepared
+from cables.prepared import Placeholder, Prepared, Together
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -39,7 +39,7 @@ def archive(db):
     corpus = FIXTURES / "corpus"
     report = import_paths([FIXTURES / "seeds", corpus / "csv", corpus / "html"])
     assert report.failures == []
-    return Cable.objects.order_by("reference_id").values_list("reference_id", flat=True)
+    return list(Cable.objects.order_by("reference_id").values_list("reference_id", flat=True))
 
 
 def test_every_cable_reads_the_same_relations_as_the_prefetches(archive):
@@ -67,11 +67,18 @@ def test_a_reference_to_a_cable_in_the_archive_reads_its_date_as_a_datetime(arch
     assert targets[0].target_created.tzinfo is not None
 
 
-def test_a_cable_page_reads_its_cable_and_relations_in_eight_queries(
+def _statements_per_cable() -> int:
+    """PostgreSQL reads a cable and its relations in one statement; SQLite (in-process, no
+    round trip to save) one query for the cable and one per relation."""
+    return 1 if connection.vendor == "postgresql" else 1 + len(serializers.DETAIL_RELATIONS)
+
+
+def test_a_cable_and_its_relations_are_read_by_a_fixed_number_of_queries(
     archive, django_assert_num_queries
 ):
-    for reference_id in list(archive):
-        with django_assert_num_queries(1 + len(serializers.DETAIL_RELATIONS)):
+    serializers.detail_cable(archive[0])  # (PostgreSQL prepares the statement once)
+    for reference_id in archive:
+        with django_assert_num_queries(_statements_per_cable()):
             cable = serializers.detail_cable(reference_id)
             for relation in serializers.DETAIL_RELATIONS:
                 for obj in getattr(cable, relation.attr):
@@ -81,6 +88,7 @@ def test_a_cable_page_reads_its_cable_and_relations_in_eight_queries(
 
 
 def test_an_unknown_id_reads_nothing(archive, django_assert_num_queries):
+    serializers.detail_cable(archive[0])  # (PostgreSQL prepares the statement once)
     with django_assert_num_queries(1):
         assert serializers.detail_cable("99NOWHERE1") is None
 
@@ -166,3 +174,95 @@ def test_an_alias_not_selected_is_not_converted(db, make_cable):
         Placeholder.TEXT,
     )
     assert [p.text for p in aliased("06ONE1")] == ["First."]
+
+
+# --- several queries as one statement, prepared once per session (PostgreSQL) -------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's one statement and PREPARE"
+)
+
+
+def _forget_prepared_statements() -> None:
+    """A session as new: none of its statements prepared."""
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    prepared._prepared_in.pop(connection.connection, None)
+
+
+def test_a_cable_page_reads_the_same_neighbours_as_the_orm(archive):
+    for reference_id in archive:
+        cable = serializers.detail_cable(reference_id, statement=views._CABLE_PAGE)
+        for attr, older in (("previous_from_origin", True), ("next_from_origin", False)):
+            expected = Cable.objects.only(
+                "reference_id", "created", "subject", "origin"
+            ).origin_neighbour(cable.pk, older)
+            assert [_values(c) for c in getattr(cable, attr)] == [_values(c) for c in expected]
+
+
+@postgres_only
+def test_a_statement_is_prepared_once_per_session_then_executed(archive, django_assert_num_queries):
+    _forget_prepared_statements()
+    with django_assert_num_queries(2) as first:
+        serializers.detail_cable(archive[0])
+    assert first.captured_queries[0]["sql"].startswith("PREPARE cables_")
+    assert first.captured_queries[1]["sql"].startswith("EXECUTE cables_")
+    with django_assert_num_queries(1) as second:
+        assert serializers.detail_cable(archive[1]).reference_id == archive[1]
+    assert second.captured_queries[0]["sql"].startswith("EXECUTE cables_")
+
+
+@postgres_only
+def test_without_prepared_statements_the_statement_is_planned_at_each_run(
+    archive, settings, django_assert_num_queries
+):
+    settings.PREPARED_STATEMENTS = False
+    _forget_prepared_statements()
+    for reference_id in archive[:3]:
+        with django_assert_num_queries(1) as run:
+            assert serializers.detail_cable(reference_id).reference_id == reference_id
+        assert run.captured_queries[0]["sql"].startswith("SELECT ")
+
+
+@postgres_only
+def test_a_value_is_a_parameter_of_the_prepared_statement_never_its_text(archive):
+    serializers.detail_cable(archive[0])
+    for hostile in ("x') ; DROP TABLE cables_cable; --", "06A'1", "%s", "$1"):
+        assert serializers.detail_cable(hostile) is None
+    assert Cable.objects.count() == len(archive)
+
+
+@postgres_only
+def test_a_percent_sign_in_the_sql_is_sent_as_one(db):
+    name, prepare = prepared._server_statement("SELECT '5%%' AS share, %s::int AS n")
+    assert prepare == f"PREPARE {name} AS SELECT '5%' AS share, $1::int AS n"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            prepared._executed(connection, "SELECT '5%%' AS share, %s::int AS n", 1), [7]
+        )
+        assert cursor.fetchone() == ("5%", 7)
+
+
+def test_parts_read_as_json_are_the_objects_of_their_own_queries(db, make_cable):
+    make_cable("06ONE1", paragraphs=["First.", "Second."], tags=["KZ", "PREL"])
+    make_cable("06TWO2", paragraphs=[], tags=[])
+    by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
+    texts = Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id).order_by("-id"))
+    together = Together(by_id, {"texts": texts})
+    [(one, parts)] = together("06ONE1")
+    assert one.reference_id == "06ONE1"
+    assert [_values(p) for p in parts["texts"]] == [_values(p) for p in texts(one.pk)]
+    assert [p.text for p in parts["texts"]] == ["Second.", "First."]
+    [(two, parts)] = together("06TWO2")
+    assert parts == {"texts": []}
+    assert together("06NONE3") == []
+
+
+@postgres_only
+def test_a_field_json_cannot_carry_is_refused_by_name(db):
+    from cables.models import WordCounts
+
+    counts = Prepared(lambda pk: WordCounts.objects.filter(pk=pk))
+    by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
+    with pytest.raises(ValueError, match="BinaryField"):
+        Together(by_id, {"counts": counts})("06ONE1")
