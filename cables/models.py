@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Func, Q
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -218,6 +219,17 @@ class Person(models.Model):
     @staticmethod
     def slug_for(name: str) -> str:
         return slugify(name)[:200] or "person"
+
+
+class Row(Func):
+    """``(a, b)``: values compared as a row, ``(created, reference_id) < (%s, %s)``, which
+    PostgreSQL reads as one range of an index on those columns (the same comparison spelt
+    ``created < %s OR (created = %s AND reference_id < %s)`` is an index range on
+    ``created`` alone and a filter on each row of the range: every cable of the same day
+    fetched from the table). SQLite compares rows alike."""
+
+    function = ""
+    output_field = models.Field()
 
 
 class CableQuerySet(models.QuerySet):
@@ -761,18 +773,18 @@ class CableQuerySet(models.QuerySet):
     def before(self, created, reference_id) -> CableQuerySet:
         """Cables sent before the one sent at ``created`` with ``reference_id`` (values or
         expressions; ties by reference id), newest first."""
-        return self.filter(
-            Q(created__lt=created) | Q(created=created, reference_id__lt=reference_id),
-            created__lte=created,
-        ).order_by("-created", "-reference_id")
+        here = Row(F("created"), F("reference_id"))
+        return self.filter(LessThan(here, Row(created, reference_id))).order_by(
+            "-created", "-reference_id"
+        )
 
     def after(self, created, reference_id) -> CableQuerySet:
         """Cables sent after the one sent at ``created`` with ``reference_id`` (values or
         expressions; ties by reference id), oldest first."""
-        return self.filter(
-            Q(created__gt=created) | Q(created=created, reference_id__gt=reference_id),
-            created__gte=created,
-        ).order_by("created", "reference_id")
+        here = Row(F("created"), F("reference_id"))
+        return self.filter(GreaterThan(here, Row(created, reference_id))).order_by(
+            "created", "reference_id"
+        )
 
     def origin_neighbour(self, cable_id, older: bool) -> CableQuerySet:
         """The cable from the same origin just before (``older``) or after the cable with
