@@ -16,7 +16,10 @@ on a free loopback port with production settings, as ``benchmarks/load.py`` star
    targets (95th percentile: browse with facets 150 ms, search 250 ms, a cable page 30 ms).
    Cable, person and tag pages are cached until the next import (``cables/cache.py``):
    after the warm-up they are read from the cache. "cable page, first view" is 50 other
-   cable pages fetched once each, so rendered: the time without the cache.
+   cable pages fetched once each, so rendered: the time without the cache. Their rows are
+   read from disk unless the operating system caches them: ``--prewarm`` reads the tables
+   a cable page reads into its cache first (``pg_prewarm``), as a server that has run a
+   while, with the memory for it, holds them.
 2. Throughput. ``--clients`` threads fetch 200 further cable pages, at random, for
    ``--duration`` seconds (each rendered at its first request, then cached): pages per
    second, errors (target: 300 pages/s, no error). The pure-Python client shares the 2
@@ -89,6 +92,13 @@ def parse_args() -> argparse.Namespace:
         help="keep the facet counts of each list page's selection and a search's counts "
         "over 5,000 cables or more (off: each list page, fetched again, is counted again, "
         "as a first view is)",
+    )
+    parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="first read the tables a cable page reads (with their TOAST and B-tree "
+        "indexes) into the operating system's cache with pg_prewarm, as a server that has "
+        "run a while holds them (needs the right to CREATE EXTENSION pg_prewarm)",
     )
     parser.add_argument(
         "--facet-index",
@@ -214,6 +224,50 @@ def kept_word_counts(database_url: str) -> int:
     return kept
 
 
+# The tables a cable page reads.
+CABLE_PAGE_TABLES = [
+    "cables_cable",
+    "cables_paragraph",
+    "cables_mention",
+    "cables_person",
+    "cables_source",
+    "cables_reference",
+    "cables_cabletag",
+    "cables_tag",
+    "cables_recipient",
+]
+
+
+def prewarm(database_url: str) -> tuple[int, float]:
+    """Read ``CABLE_PAGE_TABLES`` into the operating system's cache (``pg_prewarm``, mode
+    ``read``): their rows, TOAST and B-tree indexes, not the search indexes. The pages
+    read (8 kB each) and the seconds taken."""
+    import psycopg
+
+    began = time.perf_counter()
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        (pages,) = connection.execute(
+            """
+            WITH tables AS (
+                SELECT oid, reltoastrelid FROM pg_class WHERE relname = ANY(%(names)s)
+            ), relations AS (
+                SELECT oid FROM tables
+                UNION SELECT reltoastrelid FROM tables WHERE reltoastrelid <> 0
+                UNION SELECT i.indexrelid FROM pg_index i
+                    JOIN pg_class index ON index.oid = i.indexrelid
+                    JOIN pg_am am ON am.oid = index.relam AND am.amname = 'btree'
+                    WHERE i.indrelid IN (
+                        SELECT oid FROM tables UNION SELECT reltoastrelid FROM tables
+                    )
+            )
+            SELECT COALESCE(SUM(pg_prewarm(oid, 'read')), 0) FROM relations
+            """,
+            {"names": CABLE_PAGE_TABLES},
+        ).fetchone()
+    return int(pages), time.perf_counter() - began
+
+
 def main() -> int:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -226,8 +280,16 @@ def main() -> int:
     env["CABLES_SELECTION_CACHE"] = "1" if args.selection_cache else "0"
     env["CABLES_FACET_INDEX"] = "1" if args.facet_index == "on" else "0"
     env["DJANGO_LOG_LEVEL"] = "INFO"  # (the workers log their facet index built)
+    prewarmed = None
+    if args.prewarm:
+        pages_read, seconds = prewarm(os.environ["DATABASE_URL"])
+        prewarmed = {"pages": pages_read, "seconds": seconds}
+        print(
+            f"Prewarmed: {pages_read * 8192 / 2**30:.1f} GB of the cable page's tables, {seconds:.0f} s"
+        )
     port = free_port()
     result: dict = {
+        "prewarmed": prewarmed,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
         "workers": args.workers,

@@ -59,6 +59,27 @@ def tag_path(code: str, name: str = "cables:tag") -> str:
     return _path(name, code)
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's ``slug`` converter
+
+
+def person_path(slug: str, name: str = "cables:person") -> str:
+    """``reverse("cables:person", args=[slug])`` (or ``cables:person_json``)."""
+    if not SLUG.fullmatch(slug):
+        return reverse(name, args=[slug])  # raises NoReverseMatch, as it always did
+    return _path(name, slug)
+
+
+@lru_cache(maxsize=64)
+def _route_alone(name: str, script_prefix: str, urlconf: str | None) -> str:
+    return reverse(name)
+
+
+def route_path(name: str) -> str:
+    """``reverse(name)`` of a route without arguments (``cables:list``), worked out once:
+    every page's navigation links a dozen of them."""
+    return _route_alone(name, get_script_prefix(), get_urlconf())
+
+
 def tagged_list_path(list_path: str, code: str) -> str:
     """The list at ``list_path`` (``/cables/``) narrowed to the tag ``code``."""
     return f"{list_path}?tag={quote(code, safe='')}"

@@ -70,7 +70,7 @@ from .models import (
     Reference,
     Tag,
 )
-from .paths import tagged_list_path
+from .paths import cable_path, route_path, tagged_list_path
 from .prepared import Prepared, Together
 from .reflinks import LIST, Target, link_references
 from .templatetags.cable_text import text_blocks
@@ -1125,7 +1125,7 @@ def _reference_targets(references: list[Reference]) -> tuple[dict[str, Target], 
     def target(ref: Reference) -> Target | None:
         if ref.target_id is not None:
             return Target(
-                url=reverse("cables:detail", args=[ref.target_reference_id]),
+                url=cable_path(ref.target_reference_id),
                 title=serializers.reference_title(ref),
             )
         if ref.cited_id:
@@ -1168,7 +1168,7 @@ class ThreadNode:
     children: list[ThreadNode] = field(default_factory=list)
 
     def get_absolute_url(self) -> str:
-        return reverse("cables:detail", args=[self.reference_id])
+        return cable_path(self.reference_id)
 
 
 def _thread_side(cable: Cable, first: list[dict], next_step) -> tuple[list[ThreadNode], int]:
@@ -1274,7 +1274,7 @@ def cable_detail(request: HttpRequest, reference_id: str) -> HttpResponse:
         ref.missing = serializers.is_missing(ref)
         ref.title = serializers.reference_title(ref) if ref.target_id is not None else ""
     recipients = cable.ordered_recipients
-    list_path = reverse("cables:list")
+    list_path = route_path("cables:list")
     context = {
         "cable": cable,
         "caveats": cable.caveats,

@@ -117,6 +117,34 @@ def test_a_tag_path_is_the_one_reverse_gives_for_any_code():
         tag_path("")
 
 
+def test_a_person_path_is_the_one_reverse_gives_for_any_slug():
+    from django.urls import NoReverseMatch, reverse
+
+    from cables.models import Person
+
+    for slug in ["nazarbayev-nursultan", "a_b-1", "X"]:
+        assert Person(slug=slug).get_absolute_url() == reverse("cables:person", args=[slug])
+        assert Person(slug=slug).get_json_url() == reverse("cables:person_json", args=[slug])
+    for slug in ["", "a b", "é"]:
+        with pytest.raises(NoReverseMatch):
+            Person(slug=slug).get_absolute_url()
+
+
+def test_a_route_path_is_the_one_reverse_gives_under_any_script_prefix():
+    from django.urls import reverse, set_script_prefix
+
+    from cables.paths import route_path
+
+    for name in ["cables:home", "cables:list", "cables:list_json", "cables:tags"]:
+        assert route_path(name) == reverse(name)
+    try:
+        set_script_prefix("/archive/")
+        assert route_path("cables:list") == "/archive/cables/" == reverse("cables:list")
+    finally:
+        set_script_prefix("/")
+    assert route_path("cables:list") == "/cables/"
+
+
 def test_a_summary_queryset_reads_every_cables_tags_in_its_order_in_one_more_query(
     make_cable, django_assert_num_queries
 ):

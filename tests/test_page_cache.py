@@ -6,10 +6,12 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from cables import facet_index
 from cables.cache import PageFileCache
 from cables.importer import import_paths
-from cables.models import ArchiveState, Cable
+from cables.models import ArchiveState, Cable, end_request_memo, start_request_memo
 
 from .conftest import SEED_FILES
 
@@ -322,3 +324,30 @@ def test_a_page_kept_compressed_reads_back_the_same(tmp_path):
     assert pages.get("page") == (content, [("Content-Type", "text/html; charset=utf-8")])
     [stored] = tmp_path.glob("*.djcache")
     assert stored.stat().st_size < len(content) / 4
+
+
+def _version_reads(queries) -> int:
+    return sum("cables_archivestate" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_request_reads_the_archive_s_version_once(client, archive, page_cache, settings):
+    # The page cache's key and the facet index (similar cables) both ask for it.
+    settings.ARCHIVE_FACET_INDEX = True
+    facet_index.build()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGE)["X-Archive-Cache"] == "miss"
+    assert _version_reads(queries) == 1
+    with CaptureQueriesContext(connection) as queries:  # outside a request: each time
+        ArchiveState.current()
+        ArchiveState.current()
+    assert _version_reads(queries) == 2
+
+
+def test_a_request_that_raises_the_version_reads_it_again(db):
+    start_request_memo()
+    try:
+        before = ArchiveState.current()
+        ArchiveState.bump()
+        assert ArchiveState.current() == before + 1
+    finally:
+        end_request_memo()
