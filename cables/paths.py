@@ -8,6 +8,8 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 
@@ -78,6 +80,14 @@ def route_path(name: str) -> str:
     """``reverse(name)`` of a route without arguments (``cables:list``), worked out once:
     every page's navigation links a dozen of them."""
     return _route_alone(name, get_script_prefix(), get_urlconf())
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting: str, **kwargs) -> None:
+    """Routes worked out under another URLconf are not this one's (tests that change it)."""
+    if setting == "ROOT_URLCONF":
+        _route.cache_clear()
+        _route_alone.cache_clear()
 
 
 def tagged_list_path(list_path: str, code: str) -> str:

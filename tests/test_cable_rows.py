@@ -145,6 +145,17 @@ def test_a_route_path_is_the_one_reverse_gives_under_any_script_prefix():
     assert route_path("cables:list") == "/cables/"
 
 
+def test_routes_worked_out_once_follow_a_change_of_urlconf(settings):
+    from django.urls import reverse
+
+    from cables.paths import cable_path, route_path
+
+    assert (route_path("cables:list"), cable_path("06A1")) == ("/cables/", "/cables/06A1/")
+    settings.ROOT_URLCONF = "tests.urls_under_archive"
+    assert route_path("cables:list") == reverse("cables:list") == "/archive/cables/"
+    assert cable_path("06A1") == reverse("cables:detail", args=["06A1"])
+
+
 def test_a_summary_queryset_reads_every_cables_tags_in_its_order_in_one_more_query(
     make_cable, django_assert_num_queries
 ):
