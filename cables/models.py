@@ -1116,61 +1116,46 @@ class ReferenceQuerySet(models.QuerySet):
     def cited_from(self, cable_ids) -> list[dict]:
         """The cables in the archive that the given cables cite: one row per citation, with
         the citing cable's id (``from_id``) and the cited cable's summary, in REF order."""
-        return [
-            {
-                "from_id": ref.cable_id,
-                "id": ref.target_id,
-                "reference_id": ref.target_reference_id,
-                "created": ref.target_created,
-                "subject": ref.target_subject,
-            }
-            for ref in _cited_from(len(cable_ids))(*cable_ids, using=self.db)
-        ]
+        return self._step("cited_from", cable_ids)
 
     def citing(self, cable_ids) -> list[dict]:
         """The cables that cite the given cables: one row per citation, with the cited
         cable's id (``from_id``) and the citing cable's summary, newest first."""
+        return self._step("citing", cable_ids)
+
+    def _step(self, side: str, cable_ids) -> list[dict]:
+        given, other, _, _ = _THREAD_SIDES[side]
         return [
             {
-                "from_id": ref.target_id,
-                "id": ref.cable_id,
-                "reference_id": ref.cable_reference_id,
-                "created": ref.cable_created,
-                "subject": ref.cable_subject,
+                "from_id": getattr(ref, f"{given}_id"),
+                "id": getattr(ref, f"{other}_id"),
+                "reference_id": getattr(ref, f"{other}_reference_id"),
+                "created": getattr(ref, f"{other}_created"),
+                "subject": getattr(ref, f"{other}_subject"),
             }
-            for ref in _citing(len(cable_ids))(*cable_ids, using=self.db)
+            for ref in _thread_step(side, len(cable_ids))(*cable_ids, using=self.db)
         ]
 
 
-@functools.lru_cache(maxsize=64)
-def _cited_from(count: int) -> Prepared:
-    return Prepared(
-        lambda *ids: (
-            Reference.objects.filter(cable_id__in=ids, target__isnull=False)
-            .only("cable_id", "target_id")
-            .annotate(
-                target_reference_id=F("target__reference_id"),
-                target_created=F("target__created"),
-                target_subject=F("target__subject"),
-            )
-            .order_by("cable_id", "position", "id")
-        ),
-        values=count,
-    )
+# What the thread shows of each cable in it.
+THREAD_FIELDS = ("reference_id", "created", "subject")
+# Each side of the thread: the end of a reference the given ids are, the end whose cables
+# are listed, any more condition, the order.
+_THREAD_SIDES = {
+    "cited_from": ("cable", "target", {"target__isnull": False}, ("cable_id", "position", "id")),
+    "citing": ("target", "cable", {}, ("-cable__created", "cable__reference_id", "id")),
+}
 
 
 @functools.lru_cache(maxsize=64)
-def _citing(count: int) -> Prepared:
+def _thread_step(side: str, count: int) -> Prepared:
+    given, other, condition, order = _THREAD_SIDES[side]
     return Prepared(
         lambda *ids: (
-            Reference.objects.filter(target_id__in=ids)
+            Reference.objects.filter(**{f"{given}_id__in": ids}, **condition)
             .only("cable_id", "target_id")
-            .annotate(
-                cable_reference_id=F("cable__reference_id"),
-                cable_created=F("cable__created"),
-                cable_subject=F("cable__subject"),
-            )
-            .order_by("-cable__created", "cable__reference_id", "id")
+            .annotate(**{f"{other}_{name}": F(f"{other}__{name}") for name in THREAD_FIELDS})
+            .order_by(*order)
         ),
         values=count,
     )
