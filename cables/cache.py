@@ -59,9 +59,10 @@ class PageFileCache(FileBasedCache):
 
     - Django's backend lists every file of the cache at each ``set`` to see whether it is
       full (``_cull``): 7.5 ms with 1,000 pages kept, 9 ms with 3,000, more as it fills.
-      Here each process looks once in ``CULL_CHECK_EVERY`` sets (its first included): the
-      cache may hold up to that many pages a worker process beyond ``MAX_ENTRIES`` until
-      the next look culls it, as Django's does (a third of the pages, at random).
+      Here each cache object (Django makes one per thread) looks once in
+      ``CULL_CHECK_EVERY`` sets (its first included): the cache may hold up to that many
+      pages a worker thread beyond ``MAX_ENTRIES`` until the next look culls it, as
+      Django's does (a third of the pages, at random).
     - Pages are compressed at zlib's fastest level (Django's: the default, 6); any level
       reads back the same."""
 

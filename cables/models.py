@@ -223,6 +223,11 @@ class Person(models.Model):
         return slugify(name)[:200] or "person"
 
 
+def _expressions(*values) -> list:
+    """Values as expressions (a ``Func`` reads a text as a field's name)."""
+    return [v if hasattr(v, "resolve_expression") else models.Value(v) for v in values]
+
+
 class Row(Func):
     """``(a, b)``: values compared as a row, ``(created, reference_id) < (%s, %s)``, which
     PostgreSQL reads as one range of an index on those columns (the same comparison spelt
@@ -776,7 +781,7 @@ class CableQuerySet(models.QuerySet):
         """Cables sent before the one sent at ``created`` with ``reference_id`` (values or
         expressions; ties by reference id), newest first."""
         here = Row(F("created"), F("reference_id"))
-        return self.filter(LessThan(here, Row(created, reference_id))).order_by(
+        return self.filter(LessThan(here, Row(*_expressions(created, reference_id)))).order_by(
             "-created", "-reference_id"
         )
 
@@ -784,7 +789,7 @@ class CableQuerySet(models.QuerySet):
         """Cables sent after the one sent at ``created`` with ``reference_id`` (values or
         expressions; ties by reference id), oldest first."""
         here = Row(F("created"), F("reference_id"))
-        return self.filter(GreaterThan(here, Row(created, reference_id))).order_by(
+        return self.filter(GreaterThan(here, Row(*_expressions(created, reference_id)))).order_by(
             "created", "reference_id"
         )
 

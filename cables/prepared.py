@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import F, Model, QuerySet
 
 
@@ -72,7 +72,12 @@ class Prepared:
             raise TypeError(f"Prepared: {len(self.placeholders)} values, not {len(values)}")
         compiled = self.compiled(using)
         params = compiled.bind(values)
-        return compiled.run(_executed(connections[using], compiled.sql, len(params)), params, using)
+        return _executed(
+            connections[using],
+            compiled.sql,
+            params,
+            lambda sql: compiled.run(sql, params, using),
+        )
 
     def compiled(self, using: str) -> _Compiled:
         compiled = self._compiled.get(using)
@@ -301,9 +306,11 @@ class Together:
             statement = self._statements[using] = self._compile(using)
         main = self.main.compiled(using)
         params = statement.params + main.bind(values)
-        sql = _executed(connection, statement.sql, len(params))
+        objects = _executed(
+            connection, statement.sql, params, lambda sql: main.run(sql, params, using)
+        )
         found = []
-        for obj in main.run(sql, params, using):
+        for obj in objects:
             parts = {}
             for name, column, read in statement.readers:
                 rows = obj.__dict__.pop(column)
@@ -360,18 +367,58 @@ def _server_statement(sql: str) -> tuple[str, str]:
     return name, f"PREPARE {name} AS {_PLACEHOLDER.sub(number, sql)}"
 
 
-def _executed(connection, sql: str, count: int) -> str:
-    """What runs ``sql`` with its ``count`` parameters: on PostgreSQL, ``EXECUTE name(%s,
-    ...)`` of the statement prepared from it, once per session: its plan made once (a
-    cable page's queries spent more time planned than run). ``sql`` as it is elsewhere, or
-    with ``settings.PREPARED_STATEMENTS`` off."""
-    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
-        return sql
+# What PostgreSQL answers when a session's prepared statement is not what we knew of it:
+# gone (a pooler's DISCARD ALL, a DEALLOCATE), already there, or planned for columns a
+# migration has since changed ("cached plan must not change result type").
+_GONE, _ALREADY_THERE, _CHANGED = "26000", "42P05", "0A000"
+
+
+def _sqlstate(error: DatabaseError) -> str | None:
+    return getattr(error.__cause__, "sqlstate", None)
+
+
+def _prepared(connection, sql: str, count: int) -> str:
+    """``EXECUTE name(%s, ...)`` of the statement prepared from ``sql`` on this session,
+    which prepares it first if it has not (once per session)."""
     name, prepare = _server_statement(sql)
-    connection.ensure_connection()
-    prepared = _prepared_in.setdefault(connection.connection, set())
-    if name not in prepared:
-        with connection.cursor() as cursor:
-            cursor.execute(prepare)
-        prepared.add(name)
+    # The cursor first: Django's health check may reconnect there, and the statements
+    # known are those of the session the statement will run on.
+    with connection.cursor() as cursor:
+        known = _prepared_in.setdefault(connection.connection, set())
+        if name not in known:
+            try:
+                cursor.execute(prepare)
+            except DatabaseError as error:
+                # Already there (our record lost): fine, unless the failure has ended a
+                # transaction (then it goes up, as any failed statement's would).
+                if _sqlstate(error) != _ALREADY_THERE or connection.in_atomic_block:
+                    raise
+            known.add(name)
     return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+
+
+def _forget(connection, sql: str, sqlstate: str | None) -> None:
+    name, _ = _server_statement(sql)
+    known = _prepared_in.get(connection.connection, set())
+    if sqlstate == _CHANGED:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DEALLOCATE {name}")
+    known.discard(name)
+
+
+def _executed[T](connection, sql: str, params: list[Any], run: Callable[[str], T]) -> T:
+    """``run(sql)``; on PostgreSQL, ``run`` given ``EXECUTE name(%s, ...)`` of the statement
+    prepared from ``sql`` once per session instead: its plan made once (a cable page's
+    queries spent more time planned than run). Run again, prepared afresh, when the session
+    no longer has it as we knew it (outside a transaction, which its failure would have
+    ended). ``sql`` as it is elsewhere, or with ``settings.PREPARED_STATEMENTS`` off."""
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        return run(sql)
+    try:
+        return run(_prepared(connection, sql, len(params)))
+    except DatabaseError as error:
+        sqlstate = _sqlstate(error)
+        if sqlstate not in (_GONE, _CHANGED) or connection.in_atomic_block:
+            raise
+        _forget(connection, sql, sqlstate)
+        return run(_prepared(connection, sql, len(params)))

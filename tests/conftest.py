@@ -34,6 +34,17 @@ def parse_file(path: Path) -> ParsedCable:
     return parse_cable(record.text, record.hints)
 
 
+@pytest.fixture(autouse=True)
+def _no_request_memo_left_behind():
+    """A response a test left unread (a streaming download) never finished its request:
+    what that request read once (``ArchiveState.current``) must not carry into the next
+    test, whose database is another."""
+    yield
+    from cables.models import end_request_memo
+
+    end_request_memo()
+
+
 @pytest.fixture
 def seed_dir() -> Path:
     return SEEDS

@@ -136,3 +136,17 @@ def test_the_origin_navigation_names_the_origin_and_the_neighbours(client, impor
         '<span class="muted">2006-09-18 · ',
     )
     assertNotContains(client.get("/cables/05ALMATY538/"), 'rel="prev"')
+
+
+def test_before_and_after_take_plain_values(make_cable):
+    from datetime import UTC, datetime
+
+    from cables.models import Cable
+
+    for reference_id in ("06B1", "06B2", "06B3"):
+        make_cable(reference_id, "2006-01-01 10:00")
+    same_time = datetime(2006, 1, 1, 10, 0, tzinfo=UTC)
+    before = Cable.objects.before(same_time, "06B2")
+    after = Cable.objects.after(same_time, "06B2")
+    assert [c.reference_id for c in before] == ["06B1"]
+    assert [c.reference_id for c in after] == ["06B3"]

@@ -234,13 +234,71 @@ def test_a_value_is_a_parameter_of_the_prepared_statement_never_its_text(archive
 
 @postgres_only
 def test_a_percent_sign_in_the_sql_is_sent_as_one(db):
-    name, prepare = prepared._server_statement("SELECT '5%%' AS share, %s::int AS n")
+    sql = "SELECT '5%%' AS share, %s::int AS n"
+    name, prepare = prepared._server_statement(sql)
     assert prepare == f"PREPARE {name} AS SELECT '5%' AS share, $1::int AS n"
+
+    def run(executed: str):
+        with connection.cursor() as cursor:
+            cursor.execute(executed, [7])
+            return cursor.fetchone()
+
+    assert prepared._executed(connection, sql, [7], run) == ("5%", 7)
+
+
+def _end_session_behind_djangos_back() -> None:
+    """The server ends this session (a restart, an idle timeout): Django's health check
+    reconnects at the next cursor."""
+    import psycopg
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.health_check_enabled = True
+    connection.health_check_done = False
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_session_opened_again_by_the_health_check_prepares_its_statements_again(make_cable):
+    cable = make_cable("06ONE1", paragraphs=["First."])
+    texts = Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id))
+    _end_session_behind_djangos_back()
+    before = connection.connection
+    assert [p.text for p in texts(cable.pk)] == ["First."]  # prepared on the new session
+    assert connection.connection is not before
+    assert [p.text for p in texts(cable.pk)] == ["First."]
+    _end_session_behind_djangos_back()  # prepared on the old one: prepared again
+    assert [p.text for p in texts(cable.pk)] == ["First."]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_statements_a_pooler_discarded_are_prepared_again(make_cable):
+    make_cable("06ONE1", paragraphs=["First."])
+    assert serializers.detail_cable("06ONE1").ordered_paragraphs[0].text == "First."
     with connection.cursor() as cursor:
-        cursor.execute(
-            prepared._executed(connection, "SELECT '5%%' AS share, %s::int AS n", 1), [7]
-        )
-        assert cursor.fetchone() == ("5%", 7)
+        cursor.execute("DISCARD ALL")  # (our record of the session still holds them)
+    assert serializers.detail_cable("06ONE1").ordered_paragraphs[0].text == "First."
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_planned_before_its_columns_changed_is_planned_again(make_cable):
+    make_cable("06ONE1", paragraphs=["First."])
+    letters = Prepared(lambda cable_id: Reference.objects.filter(cable_id=cable_id).only("letter"))
+    assert letters(-5) == []
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cables_reference ALTER COLUMN letter TYPE varchar(9)")
+    try:
+        assert letters(-5) == []
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE cables_reference ALTER COLUMN letter TYPE varchar(8)")
 
 
 def test_parts_read_as_json_are_the_objects_of_their_own_queries(db, make_cable):
