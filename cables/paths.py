@@ -47,18 +47,20 @@ def _path(name: str, argument: str) -> str:
     return f"{before}{quote(argument, safe=_PATH_SAFE)}{after}"
 
 
+def _checked_path(name: str, argument: str, valid: bool) -> str:
+    if not valid:
+        return reverse(name, args=[argument])  # raises NoReverseMatch, as it always did
+    return _path(name, argument)
+
+
 def cable_path(reference_id: str, name: str = "cables:detail") -> str:
     """``reverse("cables:detail", args=[reference_id])`` (or ``cables:detail_json``)."""
-    if not CABLE_ID.fullmatch(reference_id):
-        return reverse(name, args=[reference_id])  # raises NoReverseMatch, as it always did
-    return _path(name, reference_id)
+    return _checked_path(name, reference_id, bool(CABLE_ID.fullmatch(reference_id)))
 
 
 def tag_path(code: str, name: str = "cables:tag") -> str:
     """``reverse("cables:tag", args=[code])`` (or ``cables:tag_json``)."""
-    if not code:
-        return reverse(name, args=[code])  # raises NoReverseMatch
-    return _path(name, code)
+    return _checked_path(name, code, bool(code))
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's ``slug`` converter
@@ -66,9 +68,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's ``slug`` converter
 
 def person_path(slug: str, name: str = "cables:person") -> str:
     """``reverse("cables:person", args=[slug])`` (or ``cables:person_json``)."""
-    if not SLUG.fullmatch(slug):
-        return reverse(name, args=[slug])  # raises NoReverseMatch, as it always did
-    return _path(name, slug)
+    return _checked_path(name, slug, bool(SLUG.fullmatch(slug)))
 
 
 @lru_cache(maxsize=64)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 import weakref
@@ -132,6 +133,15 @@ def _converters(expression, connection) -> list:
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
+def _each_placeholder(sql: str, replace: Callable[[int], str], percent: str) -> str:
+    """Django's SQL with its n-th placeholder (from 0) made ``replace(n)`` and each doubled
+    percent sign ``percent``."""
+    count = itertools.count()
+    return _PLACEHOLDER.sub(
+        lambda match: percent if match.group() == "%%" else replace(next(count)), sql
+    )
+
+
 class _Compiled:
     __slots__ = ("model", "sql", "params", "slots", "annotations", "related", "columns")
 
@@ -181,19 +191,11 @@ class _Compiled:
         if len(self.slots) < 1 or {n for _, n in self.slots} != {0}:
             raise ValueError("Prepared: a part of a statement takes one value")
         slot_at = {i for i, _ in self.slots}
-        params, n = [], 0
-
-        def replace(match: re.Match) -> str:
-            nonlocal n
-            if match.group() == "%%":
-                return "%%"
-            i, n = n, n + 1
-            if i in slot_at:
-                return outer_column
-            params.append(self.params[i])
-            return "%s"
-
-        return _PLACEHOLDER.sub(replace, self.sql), params
+        params = [param for i, param in enumerate(self.params) if i not in slot_at]
+        sql = _each_placeholder(
+            self.sql, lambda i: outer_column if i in slot_at else "%s", percent="%%"
+        )
+        return sql, params
 
     def json_reader(self, using: str) -> Callable[[list[dict[str, Any]]], list[Model]]:
         """What makes this statement's objects of its rows read as JSON objects (keyed by
@@ -221,18 +223,14 @@ class _Compiled:
             objects = []
             for row in rows:
                 values = [
-                    convert(row[name]) if convert and row[name] is not None else row[name]
+                    _read(convert, row[name])
                     for name, convert in zip(names, convert_fields, strict=True)
                 ]
                 obj = model.from_db(using, attnames, values)
                 for name, convert in annotations:
-                    value = row[name]
-                    setattr(obj, name, convert(value) if convert and value is not None else value)
+                    setattr(obj, name, _read(convert, row[name]))
                 for name, related_model, fields_of, pk_at, keys in related:
-                    related_values = [
-                        convert(row[key]) if convert and row[key] is not None else row[key]
-                        for key, convert in keys
-                    ]
+                    related_values = [_read(convert, row[key]) for key, convert in keys]
                     if related_values[pk_at] is not None:
                         setattr(obj, name, related_model.from_db(using, fields_of, related_values))
                 objects.append(obj)
@@ -265,6 +263,10 @@ _JSON_READS: dict[str, Callable[[Any], Any] | None] = {
     "DateTimeField": datetime.fromisoformat,
     "DateField": date.fromisoformat,
 }
+
+
+def _read(convert: Callable[[Any], Any] | None, value: Any) -> Any:
+    return convert(value) if convert is not None and value is not None else value
 
 
 def _from_json(field) -> Callable[[Any], Any] | None:
@@ -355,16 +357,8 @@ def _server_statement(sql: str) -> tuple[str, str]:
     """The name of a statement prepared from this SQL (the same SQL, the same name) and its
     ``PREPARE``, Django's placeholders numbered as PostgreSQL's ($1, $2...)."""
     name = "cables_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]
-    n = 0
-
-    def number(match: re.Match) -> str:
-        nonlocal n
-        if match.group() == "%%":
-            return "%"  # sent without parameters: as it is
-        n += 1
-        return f"${n}"
-
-    return name, f"PREPARE {name} AS {_PLACEHOLDER.sub(number, sql)}"
+    # (sent without parameters: a percent sign as it is)
+    return name, f"PREPARE {name} AS {_each_placeholder(sql, lambda n: f'${n + 1}', '%')}"
 
 
 # What PostgreSQL answers when a session's prepared statement is not what we knew of it:
@@ -381,19 +375,21 @@ def _prepared(connection, sql: str, count: int) -> str:
     """``EXECUTE name(%s, ...)`` of the statement prepared from ``sql`` on this session,
     which prepares it first if it has not (once per session)."""
     name, prepare = _server_statement(sql)
-    # The cursor first: Django's health check may reconnect there, and the statements
-    # known are those of the session the statement will run on.
-    with connection.cursor() as cursor:
-        known = _prepared_in.setdefault(connection.connection, set())
-        if name not in known:
-            try:
+    # What Django's cursor() does first: its health check may reconnect, and the
+    # statements known are those of the session the statement will run on.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    known = _prepared_in.setdefault(connection.connection, set())
+    if name not in known:
+        try:
+            with connection.cursor() as cursor:
                 cursor.execute(prepare)
-            except DatabaseError as error:
-                # Already there (our record lost): fine, unless the failure has ended a
-                # transaction (then it goes up, as any failed statement's would).
-                if _sqlstate(error) != _ALREADY_THERE or connection.in_atomic_block:
-                    raise
-            known.add(name)
+        except DatabaseError as error:
+            # Already there (our record lost): fine, unless the failure has ended a
+            # transaction (then it goes up, as any failed statement's would).
+            if _sqlstate(error) != _ALREADY_THERE or connection.in_atomic_block:
+                raise
+        known.add(name)
     return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 
 
