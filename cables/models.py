@@ -961,7 +961,10 @@ class CableCaveat(models.Model):
     """A caveat of a cable's classification (NOFORN, FOR OFFICIAL USE ONLY, ...), written by
     ``Cable.save``."""
 
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="caveat_rows")
+    # (no index of its own: cablecaveat_unique begins with cable_id)
+    cable = models.ForeignKey(
+        Cable, on_delete=models.CASCADE, related_name="caveat_rows", db_index=False
+    )
     caveat = models.CharField(max_length=64)
     position = models.PositiveSmallIntegerField()
 
@@ -982,8 +985,10 @@ class CableCaveat(models.Model):
 class CableTag(models.Model):
     """A cable's TAGS, in the order the cable lists them."""
 
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    # (no indexes of their own: cabletag_unique begins with cable_id, cabletag_tag_cable_idx
+    # with tag_id; each more would be written for every TAG of every cable imported)
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -1009,7 +1014,10 @@ _similar_page = Prepared(
 
 
 class Paragraph(models.Model):
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
+    # (no index of its own: paragraph_position_unique begins with cable_id)
+    cable = models.ForeignKey(
+        Cable, on_delete=models.CASCADE, related_name="paragraphs", db_index=False
+    )
     position = models.PositiveIntegerField()
     number = models.PositiveIntegerField(null=True, blank=True)
     marking = models.CharField(max_length=64, blank=True)
@@ -1231,7 +1239,10 @@ class Mention(models.Model):
     SIGNER, CLASSIFIED_BY, NAMED = "signer", "classified_by", "named"
     ROLE_CHOICES = [(SIGNER, "Signer"), (CLASSIFIED_BY, "Classified by"), (NAMED, "Named")]
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    # (no index of its own: mention_person_cable_idx begins with person_id)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="mentions", db_index=False
+    )
     cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="mentions")
     paragraph = models.ForeignKey(
         Paragraph, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
@@ -1294,7 +1305,10 @@ class CablePerson(models.Model):
 class Source(models.Model):
     """A file (or archive member, or CSV row) a cable was read from."""
 
-    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="sources")
+    # (no index of its own: source_cable_path_unique begins with cable_id)
+    cable = models.ForeignKey(
+        Cable, on_delete=models.CASCADE, related_name="sources", db_index=False
+    )
     path = models.TextField(help_text="File path, archive member or row it came from.")
     format = models.CharField(max_length=64)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the record's text.")

@@ -2,7 +2,7 @@
 
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
 from .people import PersonMention, extract_people, person_key, same_person
-from .telegram import parse_cable, parse_or_error
+from .telegram import parse_cable, parse_each, parse_or_error
 
 __all__ = [
     "Hints",
@@ -14,6 +14,7 @@ __all__ = [
     "Reference",
     "extract_people",
     "parse_cable",
+    "parse_each",
     "parse_or_error",
     "person_key",
     "same_person",

@@ -9,6 +9,7 @@ breaks in mid-paragraph, blank lines inside paragraphs, lost characters, cut-off
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .classified import find_classified_by
@@ -162,12 +163,18 @@ class _Para:
 
 
 def parse_or_error(text: str, hints: Hints | None = None) -> ParsedCable | ParseError:
-    """``parse_cable``, with a parse error returned rather than raised: the job a worker
-    process runs for the importer (an exception would stop the pool's whole batch)."""
+    """``parse_cable``, with a parse error returned rather than raised (an exception would
+    lose the other cables parsed with it)."""
     try:
         return parse_cable(text, hints)
     except ParseError as error:
         return error
+
+
+def parse_each(items: Iterable[tuple[str, Hints | None]]) -> list[ParsedCable | ParseError]:
+    """``parse_or_error`` of each (text, hints): the job a worker process runs for the
+    importer, a few cables per round trip."""
+    return [parse_or_error(text, hints) for text, hints in items]
 
 
 def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
