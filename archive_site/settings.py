@@ -48,6 +48,7 @@ CABLES_FACET_INDEX                 "0" turns off counting facets from every cabl
 =================================  =========================================================
 """
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -300,11 +301,20 @@ CABLES_QUERY_THREADS = int(env("CABLES_QUERY_THREADS", 2))
 # worker process (numpy arrays, ~30 MB for the whole release; cables/facet_index.py), built
 # again after each change of the archive; SQL's GROUP BY meanwhile.
 ARCHIVE_FACET_INDEX = env_bool("CABLES_FACET_INDEX", default=not (TESTING or DEBUG))
+_DATABASE_IDENTITY = ("ENGINE", "HOST", "PORT", "NAME")
 CACHES = {
     "default": {
         # Django's FileBasedCache, its writes made cheaper (cables/cache.py).
         "BACKEND": "cables.cache.PageFileCache",
         "LOCATION": env("CABLES_PAGE_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
         "OPTIONS": {"MAX_ENTRIES": int(env("CABLES_PAGE_CACHE_ENTRIES", 5000))},
+        # Which database the pages were read from, in every key: two archives sharing the
+        # cache's directory (SQLite while developing, then PostgreSQL) never serve each
+        # other's pages, whose archive versions may well be the same number.
+        "KEY_PREFIX": hashlib.sha256(
+            "|".join(
+                str(DATABASES["default"].get(part, "")) for part in _DATABASE_IDENTITY
+            ).encode()
+        ).hexdigest()[:12],
     }
 }

@@ -38,6 +38,7 @@ print(json.dumps({
     "INSTALLED_APPS": s.INSTALLED_APPS,
     "STORAGES": s.STORAGES,
     "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "CACHES": s.CACHES,
 }, default=str))
 """
 
@@ -121,3 +122,13 @@ def test_a_pytest_run_needs_no_secret_key():
     assert settings["DEBUG"] is False
     plain = "django.contrib.staticfiles.storage.StaticFilesStorage"
     assert settings["STORAGES"]["staticfiles"]["BACKEND"] == plain
+
+
+def test_cached_pages_are_kept_apart_for_each_database():
+    def prefix(**env_vars):
+        return load_settings(DJANGO_SECRET_KEY="k", **env_vars)["CACHES"]["default"]["KEY_PREFIX"]
+
+    sqlite = prefix()
+    one = prefix(DATABASE_URL="postgres://u:p@h:5432/one")
+    assert len({sqlite, one, prefix(DATABASE_URL="postgres://u:p@h:5432/two")}) == 3
+    assert prefix(DATABASE_URL="postgres://other:secret@h:5432/one") == one  # same database
