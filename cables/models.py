@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -1363,6 +1364,8 @@ class ArchiveState(models.Model):
     changed = models.DateTimeField(auto_now=True)
 
     ROW = 1
+    # (a trillion first versions, each raised by an import: far from the field's limit)
+    FIRST_VERSIONS = 2**40
 
     def __str__(self) -> str:
         return f"archive version {self.version}"
@@ -1390,4 +1393,8 @@ class ArchiveState(models.Model):
         if (memo := _request_memo.get()) is not None:
             memo.pop("version", None)
         if not cls.objects.filter(pk=cls.ROW).update(version=F("version") + 1):
-            cls.objects.get_or_create(pk=cls.ROW, defaults={"version": 1})
+            # An archive's first version is drawn at random, not 1: a database dropped and
+            # made again where it was (the same page cache, the same key prefix) never
+            # meets the numbers of the pages the one before it left there.
+            first = secrets.randbelow(cls.FIRST_VERSIONS) + 1
+            cls.objects.get_or_create(pk=cls.ROW, defaults={"version": first})
