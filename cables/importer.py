@@ -106,7 +106,9 @@ def content_hash(parsed: ParsedCable) -> str:
 
 def _json_value(value: Any) -> Any:
     """The parse's dataclasses as their fields, anything else (dates) as text: the JSON that
-    ``dataclasses.asdict`` gave, without its deep copy of the parse (0.3 ms a cable)."""
+    ``dataclasses.asdict`` gave, without its deep copy of the parse (0.3 ms a cable). (The
+    same while the parser's dataclasses hold nothing but their fields: an attribute set on
+    an instance besides them would count here, not there.)"""
     if dataclasses.is_dataclass(value):
         return vars(value)
     return str(value)
@@ -345,7 +347,8 @@ def parse_records(
     # not multiprocessing.Pool: the Pool's worker-watching thread wakes whenever a result
     # waits unread and spun on it, a third of a core taken from the parsing (0.4 ms a cable).
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    try:
         pending: deque = deque()
         for chunk in itertools.chain([first, second], chunks):
             parts = itertools.batched(((r.text, r.hints) for r in chunk), PARSE_PART)
@@ -354,6 +357,12 @@ def parse_records(
                 yield from _parsed(*pending.popleft())
         for chunk, jobs in pending:
             yield from _parsed(chunk, jobs)
+    except BaseException:
+        # The import stopped (an error storing, Ctrl-C, the caller done early): the records
+        # queued are dropped, not parsed first (up to three chunks).
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _parsed(chunk: tuple[RawRecord, ...], jobs: list[Future]) -> Iterator[tuple]:
@@ -821,8 +830,10 @@ class _PersonIndex:
         # (Keyed by id(): people not yet saved can't be hashed.)
         self.at_post: dict[tuple[str, str], dict[int, Person]] = defaultdict(dict)
         full = {p.pk: p for p in self.by_key.values() if not p.scope and p.surname_key in alone}
+        # (by the cables' links to people, one row a cable and person: a third fewer rows
+        # than their mentions, one a paragraph; the same pairs)
         rows = (
-            Mention.objects.filter(
+            CablePerson.objects.filter(
                 person__in=listed(full), cable__origin__in=listed({c.origin for c, _ in found})
             )
             .values_list("person_id", "cable__origin")

@@ -487,6 +487,31 @@ def test_records_parsed_by_a_pool_of_workers_come_back_the_same_and_in_order(mon
     assert [locator for locator, _ in alone] == [record.locator for record in records]
 
 
+def test_an_import_stopped_early_drops_the_records_queued_for_parsing(monkeypatch):
+    monkeypatch.setattr(importer, "PARSE_CHUNK", 3)
+    monkeypatch.setattr(importer, "PARSE_PART", 1)
+    shutdowns = []
+
+    class Recorded(importer.ProcessPoolExecutor):
+        def shutdown(self, wait=True, *, cancel_futures=False):
+            shutdowns.append((wait, cancel_futures))
+            super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", Recorded)
+    records = [
+        item
+        for path in iter_files([SEEDS])
+        for item in read_path(path)
+        if not isinstance(item, ReadError)
+    ] * 4
+    parsed = importer.parse_records(records, 2)
+    next(parsed)
+    parsed.close()  # as the import does when storing fails
+    assert shutdowns == [(False, True)]
+    assert list(importer.parse_records(records, 2))  # a whole run waits for its workers
+    assert shutdowns[1:] == [(True, False)]
+
+
 def test_a_parse_has_the_fingerprint_it_had_when_dataclasses_asdict_made_it():
     # Stored fingerprints (Cable.content_hash) must stay valid, or every cable of an
     # archive would be rewritten by its next import.
