@@ -250,8 +250,10 @@ def parse_query(raw: str | None) -> ParsedQuery:
             continue
         atom = item.atom
         assert atom is not None
-        if not atom.is_phrase and atom.words[0] in STOP_WORDS:
-            dropped.append(atom.words[0])
+        if all(word in STOP_WORDS for word in atom.words):
+            # A phrase of them only too ("AT&T", "don't", "to be or not to be"): the text
+            # search keeps none of its words, and would find nothing.
+            dropped.append(atom.source or " ".join(atom.words))
             continue
         if count >= MAX_ATOMS:
             capped = True
@@ -277,17 +279,24 @@ def parse_query(raw: str | None) -> ParsedQuery:
                 f"({', '.join('-' + str(a) for a in excluded)})."
             )
         elif dropped:
-            common = ", ".join(f"“{w}”" for w in dict.fromkeys(dropped))
-            notices.append(
-                f"{common} {'is' if len(set(dropped)) == 1 else 'are'} too common "
-                f"to search for. {EMPTY_MESSAGE}"
-            )
+            notices.append(f"{_too_common(dropped)} {EMPTY_MESSAGE}")
         else:
             notices.append(EMPTY_MESSAGE)
     elif dropped:
         common = ", ".join(f"“{w}”" for w in dict.fromkeys(dropped))
         notices.append(f"Very common words were left out: {common}.")
     return query
+
+
+def _too_common(dropped: list[str]) -> str:
+    """Why nothing was searched: "“the” is too common to search for.", "“at&t” is only
+    words too common to search for." """
+    texts = list(dict.fromkeys(dropped))
+    common = ", ".join(f"“{text}”" for text in texts)
+    verb = "is" if len(texts) == 1 else "are"
+    if any(len(WORD.findall(text)) > 1 for text in texts):
+        return f"{common} {verb} only words too common to search for."
+    return f"{common} {verb} too common to search for."
 
 
 def _reference_guess(text: str) -> ReferenceGuess | None:
