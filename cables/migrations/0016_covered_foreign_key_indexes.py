@@ -7,14 +7,37 @@ from django.db import migrations, models
 # the same column makes redundant. Dropped by name (the names Django gave them, the same on
 # SQLite and PostgreSQL): AlterField would rebuild each table on SQLite (the paragraphs and
 # their full-text index included) and re-check each foreign key on PostgreSQL.
+# (model, field, its target, its related_name, its index)
 COVERED = [
-    ("cables_cablecaveat", "cable_id", "cables_cablecaveat_cable_id_3ba26623"),
-    ("cables_cabletag", "cable_id", "cables_cabletag_cable_id_5ab1451d"),
-    ("cables_cabletag", "tag_id", "cables_cabletag_tag_id_2c26b633"),
-    ("cables_mention", "person_id", "cables_mention_person_id_6cc7d724"),
-    ("cables_paragraph", "cable_id", "cables_paragraph_cable_id_39d0f34d"),
-    ("cables_source", "cable_id", "cables_source_cable_id_9ae7996b"),
+    ("cablecaveat", "cable", "cable", "caveat_rows", "cables_cablecaveat_cable_id_3ba26623"),
+    ("cabletag", "cable", "cable", None, "cables_cabletag_cable_id_5ab1451d"),
+    ("cabletag", "tag", "tag", None, "cables_cabletag_tag_id_2c26b633"),
+    ("mention", "person", "person", "mentions", "cables_mention_person_id_6cc7d724"),
+    ("paragraph", "cable", "cable", "paragraphs", "cables_paragraph_cable_id_39d0f34d"),
+    ("source", "cable", "cable", "sources", "cables_source_cable_id_9ae7996b"),
 ]
+
+
+def _drop_index(model: str, field: str, index: str) -> migrations.RunSQL:
+    table, column = f"cables_{model}", f"{field}_id"
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{index}"',
+        reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
+    )
+
+
+def _unindexed(model: str, field: str, target: str, related_name: str | None):
+    extra = {"related_name": related_name} if related_name else {}
+    return migrations.AlterField(
+        model_name=model,
+        name=field,
+        field=models.ForeignKey(
+            db_index=False,
+            on_delete=django.db.models.deletion.CASCADE,
+            to=f"cables.{target}",
+            **extra,
+        ),
+    )
 
 
 class Migration(migrations.Migration):
@@ -25,69 +48,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    f'DROP INDEX IF EXISTS "{index}"',
-                    reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-                )
-                for table, column, index in COVERED
+                _drop_index(model, field, index) for model, field, _, _, index in COVERED
             ],
             state_operations=[
-                migrations.AlterField(
-                    model_name="cablecaveat",
-                    name="cable",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="caveat_rows",
-                        to="cables.cable",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="cabletag",
-                    name="cable",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="cables.cable",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="cabletag",
-                    name="tag",
-                    field=models.ForeignKey(
-                        db_index=False, on_delete=django.db.models.deletion.CASCADE, to="cables.tag"
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="mention",
-                    name="person",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="mentions",
-                        to="cables.person",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="paragraph",
-                    name="cable",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="paragraphs",
-                        to="cables.cable",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="source",
-                    name="cable",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sources",
-                        to="cables.cable",
-                    ),
-                ),
+                _unindexed(model, field, target, related_name)
+                for model, field, target, related_name, _ in COVERED
             ],
         ),
     ]

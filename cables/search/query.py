@@ -13,8 +13,10 @@ Everything else is text: a quote mark without a partner, a lone ``-`` or ``OR``,
 digits (as both engines' tokenizers see them), lower-cased; ``al-Qaida`` and ``U.S.`` are
 read as the phrases "al qaida" and "u s" (keeping the text they came from, which
 PostgreSQL's parser reads whole: ``Atom.source``), while ``NEAR(a`` or ``subject:a`` are two
-words. Stop words (``the``, ``of``, ...; PostgreSQL's English list) are dropped from outside phrases on both engines, because PostgreSQL's
-``english`` configuration does not index them.
+words. Stop words (``the``, ``of``, ...; PostgreSQL's English list) are dropped on both
+engines, alone or as a phrase of nothing else ("AT&T", "to be or not to be"), because
+PostgreSQL's ``english`` configuration does not index them; inside a phrase with other
+words they stay.
 
 The AST only holds words, so nothing a user types reaches SQL or an FTS5 expression except
 as a quoted string or a bound parameter.
@@ -239,7 +241,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         )
     groups: list[list[Atom]] = []
     excluded: list[Atom] = []
-    dropped: list[str] = []
+    dropped: list[Atom] = []
     join_next = False
     count = 0
     capped = False
@@ -253,7 +255,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         if all(word in STOP_WORDS for word in atom.words):
             # A phrase of them only too ("AT&T", "don't", "to be or not to be"): the text
             # search keeps none of its words, and would find nothing.
-            dropped.append(atom.source or " ".join(atom.words))
+            dropped.append(atom)
             continue
         if count >= MAX_ATOMS:
             capped = True
@@ -283,20 +285,22 @@ def parse_query(raw: str | None) -> ParsedQuery:
         else:
             notices.append(EMPTY_MESSAGE)
     elif dropped:
-        common = ", ".join(f"“{w}”" for w in dict.fromkeys(dropped))
-        notices.append(f"Very common words were left out: {common}.")
+        notices.append(f"Very common words were left out: {_quoted(dropped)}.")
     return query
 
 
-def _too_common(dropped: list[str]) -> str:
+def _too_common(dropped: list[Atom]) -> str:
     """Why nothing was searched: "“the” is too common to search for.", "“at&t” is only
     words too common to search for." """
-    texts = list(dict.fromkeys(dropped))
-    common = ", ".join(f"“{text}”" for text in texts)
-    verb = "is" if len(texts) == 1 else "are"
-    if any(len(WORD.findall(text)) > 1 for text in texts):
-        return f"{common} {verb} only words too common to search for."
-    return f"{common} {verb} too common to search for."
+    verb = "is" if len(set(dropped)) == 1 else "are"
+    only = "only words " if any(atom.is_phrase for atom in dropped) else ""
+    return f"{_quoted(dropped)} {verb} {only}too common to search for."
+
+
+def _quoted(atoms: list[Atom]) -> str:
+    """“the”, “at&t”: each once, as typed (a phrase without its quote marks)."""
+    texts = dict.fromkeys(atom.source or " ".join(atom.words) for atom in atoms)
+    return ", ".join(f"“{text}”" for text in texts)
 
 
 def _reference_guess(text: str) -> ReferenceGuess | None:
