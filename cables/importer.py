@@ -741,8 +741,33 @@ def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
         if Mention.NAMED in mention.roles and not mention.paragraphs:
             mentions[(person.pk, cable.pk, None, Mention.NAMED)] = None
     _insert_rows(Mention, ("person_id", "cable_id", "paragraph_id", "role"), mentions)
-    links = dict.fromkeys((cable.pk, person.pk) for cable, _, person in resolved)
-    _insert_rows(CablePerson, ("cable_id", "person_id"), links)
+    links = dict.fromkeys((cable.pk, person.pk, cable.origin) for cable, _, person in resolved)
+    _insert_rows(CablePerson, ("cable_id", "person_id", "origin"), links)
+
+
+def _named_at(asked: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Which of these (person id, post) pairs have a cable of the post naming the person:
+    one probe of ``cableperson_person_post_idx`` each (the pairs as one parameter)."""
+    if not asked:
+        return []
+    table = connection.ops.quote_name(CablePerson._meta.db_table)
+    if connection.vendor == "postgresql":
+        pairs = "unnest(%s::bigint[], %s::text[]) AS asked(person_id, origin)"
+        params = [[pk for pk, _ in asked], [post for _, post in asked]]
+    else:
+        pairs = (
+            "(SELECT json_extract(value, '$[0]') AS person_id,"
+            " json_extract(value, '$[1]') AS origin FROM json_each(%s)) AS asked"
+        )
+        params = [json.dumps(asked)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT asked.person_id, asked.origin FROM {pairs}
+            WHERE EXISTS (SELECT 1 FROM {table} AS link
+                WHERE link.person_id = asked.person_id AND link.origin = asked.origin)""",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def listed(values: Iterable) -> RawSQL | list:
@@ -812,7 +837,8 @@ class _PersonIndex:
     written in bulk by ``save``."""
 
     def __init__(self, found: list) -> None:
-        keys = {person_key(mention.name) for _, mention in found}
+        keyed = [(cable.origin, person_key(mention.name)) for cable, mention in found]
+        keys = {key for _, key in keyed}
         surnames = {key.split()[0] for key in keys if key}
         # Surnames written alone (a surname alone's key is its surname's): only they are
         # looked up among the full names named at a post. Every full name sharing any of
@@ -829,17 +855,15 @@ class _PersonIndex:
         # Full names by (surname key, post): who a surname alone at that post may mean.
         # (Keyed by id(): people not yet saved can't be hashed.)
         self.at_post: dict[tuple[str, str], dict[int, Person]] = defaultdict(dict)
+        # Only where a surname is written alone is it looked up (``resolve``): those posts
+        # are asked of the stored full names with that surname, and of no other.
+        posts_of: dict[str, set[str]] = defaultdict(set)
+        for origin, key in keyed:
+            if key in alone:
+                posts_of[key].add(origin)
         full = {p.pk: p for p in self.by_key.values() if not p.scope and p.surname_key in alone}
-        # (by the cables' links to people, one row a cable and person: a third fewer rows
-        # than their mentions, one a paragraph; the same pairs)
-        rows = (
-            CablePerson.objects.filter(
-                person__in=listed(full), cable__origin__in=listed({c.origin for c, _ in found})
-            )
-            .values_list("person_id", "cable__origin")
-            .distinct()
-        )
-        for person_id, origin in rows:
+        asked = [(pk, post) for pk, p in full.items() for post in posts_of[p.surname_key]]
+        for person_id, origin in _named_at(asked):
             person = full[person_id]
             self.at_post[(person.surname_key, origin)][id(person)] = person
         self.new: list[Person] = []

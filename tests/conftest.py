@@ -166,7 +166,9 @@ def mention(db):
 
     def make(person, cable, role: str = Mention.NAMED, paragraph=None) -> Mention:
         made = Mention.objects.create(person=person, cable=cable, role=role, paragraph=paragraph)
-        CablePerson.objects.get_or_create(person=person, cable=cable)
+        CablePerson.objects.get_or_create(
+            person=person, cable=cable, defaults={"origin": cable.origin}
+        )
         Person.objects.filter(pk=person.pk).refresh_cable_counts()
         return made
 

@@ -311,6 +311,12 @@ def test_people_and_tags_carry_their_counts_of_cables(imported_seeds):
     assert Tag.objects.get(code="KZ").cable_count == 4
 
 
+def test_each_link_to_a_person_carries_its_cables_origin(imported_seeds):
+    links = list(CablePerson.objects.values_list("origin", "cable__origin"))
+    assert links
+    assert all(origin == cables_origin for origin, cables_origin in links)
+
+
 def test_a_cable_read_again_without_a_name_lowers_that_persons_count(db, tmp_path):
     cable = tmp_path / "a.txt"
     cable.write_text(

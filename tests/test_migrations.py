@@ -58,3 +58,71 @@ def test_an_archive_imported_before_the_kept_counts_gets_its_rows_and_counts():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_links_of_an_archive_imported_before_0017_take_their_cables_origin():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        ("cables", "0016_covered_foreign_key_indexes"),
+        ("cables", "0017_cable_person_post"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        Cable = old.get_model("cables", "Cable")
+        moscow, kyiv = (
+            Cable.objects.create(
+                reference_id=f"06{post.upper()}1",
+                created="2006-01-01T00:00Z",
+                origin=f"Embassy {post}",
+                content_hash="x",
+            )
+            for post in ("Moscow", "Kyiv")
+        )
+        putin = old.get_model("cables", "Person").objects.create(name="Putin", slug="putin")
+        for cable in (moscow, kyiv):
+            old.get_model("cables", "CablePerson").objects.create(cable=cable, person=putin)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+        new = executor.loader.project_state([after]).apps
+        links = new.get_model("cables", "CablePerson").objects.values_list("cable_id", "origin")
+        assert dict(links) == {moscow.pk: "Embassy Moscow", kyiv.pk: "Embassy Kyiv"}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_long_values_are_compressed_with_lz4_where_postgresql_has_it():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("TOAST compression is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        (has_lz4,) = cursor.fetchone()
+        cursor.execute(
+            """SELECT attrelid::regclass::text || '.' || attname, attcompression
+            FROM pg_attribute WHERE attrelid IN (
+                'cables_cable'::regclass, 'cables_source'::regclass,
+                'cables_paragraph'::regclass, 'cables_paragraphvector'::regclass
+            ) AND attname IN ('header', 'body', 'text', 'search_vector', 'title_vector')"""
+        )
+        methods = dict(cursor.fetchall())
+    assert sorted(methods) == [
+        "cables_cable.body",
+        "cables_cable.header",
+        "cables_cable.search_vector",
+        "cables_cable.title_vector",
+        "cables_paragraph.text",
+        "cables_paragraphvector.search_vector",
+        "cables_source.body",
+    ]
+    assert set(methods.values()) == ({"l"} if has_lz4 else {""})
