@@ -3,7 +3,7 @@
 Idempotent by natural key (the reference id): a record whose parsed fields are unchanged
 writes nothing. New cables are written a batch to a transaction (rows copied on PostgreSQL),
 and a batch that fails is written again one cable to a transaction, so each cable is stored
-whole or not at all; their search vectors follow (``SearchIndexer``).
+whole or not at all, with its search vectors.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ import dataclasses
 import hashlib
 import itertools
 import json
-import logging
 import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from django.db import DatabaseError, connection, connections, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -51,7 +50,6 @@ from .search import index_cable, index_cables
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
-logger = logging.getLogger(__name__)
 
 # Cables stored per batch: large enough that a batch's bulk statements amortise their round
 # trips, small enough that one bad cable costs little (the batch is then stored one by one).
@@ -209,7 +207,6 @@ def import_paths(
     changes = 0  # new and updated cables when the archive's version was last raised
     to_parse = changed(records()) if skip_unchanged else records()
     current_file = None
-    search_index = SearchIndexer()
     for batch in itertools.batched(parse_records(to_parse, workers), BATCH_SIZE):
         parsed_batch = []
         for record, result in batch:
@@ -226,9 +223,10 @@ def import_paths(
                 deferred.append((record, str(result)))
             else:
                 fail(record.locator, str(result), record.format)
-        store_batch(parsed_batch, store_one, stored, search_index)
+        store_batch(parsed_batch, store_one, stored)
         changes = _bump_if_changed(report, changes)
-    if search_index.finish():  # the last batch's cables are found by a search only now
+    if left := search_engine().unindexed():  # an earlier import stopped before indexing
+        index_cables(left)
         ArchiveState.bump()
 
     for record, reason in deferred:
@@ -374,10 +372,9 @@ def store_batch(
     batch: list[tuple[RawRecord, ParsedCable]],
     store_one: Callable[[RawRecord, ParsedCable], None],
     stored: Callable[[str, RawRecord, ParsedCable], None],
-    search_index: SearchIndexer,
 ) -> None:
     """Store a batch of parsed records. Cables new to the archive are written in bulk (a few
-    statements for the whole batch), and indexed for search by ``search_index``; a record
+    statements for the whole batch, their search vectors with them); a record
     already stored from the same file, unchanged, costs nothing; everything else goes
     through ``store_cable``, one by one, in order."""
     ids = {parsed.reference_id for _, parsed in batch}
@@ -412,18 +409,13 @@ def store_batch(
     if fresh:
         try:
             with transaction.atomic():
-                written = _write_new_cables(fresh)
+                _write_new_cables(fresh)
         except DatabaseError:
             # One of them can't be stored: store them one by one, to tell which.
             others = [(record, parsed) for record, parsed, _ in fresh] + others
         else:
-            search_index.index(written)
             for record, parsed, _ in fresh:
                 stored(NEW, record, parsed)
-    if others:
-        # Written one by one, each indexed with its rows: never beside the indexing of
-        # cables they may be another version of.
-        search_index.wait()
     for record, parsed in others:
         store_one(record, parsed)
 
@@ -524,10 +516,9 @@ def _write_cable(cable: Cable, parsed: ParsedCable, fingerprint: str, replace: b
     index_cable(cable.pk)  # the search vectors of the cable and its paragraphs
 
 
-def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> list[int]:
-    """Cables not yet in the archive, with their children and sources, in bulk: about a
-    dozen statements for the batch, whatever its size. Returns their ids, to be indexed
-    for search (``SearchIndexer``)."""
+def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> None:
+    """Cables not yet in the archive, with their children, sources and search vectors, in
+    bulk: about a dozen statements for the batch, whatever its size."""
     cables = []
     for _, parsed, fingerprint in fresh:
         cable = Cable(reference_id=parsed.reference_id)
@@ -537,7 +528,14 @@ def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> list[i
     caveats = {}
     for cable in cables:
         cable.level, caveats[cable.reference_id] = split_classification(cable.classification)
-    _insert_objects(Cable, cables)  # sets their primary keys
+    # On PostgreSQL the cables' rows are written last, each with its search vectors, made
+    # from its paragraphs' (written first: the foreign keys are checked at commit). An
+    # UPDATE setting them afterwards wrote each row twice, with each of its eight indexes.
+    vectors_now = connection.vendor == "postgresql" and COPY_ON_POSTGRESQL
+    if vectors_now:
+        _take_ids(Cable, cables)
+    else:
+        _insert_objects(Cable, cables)  # sets their primary keys
     _insert_rows(
         CableCaveat,
         ("cable_id", "caveat", "position"),
@@ -548,6 +546,9 @@ def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> list[i
         ),
     )
     _write_children([(cable, parsed) for cable, (_, parsed, _) in zip(cables, fresh, strict=True)])
+    if vectors_now:
+        with search_engine().staged_cables([cable.pk for cable in cables]) as staging:
+            _insert_objects(Cable, cables, table=staging)
     now = timezone.now()
     _insert_rows(
         Source,
@@ -564,64 +565,8 @@ def _write_new_cables(fresh: list[tuple[RawRecord, ParsedCable, str]]) -> list[i
         ),
     )
     _resolve_citations_of([cable.reference_id for cable in cables])
-    return [cable.pk for cable in cables]
-
-
-class SearchIndexer:
-    """The search index of the cables a batch wrote in bulk (``index_cables``).
-
-    On PostgreSQL, outside a transaction, in a thread of its own on a connection of its
-    own, one batch behind the import: parsing the paragraphs into vectors, half of
-    PostgreSQL's time for a new cable, then overlaps the writing of the next batch instead
-    of holding it up. Elsewhere (SQLite's triggers index the rows as they are written; a
-    test's transaction, which another connection can't see into) at once.
-
-    Until a batch is indexed a search does not find its cables (``finish`` says when the
-    last one is). A cable whose indexing failed, or that an import stopped before
-    indexing, is indexed by the next import's ``finish`` (``SearchEngine.unindexed``)."""
-
-    def __init__(self) -> None:
-        aside = connection.vendor == "postgresql" and not connection.in_atomic_block
-        self.executor = ThreadPoolExecutor(1, "search-index") if aside else None
-        self.pending: Future | None = None
-
-    def index(self, cable_ids: list[int]) -> None:
-        if self.executor is None:
-            index_cables(cable_ids)
-            return
-        self.wait()  # one batch at a time: the import never runs further ahead
-        self.pending = self.executor.submit(self._index_aside, cable_ids)
-
-    @staticmethod
-    def _index_aside(cable_ids: list[int]) -> None:
-        with transaction.atomic():
-            index_cables(cable_ids)
-
-    def wait(self) -> bool:
-        """Wait for the batch being indexed, if any; whether there was one."""
-        pending, self.pending = self.pending, None
-        if pending is None:
-            return False
-        try:
-            pending.result()
-        except DatabaseError:
-            logger.exception("Cables could not be indexed for search; finish() tries again")
-        return True
-
-    def finish(self) -> bool:
-        """Wait for the last batch, close the thread's connection, and index any cable
-        left without its vectors; whether cables became searchable since the last batch
-        was stored."""
-        indexed = self.wait()
-        if self.executor is not None:
-            # (the thread's own connection: closed there, as Django's connections are per thread)
-            self.executor.submit(connections.close_all).result()
-            self.executor.shutdown()
-            self.executor = None
-        if left := search_engine().unindexed():
-            index_cables(left)
-            indexed = True
-        return indexed
+    if not vectors_now:
+        index_cables([cable.pk for cable in cables])  # (SQLite's triggers have: nothing to do)
 
 
 def _resolve_citations_of(reference_ids: list[str]) -> None:
@@ -720,8 +665,12 @@ def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
     if not found:
         return
     people = _PersonIndex(found)
-    rows = Paragraph.objects.filter(cable__in=listed(cable.pk for cable, _ in pairs)).values_list(
-        "cable_id", "position", "id"
+    # (unordered, never joined to the cables: a batch's cable rows may not be written yet,
+    # ``_write_new_cables``)
+    rows = (
+        Paragraph.objects.filter(cable_id__in=listed(cable.pk for cable, _ in pairs))
+        .order_by()
+        .values_list("cable_id", "position", "id")
     )
     paragraph_ids = {(cable_id, position): pk for cable_id, position, pk in rows}
     resolved = [(cable, mention, people.resolve(mention, cable.origin)) for cable, mention in found]
@@ -783,7 +732,12 @@ def listed(values: Iterable) -> RawSQL | list:
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
 
 
-def _insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
+def _insert_rows(
+    model: type[models.Model],
+    fields: tuple[str, ...],
+    rows: Iterable[tuple],
+    table: str | None = None,
+) -> None:
     """Insert rows of values of a model's fields (as attribute names: ``cable_id``), every
     field without a database default given. On PostgreSQL by ``COPY`` (no statement built
     and no model instance made: a tenth of ``bulk_create``'s cost a row, most of the
@@ -794,19 +748,14 @@ def _insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: Itera
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    statement = f"COPY {quote(table or model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
 
 
-def _insert_objects(model: type[models.Model], objects: list[models.Model]) -> None:
-    """Insert new model instances and set their primary keys, as ``bulk_create`` does: on
-    PostgreSQL by ``COPY``, their ids taken from the table's sequence first (a batch of
-    cables as one statement of 11,000 parameters cost a millisecond a cable)."""
-    if connection.vendor != "postgresql" or not COPY_ON_POSTGRESQL or not objects:
-        model.objects.bulk_create(objects)
-        return
+def _take_ids(model: type[models.Model], objects: list[models.Model]) -> None:
+    """Primary keys for new instances, from the table's sequence."""
     opts = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
@@ -815,6 +764,20 @@ def _insert_objects(model: type[models.Model], objects: list[models.Model]) -> N
         )
         for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             instance.pk = pk
+
+
+def _insert_objects(
+    model: type[models.Model], objects: list[models.Model], table: str | None = None
+) -> None:
+    """Insert new model instances and set their primary keys, as ``bulk_create`` does: on
+    PostgreSQL by ``COPY``, their ids taken from the table's sequence first (a batch of
+    cables as one statement of 11,000 parameters cost a millisecond a cable)."""
+    if connection.vendor != "postgresql" or not COPY_ON_POSTGRESQL or not objects:
+        model.objects.bulk_create(objects)
+        return
+    opts = model._meta
+    if any(instance.pk is None for instance in objects):
+        _take_ids(model, objects)
     fields = opts.concrete_fields
     _insert_rows(
         model,
@@ -827,6 +790,7 @@ def _insert_objects(model: type[models.Model], objects: list[models.Model]) -> N
             )
             for instance in objects
         ),
+        table,
     )
     for instance in objects:
         instance._state.adding, instance._state.db = False, connection.alias

@@ -2,7 +2,6 @@
 
 import re
 import shutil
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -435,25 +434,37 @@ def test_rows_copied_in_bulk_on_postgresql_are_those_bulk_create_writes(db, monk
     assert stored_rows() == copied
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexed aside on PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_new_cables_are_indexed_aside_and_found_after_the_import(
-    client, monkeypatch
-):
-    monkeypatch.setattr(importer, "BATCH_SIZE", 2)  # several batches, indexed one behind
-    threads = []
-    real_index_aside = importer.SearchIndexer._index_aside
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="vectors in rows on PostgreSQL")
+def test_each_batch_writes_its_cables_with_their_search_vectors(db, client, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)  # several batches
+    unindexed_when_stored = []
 
-    def index_aside(cable_ids):
-        threads.append(threading.current_thread().name)
-        real_index_aside(cable_ids)
+    def on_record(outcome, record, parsed):
+        cable = Cable.objects.get(reference_id=parsed.reference_id)
+        if cable.search_vector is None or cable.title_vector is None:
+            unindexed_when_stored.append(parsed.reference_id)
+        if not ParagraphVector.objects.filter(cable=cable).exists():
+            unindexed_when_stored.append(parsed.reference_id)
 
-    monkeypatch.setattr(importer.SearchIndexer, "_index_aside", staticmethod(index_aside))
-    report = import_paths([SEEDS])
+    report = import_paths([SEEDS], on_record=on_record)
     assert report.new == 5 and report.failures == []
-    assert len(threads) == 3 and all(name.startswith("search-index") for name in threads)
-    assert not Cable.objects.filter(search_vector__isnull=True).exists()
+    assert unindexed_when_stored == []
     assert "06ALMATY2803" in search_ids(client, "Nazarbayev")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="vectors in rows on PostgreSQL")
+def test_the_vectors_written_with_new_cables_are_those_a_rebuild_makes(imported_seeds):
+    from cables.search import engine
+
+    def vectors():
+        cables = Cable.objects.order_by("pk").values_list("pk", "search_vector", "title_vector")
+        paragraphs = ParagraphVector.objects.order_by("pk").values_list("pk", "search_vector")
+        return list(cables), list(paragraphs)
+
+    written = vectors()
+    assert len(written[0]) == 5 and len(written[1]) > 40
+    engine().rebuild()
+    assert vectors() == written
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexed aside on PostgreSQL")

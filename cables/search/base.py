@@ -166,7 +166,8 @@ class SearchEngine(ABC):
 
     def unindexed(self) -> list[int]:
         """Cables whose rows were written but not indexed (an import stopped between the
-        two: ``importer.SearchIndexer``); none where the rows index themselves."""
+        two, as imports before the vectors were written with the rows could); none where
+        the rows index themselves."""
         return []
 
     def keep_word_counts(

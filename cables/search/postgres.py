@@ -93,6 +93,13 @@ from .highlight import marked_html, plain_text
 from .query import STOP_WORDS, Atom, ParsedQuery
 
 CONFIG = "english"
+# A cable's title vector (its subject weighted A, its summary B), of a row named ``alias``,
+# the configuration passed twice; its text is weighted D.
+TITLE_VECTOR = (
+    "setweight(to_tsvector(%s::regconfig, COALESCE({alias}.subject, '')), 'A')"
+    " || setweight(to_tsvector(%s::regconfig, COALESCE({alias}.summary, '')), 'B')"
+)
+TEXT_LABEL = "D"
 # The working memory of a query on the GIN indexes (``PostgresEngine._gin_planning``): an
 # exact bitmap of a common word's paragraphs and its count per cable at full size (251,287
 # cables: ~6 and ~18 MB) fit; a few such queries run at once per page, on their own.
@@ -995,6 +1002,55 @@ class PostgresEngine(SearchEngine):
     def rebuild(self) -> None:
         self._index(None)
 
+    @contextmanager
+    def staged_cables(self, cable_ids: list[int]) -> Iterator[str]:
+        """New cables' rows, written (by the caller) into the table whose name this yields,
+        then moved into the cables' table with their search vectors: each row written once,
+        where an UPDATE setting them later wrote it twice, with each of its indexes. Their
+        paragraphs must be written first; their vectors are made here too."""
+        staging = "cables_cable_staging"
+        cable_table = Cable._meta.db_table
+        paragraph_table = Paragraph._meta.db_table
+        vector_table = ParagraphVector._meta.db_table
+        with connection.cursor() as cursor:
+            # (the session's own table, emptied at each commit; its values compressed as the
+            # cables' are, and not again when they move)
+            cursor.execute(
+                f"""CREATE TEMPORARY TABLE IF NOT EXISTS {staging}
+                (LIKE {cable_table} INCLUDING COMPRESSION) ON COMMIT DELETE ROWS"""
+            )
+        yield staging
+        columns = [field.column for field in Cable._meta.concrete_fields]
+        computed = {
+            "title_vector": "t.title",
+            "search_vector": f"t.title || setweight(COALESCE(t.text, ''), '{TEXT_LABEL}')",
+        }
+        values = ", ".join(computed.get(column, f"t.{column}") for column in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {vector_table} (paragraph_id, cable_id, search_vector)
+                SELECT p.id, p.cable_id, to_tsvector(%s::regconfig, p.text)
+                FROM {paragraph_table} AS p WHERE p.cable_id = ANY(%s)""",
+                [CONFIG, cable_ids],
+            )
+            cursor.execute(
+                f"""INSERT INTO {cable_table} ({", ".join(columns)})
+                SELECT {values} FROM (
+                    SELECT s.*, {TITLE_VECTOR.format(alias="s")} AS title, texts.text
+                    FROM {staging} AS s
+                    LEFT JOIN (
+                        SELECT v.cable_id,
+                            cables_tsvector_agg(v.search_vector ORDER BY p.position) AS text
+                        FROM {vector_table} AS v
+                        JOIN {paragraph_table} AS p ON p.id = v.paragraph_id
+                        WHERE v.cable_id = ANY(%s) AND p.cable_id = ANY(%s)
+                        GROUP BY v.cable_id
+                    ) AS texts ON texts.cable_id = s.id
+                ) AS t""",
+                [CONFIG, CONFIG, cable_ids, cable_ids],
+            )
+            cursor.execute(f"TRUNCATE {staging}")
+
     @staticmethod
     def _index(cable_ids: list[int] | None) -> None:
         """Set-based: the paragraphs' vectors written anew (one INSERT ... SELECT), then
@@ -1027,12 +1083,9 @@ class PostgresEngine(SearchEngine):
             cursor.execute(
                 f"""UPDATE {cable_table} AS cable
                 SET title_vector = t.title,
-                    search_vector = t.title || setweight(COALESCE(t.text, ''), 'D')
+                    search_vector = t.title || setweight(COALESCE(t.text, ''), '{TEXT_LABEL}')
                 FROM (
-                    SELECT c.id,
-                        setweight(to_tsvector(%s::regconfig, COALESCE(c.subject, '')), 'A')
-                        || setweight(to_tsvector(%s::regconfig, COALESCE(c.summary, '')), 'B')
-                        AS title,
+                    SELECT c.id, {TITLE_VECTOR.format(alias="c")} AS title,
                         texts.text
                     FROM {cable_table} AS c
                     LEFT JOIN (
