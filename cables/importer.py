@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import logging
 import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +50,8 @@ from .search import engine as search_engine
 from .search import index_cable, index_cables
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+logger = logging.getLogger(__name__)
 
 
 # Cables stored per batch: large enough that a batch's bulk statements amortise their round
@@ -412,6 +415,11 @@ def store_batch(
                 _write_new_cables(fresh)
         except DatabaseError:
             # One of them can't be stored: store them one by one, to tell which.
+            logger.warning(
+                "A batch of %d new cables could not be written at once; one by one instead",
+                len(fresh),
+                exc_info=True,
+            )
             others = [(record, parsed) for record, parsed, _ in fresh] + others
         else:
             for record, parsed, _ in fresh:

@@ -443,7 +443,8 @@ def test_each_batch_writes_its_cables_with_their_search_vectors(db, client, monk
         cable = Cable.objects.get(reference_id=parsed.reference_id)
         if cable.search_vector is None or cable.title_vector is None:
             unindexed_when_stored.append(parsed.reference_id)
-        if not ParagraphVector.objects.filter(cable=cable).exists():
+        vectors = ParagraphVector.objects.filter(cable=cable).count()
+        if vectors != cable.paragraphs.count():
             unindexed_when_stored.append(parsed.reference_id)
 
     report = import_paths([SEEDS], on_record=on_record)
@@ -467,7 +468,18 @@ def test_the_vectors_written_with_new_cables_are_those_a_rebuild_makes(imported_
     assert vectors() == written
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexed aside on PostgreSQL")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="vectors in rows on PostgreSQL")
+def test_new_cables_missing_from_their_staging_table_fail_the_batch(db):
+    from django.db import DatabaseError
+
+    from cables.search import engine
+
+    with pytest.raises(DatabaseError, match="0 of 1 new cables written"):
+        with engine().staged_cables([10**9]):
+            pass  # nothing written into it
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="vectors on PostgreSQL")
 def test_a_cable_an_import_left_unindexed_is_indexed_by_the_next(imported_seeds, client):
     # What an import stopped before indexing leaves: the rows, and none of the vectors (a
     # batch's paragraph and cable vectors are written in one transaction).

@@ -47,7 +47,7 @@ import psycopg
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -1013,11 +1013,12 @@ class PostgresEngine(SearchEngine):
         paragraph_table = Paragraph._meta.db_table
         vector_table = ParagraphVector._meta.db_table
         with connection.cursor() as cursor:
-            # (the session's own table, emptied at each commit; its values compressed as the
-            # cables' are, and not again when they move)
+            # (the transaction's own table, made from the cables' table as it is now, never
+            # kept by a session a pooler hands on, nor past a migration; its values
+            # compressed as the cables' are, and not again when they move)
             cursor.execute(
                 f"""CREATE TEMPORARY TABLE IF NOT EXISTS {staging}
-                (LIKE {cable_table} INCLUDING COMPRESSION) ON COMMIT DELETE ROWS"""
+                (LIKE {cable_table} INCLUDING COMPRESSION) ON COMMIT DROP"""
             )
         yield staging
         columns = [field.column for field in Cable._meta.concrete_fields]
@@ -1046,10 +1047,14 @@ class PostgresEngine(SearchEngine):
                         WHERE v.cable_id = ANY(%s) AND p.cable_id = ANY(%s)
                         GROUP BY v.cable_id
                     ) AS texts ON texts.cable_id = s.id
+                    WHERE s.id = ANY(%s)
                 ) AS t""",
-                [CONFIG, CONFIG, cable_ids, cable_ids],
+                [CONFIG, CONFIG, cable_ids, cable_ids, cable_ids],
             )
+            moved = cursor.rowcount
             cursor.execute(f"TRUNCATE {staging}")
+        if moved != len(cable_ids):
+            raise DatabaseError(f"{moved} of {len(cable_ids)} new cables written")
 
     @staticmethod
     def _index(cable_ids: list[int] | None) -> None:
