@@ -100,6 +100,8 @@ TITLE_VECTOR = (
     " || setweight(to_tsvector(%s::regconfig, COALESCE({alias}.summary, '')), 'B')"
 )
 TEXT_LABEL = "D"
+# A cable's whole vector, of its title's (``t.title``) and its text's (``t.text``).
+CABLE_VECTOR = f"t.title || setweight(COALESCE(t.text, ''), '{TEXT_LABEL}')"
 # The working memory of a query on the GIN indexes (``PostgresEngine._gin_planning``): an
 # exact bitmap of a common word's paragraphs and its count per cable at full size (251,287
 # cables: ~6 and ~18 MB) fit; a few such queries run at once per page, on their own.
@@ -1010,8 +1012,6 @@ class PostgresEngine(SearchEngine):
         paragraphs must be written first; their vectors are made here too."""
         staging = "cables_cable_staging"
         cable_table = Cable._meta.db_table
-        paragraph_table = Paragraph._meta.db_table
-        vector_table = ParagraphVector._meta.db_table
         with connection.cursor() as cursor:
             # (the transaction's own table, made from the cables' table as it is now, never
             # kept by a session a pooler hands on, nor past a migration; its values
@@ -1024,29 +1024,18 @@ class PostgresEngine(SearchEngine):
         columns = [field.column for field in Cable._meta.concrete_fields]
         computed = {
             "title_vector": "t.title",
-            "search_vector": f"t.title || setweight(COALESCE(t.text, ''), '{TEXT_LABEL}')",
+            "search_vector": CABLE_VECTOR,
         }
         values = ", ".join(computed.get(column, f"t.{column}") for column in columns)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""INSERT INTO {vector_table} (paragraph_id, cable_id, search_vector)
-                SELECT p.id, p.cable_id, to_tsvector(%s::regconfig, p.text)
-                FROM {paragraph_table} AS p WHERE p.cable_id = ANY(%s)""",
-                [CONFIG, cable_ids],
-            )
+            cursor.execute(_paragraph_vectors("p.cable_id = ANY(%s)"), [CONFIG, cable_ids])
             cursor.execute(
                 f"""INSERT INTO {cable_table} ({", ".join(columns)})
                 SELECT {values} FROM (
                     SELECT s.*, {TITLE_VECTOR.format(alias="s")} AS title, texts.text
                     FROM {staging} AS s
-                    LEFT JOIN (
-                        SELECT v.cable_id,
-                            cables_tsvector_agg(v.search_vector ORDER BY p.position) AS text
-                        FROM {vector_table} AS v
-                        JOIN {paragraph_table} AS p ON p.id = v.paragraph_id
-                        WHERE v.cable_id = ANY(%s) AND p.cable_id = ANY(%s)
-                        GROUP BY v.cable_id
-                    ) AS texts ON texts.cable_id = s.id
+                    LEFT JOIN ({_cable_texts("v.cable_id = ANY(%s) AND p.cable_id = ANY(%s)")})
+                        AS texts ON texts.cable_id = s.id
                     WHERE s.id = ANY(%s)
                 ) AS t""",
                 [CONFIG, CONFIG, cable_ids, cable_ids, cable_ids],
@@ -1076,36 +1065,41 @@ class PostgresEngine(SearchEngine):
         vectors.delete()
         ids = [] if cable_ids is None else [cable_ids]
         cable_table = Cable._meta.db_table
-        paragraph_table = Paragraph._meta.db_table
-        vector_table = ParagraphVector._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""INSERT INTO {vector_table} (paragraph_id, cable_id, search_vector)
-                SELECT p.id, p.cable_id, to_tsvector(%s::regconfig, p.text)
-                FROM {paragraph_table} AS p WHERE {where["p"]}""",
-                [CONFIG, *ids],
-            )
+            cursor.execute(_paragraph_vectors(where["p"]), [CONFIG, *ids])
             cursor.execute(
                 f"""UPDATE {cable_table} AS cable
-                SET title_vector = t.title,
-                    search_vector = t.title || setweight(COALESCE(t.text, ''), '{TEXT_LABEL}')
+                SET title_vector = t.title, search_vector = {CABLE_VECTOR}
                 FROM (
-                    SELECT c.id, {TITLE_VECTOR.format(alias="c")} AS title,
-                        texts.text
+                    SELECT c.id, {TITLE_VECTOR.format(alias="c")} AS title, texts.text
                     FROM {cable_table} AS c
-                    LEFT JOIN (
-                        SELECT v.cable_id,
-                            cables_tsvector_agg(v.search_vector ORDER BY p.position) AS text
-                        FROM {vector_table} AS v
-                        JOIN {paragraph_table} AS p ON p.id = v.paragraph_id
-                        WHERE {where["v"]} AND {where["p"]}
-                        GROUP BY v.cable_id
-                    ) AS texts ON texts.cable_id = c.id
+                    LEFT JOIN ({_cable_texts(f"{where['v']} AND {where['p']}")})
+                        AS texts ON texts.cable_id = c.id
                     WHERE {where["c"]}
                 ) AS t
                 WHERE cable.id = t.id""",
                 [CONFIG, CONFIG, *ids * 3],
             )
+
+
+def _paragraph_vectors(where: str) -> str:
+    """The INSERT of the vectors of the paragraphs (``p``) matching ``where``; its
+    parameters: the configuration, then ``where``'s."""
+    return f"""INSERT INTO {ParagraphVector._meta.db_table} (paragraph_id, cable_id, search_vector)
+        SELECT p.id, p.cable_id, to_tsvector(%s::regconfig, p.text)
+        FROM {Paragraph._meta.db_table} AS p WHERE {where}"""
+
+
+def _cable_texts(where: str) -> str:
+    """Each cable's text vector (``text``, by ``cable_id``): its paragraphs' vectors (``v``)
+    end to end, in order (``cables_tsvector_agg``, migration 0013), for the vectors and
+    paragraphs (``p``) matching ``where``."""
+    return f"""SELECT v.cable_id,
+            cables_tsvector_agg(v.search_vector ORDER BY p.position) AS text
+        FROM {ParagraphVector._meta.db_table} AS v
+        JOIN {Paragraph._meta.db_table} AS p ON p.id = v.paragraph_id
+        WHERE {where}
+        GROUP BY v.cable_id"""
 
 
 ENGINE = PostgresEngine()
