@@ -665,7 +665,7 @@ def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
     person of its own at that post, which a full name seen there later takes over."""
     longest = Person._meta.get_field("name").max_length
     found = [
-        (cable, mention)
+        (cable, mention, person_key(mention.name))
         for cable, parsed in pairs
         for mention in parsed.people
         if len(mention.name) <= longest  # never a name: a run of them (the parser caps words)
@@ -681,7 +681,10 @@ def _write_people(pairs: list[tuple[Cable, ParsedCable]]) -> None:
         .values_list("cable_id", "position", "id")
     )
     paragraph_ids = {(cable_id, position): pk for cable_id, position, pk in rows}
-    resolved = [(cable, mention, people.resolve(mention, cable.origin)) for cable, mention in found]
+    resolved = [
+        (cable, mention, people.resolve(mention, cable.origin, key))
+        for cable, mention, key in found
+    ]
     people.save()
     # (person, cable, paragraph, role): a dict, ordered, because two spellings in one cable
     # may resolve to one person, whose mentions the constraints allow once each. (The
@@ -764,6 +767,8 @@ def _insert_rows(
 
 def _take_ids(model: type[models.Model], objects: list[models.Model]) -> None:
     """Primary keys for new instances, from the table's sequence."""
+    if not objects:
+        return
     opts = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
@@ -784,8 +789,7 @@ def _insert_objects(
         model.objects.bulk_create(objects)
         return
     opts = model._meta
-    if any(instance.pk is None for instance in objects):
-        _take_ids(model, objects)
+    _take_ids(model, [instance for instance in objects if instance.pk is None])
     fields = opts.concrete_fields
     _insert_rows(
         model,
@@ -809,8 +813,8 @@ class _PersonIndex:
     written in bulk by ``save``."""
 
     def __init__(self, found: list) -> None:
-        keyed = [(cable.origin, person_key(mention.name)) for cable, mention in found]
-        keys = {key for _, key in keyed}
+        """``found``: the batch's (cable, mention, the mention's ``person_key``)."""
+        keys = {key for _, _, key in found}
         surnames = {key.split()[0] for key in keys if key}
         # Surnames written alone (a surname alone's key is its surname's): only they are
         # looked up among the full names named at a post. Every full name sharing any of
@@ -830,9 +834,9 @@ class _PersonIndex:
         # Only where a surname is written alone is it looked up (``resolve``): those posts
         # are asked of the stored full names with that surname, and of no other.
         posts_of: dict[str, set[str]] = defaultdict(set)
-        for origin, key in keyed:
+        for cable, _, key in found:
             if key in alone:
-                posts_of[key].add(origin)
+                posts_of[key].add(cable.origin)
         full = {p.pk: p for p in self.by_key.values() if not p.scope and p.surname_key in alone}
         asked = [(pk, post) for pk, p in full.items() for post in posts_of[p.surname_key]]
         for person_id, origin in _named_at(asked):
@@ -842,8 +846,8 @@ class _PersonIndex:
         self.changed: dict[int, Person] = {}
         self.renamed: set[int] = set()  # stored people whose name a full name took over
 
-    def resolve(self, mention, origin: str) -> Person:
-        key = person_key(mention.name)
+    def resolve(self, mention, origin: str, key: str) -> Person:
+        """The person a mention at a post names; ``key`` is its name's ``person_key``."""
         surname = key.split()[0] if key else ""
         if " " in key:  # a full name
             person = self.by_key.get((key, ""))
