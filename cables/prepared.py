@@ -26,7 +26,8 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 
 class Placeholder:
@@ -65,8 +66,9 @@ class Prepared:
         self.build = build
         self.placeholders = [Placeholder.nth(placeholder, n) for n in range(values)]
         self.related = related or {}
-        # Per database alias; two threads compiling at once store the same thing twice.
-        self._compiled: dict[str, _Compiled] = {}
+        # Per database alias, and numbered or not (``compiled``); two threads compiling at
+        # once store the same thing twice.
+        self._compiled: dict[tuple[str, bool], _Compiled] = {}
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
         if len(values) != len(self.placeholders):
@@ -80,16 +82,28 @@ class Prepared:
             lambda sql: compiled.run(sql, params, using),
         )
 
-    def compiled(self, using: str) -> _Compiled:
-        compiled = self._compiled.get(using)
+    def compiled(self, using: str, numbered: bool = False) -> _Compiled:
+        """The statement compiled for this database; ``numbered``: each row also selects
+        its place in the queryset's order (``ROW_NUMBER`` as ``ROW_NUMBER_COLUMN``), for a
+        statement that reads the rows again in that order (``Together``)."""
+        compiled = self._compiled.get((using, numbered))
         if compiled is None:
-            compiled = self._compiled[using] = self._compile(using)
+            compiled = self._compiled[(using, numbered)] = self._compile(using, numbered)
         return compiled
 
-    def _compile(self, using: str) -> _Compiled:
+    def _compile(self, using: str, numbered: bool) -> _Compiled:
         queryset = self.build(*self.placeholders)
         if queryset.query.select_related:
             raise ValueError("Prepared: give select_related as related=")
+        if numbered:
+            query = queryset.query
+            ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering)
+            if not ordering:
+                raise ValueError("Prepared: rows read in their order need an order_by")
+            # (the same order as the statement's ORDER BY: one sort serves both)
+            queryset = queryset.annotate(
+                **{ROW_NUMBER_COLUMN: Window(RowNumber(), order_by=list(ordering))}
+            )
         related = []
         for name, wanted in self.related.items():
             model = queryset.model._meta.get_field(name).related_model
@@ -118,7 +132,11 @@ class Prepared:
         ]
         if {n for _, n in slots} != set(range(len(self.placeholders))):
             raise ValueError("Prepared: the queryset does not use each of its placeholders")
-        annotations = list(queryset.query.annotation_select.items())
+        annotations = [
+            (name, expression)
+            for name, expression in queryset.query.annotation_select.items()
+            if name != ROW_NUMBER_COLUMN
+        ]
         # The name of each column as the statement returns it: a field's column, or the
         # annotation's alias.
         columns = [alias or expression.target.column for expression, _, alias in compiler.select]
@@ -140,6 +158,10 @@ def _each_placeholder(sql: str, replace: Callable[[int], str], percent: str) -> 
     return _PLACEHOLDER.sub(
         lambda match: percent if match.group() == "%%" else replace(next(count)), sql
     )
+
+
+# The column of a row's place in its statement's order (``Prepared.compiled(numbered=True)``).
+ROW_NUMBER_COLUMN = "_row_number"
 
 
 class _Compiled:
@@ -284,7 +306,8 @@ class Together:
     (object, {name: objects}).
 
     On PostgreSQL, in one statement: each part a subquery of the main row, its rows one JSON
-    array (``json_agg`` of a subquery keeps the subquery's order), prepared once per
+    array in the part's order (``json_agg ... ORDER BY`` its row numbers: an aggregate is
+    not bound to keep the order of the subquery it reads), prepared once per
     database session (``PREPARE``: its plan made once; ``settings.PREPARED_STATEMENTS``
     off behind a pooler that shares sessions). A cable page's nine queries took ~11 ms at
     full size (a plan and a round trip each), the one statement planned each time ~6.5,
@@ -326,11 +349,13 @@ class Together:
         outer_pk = f"{quote('_main')}.{quote(main.model._meta.pk.column)}"
         selects, params, readers = [f"{quote('_main')}.*"], [], []
         for name, part in self.parts.items():
-            compiled = part.compiled(using)
+            compiled = part.compiled(using, numbered=True)
             sql, part_params = compiled.correlated(outer_pk)
             column = f"_part_{name}"
+            in_order = f"_rows.{quote(ROW_NUMBER_COLUMN)}"
             selects.append(
-                f"(SELECT COALESCE(json_agg(_rows), '[]') FROM ({sql}) AS _rows) AS {quote(column)}"
+                f"(SELECT COALESCE(json_agg(_rows ORDER BY {in_order}), '[]')"
+                f" FROM ({sql}) AS _rows) AS {quote(column)}"
             )
             params += part_params
             readers.append((name, column, compiled.json_reader(using)))

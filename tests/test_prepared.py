@@ -320,7 +320,31 @@ def test_parts_read_as_json_are_the_objects_of_their_own_queries(db, make_cable)
 def test_a_field_json_cannot_carry_is_refused_by_name(db):
     from cables.models import WordCounts
 
-    counts = Prepared(lambda pk: WordCounts.objects.filter(pk=pk))
+    counts = Prepared(lambda pk: WordCounts.objects.filter(pk=pk).order_by("pk"))
     by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
     with pytest.raises(ValueError, match="BinaryField"):
         Together(by_id, {"counts": counts})("06ONE1")
+
+
+@postgres_only
+def test_a_part_without_an_order_is_refused_as_its_rows_would_come_in_any(db):
+    by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
+    unordered = Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id).order_by())
+    with pytest.raises(ValueError, match="order_by"):
+        Together(by_id, {"texts": unordered})("06ONE1")
+
+
+@postgres_only
+def test_each_part_is_aggregated_by_its_own_row_numbers(db, make_cable):
+    """PostgreSQL's ``json_agg`` of an ordered subquery keeps its order only by habit: the
+    statement orders the aggregate itself, by the rows' numbers in the part's order."""
+    make_cable("06ONE1", paragraphs=["First.", "Second.", "Third."])
+    by_id = Prepared(lambda rid: Cable.objects.filter(reference_id=rid), Placeholder.TEXT)
+    texts = Prepared(lambda cable_id: Paragraph.objects.filter(cable_id=cable_id).order_by("-id"))
+    together = Together(by_id, {"texts": texts})
+    [(_, parts)] = together("06ONE1")
+    assert [p.text for p in parts["texts"]] == ["Third.", "Second.", "First."]
+    assert not hasattr(parts["texts"][0], "_row_number")
+    sql = together._statements["default"].sql
+    assert 'json_agg(_rows ORDER BY _rows."_row_number")' in sql
+    assert "ROW_NUMBER() OVER (ORDER BY" in sql.upper()
