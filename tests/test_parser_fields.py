@@ -394,6 +394,49 @@ def test_a_name_in_capitals_is_normalised_to_a_persons_name():
     assert normalise_person_name("Joseph LeBaron") == "Joseph LeBaron"
 
 
+def test_a_first_paragraph_run_on_after_the_statement_is_the_first_paragraph():
+    # 09TRIPOLI686 (chillicoder's build): the statement and paragraph 1 on one line.
+    cable = parse(
+        "TAGS PREL, PGOV, ASEC, CASC, KMDR, KPAO, UK, LY \n"
+        "SUBJECT: QADHAFI PERSONALLY WELCOMES LOCKERBIE BOMBER \n\n"
+        "CLASSIFIED BY: Joan Polaschik, Charge d\u2019Affaires, U.S. Embassy Tripoli, "
+        "Department of State. REASON: 1.4 (b), (d) 1. (C) Summary: Libyan leader Muammar "
+        "al-Qadhafi personally met and welcomed convicted Pan Am 103 bomber. End Summary.\n\n"
+        "\u00b62. (SBU) Libyan leader Muammar al-Qadhafi met convicted Pan Am 103 bomber.",
+        reference_id="09TRIPOLI686",
+        year=2009,
+    )
+    assert cable.classified_by == "Joan Polaschik"
+    assert cable.reasons == ["1.4(b)", "1.4(d)"]
+    assert cable.classified_by_line.endswith("REASON: 1.4 (b), (d)")
+    assert [(p.number, p.marking) for p in cable.paragraphs] == [(1, "C"), (2, "SBU")]
+    assert cable.summary.startswith("Libyan leader Muammar al-Qadhafi personally met")
+
+
+def test_a_paragraph_glued_to_the_statement_gives_it_no_reasons():
+    # 08CAIRO2133 (the 2011-04 build): "1.(C)" without a space, the (C) no reason 1.4(c).
+    lines = [
+        "Classified By: Minister Counselor for Economic and Political Affairs William R. "
+        "Stewart for reasons 1.4 (b) and (d). 1.(C) Summary: The UN Office Director at the "
+        "Egyptian MFA told us on September 29 a UN team would visit.",
+    ]
+    name, written = find_classified_by(lines)
+    assert name == "William R. Stewart"
+    assert written.endswith("for reasons 1.4 (b) and (d).")
+
+
+def test_reasons_on_their_own_line_after_a_blank_line_are_the_statements():
+    # 04BRASILIA991
+    cable = parse(
+        "Classified By: POLITICAL COUNSELOR DENNIS HEARNE. \n\nREASONS: 1.4 (B)(D) \n\n"
+        "\u00b61. (C) Summary. Brazil is at an important stage. End summary.",
+        reference_id="04BRASILIA991",
+        year=2004,
+    )
+    assert cable.classified_by == "DENNIS HEARNE"
+    assert cable.reasons == ["1.4(b)", "1.4(d)"]
+
+
 # --- Declassification, summary, signer, recipients ----------------------------------------------
 
 
@@ -514,3 +557,34 @@ def test_square_bracketed_portion_markings_start_a_paragraph():
 def test_a_two_digit_year_between_station_and_serial():
     cited = parse_references("STATE 04 274600", 2005, "05BUENOSAIRES68")
     assert [c.cable_id for c in cited] == ["04STATE274600"]
+
+
+def test_the_date_time_group_is_read_with_both_precedences_and_operating_signals():
+    # 09TRIPOLI686's and 09CAIRO2130's routing headers: the mirror's hour is replaced by
+    # the minute the cable was sent.
+    for line, sent in [
+        ("P R 231334Z AUG 09", datetime(2009, 8, 23, 13, 34, tzinfo=UTC)),
+        ("O P 180030Z FEB 09", datetime(2009, 2, 18, 0, 30, tzinfo=UTC)),
+        ("P 120947Z NOV 09 ZDK", datetime(2009, 11, 12, 9, 47, tzinfo=UTC)),
+        ("R 091530Z JAN 08 ZFF4", datetime(2008, 1, 9, 15, 30, tzinfo=UTC)),
+    ]:
+        hints = Hints(
+            reference_id="09CAIRO2130",
+            created=sent.replace(minute=0),
+            created_has_time=False,
+            created_precision="hour",
+        )
+        text = (
+            f"VZCZCXRO5823\nDE RUEHEG #2130/01 3160947\nZNY CCCCC ZZH\n{line}\n"
+            "FM AMEMBASSY CAIRO\nTO RUEHC/SECSTATE WASHDC PRIORITY 4184\n\n"
+            "C O N F I D E N T I A L CAIRO 002130\n\n1. (C) Text."
+        )
+        cable = parse_cable(text, hints)
+        assert (cable.created, cable.created_precision) == (sent, "minute"), line
+
+
+def test_a_line_that_only_looks_like_a_date_time_group_is_not_one():
+    from cables.parser.fields import parse_dtg
+
+    assert parse_dtg("P 120947Z NOV 09 SECTION 1") is None
+    assert parse_dtg("REF: 120947Z NOV 09") is None

@@ -12,6 +12,7 @@ a separator stands before it ("AF/C - MARY BETH LEONARD").
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .distance import osa_distance
@@ -60,6 +61,11 @@ STOP = re.compile(
 FURNITURE = re.compile(
     r"^\s*(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|SENSITIVE|NOFORN)\s*|PAGE\s+\d+\b.*)$"
 )
+# A line holding only a statement's reasons.
+REASONS_LINE = re.compile(r"^\s*REASONS?\s*:?\s*1\s*[.,]\s*[45]\b", re.I)
+# The first paragraph run on after the statement on its line ("... 1.4 (b) and (d). 1.(C)
+# Summary: ...").
+PARAGRAPH_AFTER = re.compile(r"\s¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF)\)")
 CONNECTOR = re.compile(
     r"^(?:for|fr|f0r|fo|per|under|due|to|based|on|0n|by|e\.?o\.?|eo|reas\w*|rea|r|para|and|"
     r"classified|section|-|:)$",
@@ -236,15 +242,24 @@ def find_classified_by(lines: list[str]) -> tuple[str, str]:
             if re.match(r"\W*LINE\b", rest, re.I):
                 continue
             statement = [rest]
-            for following in lines[i + 1 : i + 8]:
+            following_lines = iter(lines[i + 1 : i + 8])
+            for following in following_lines:
                 if not following.strip() or STATEMENT.search(following) or STOP.match(following):
                     break
                 if not FURNITURE.match(following):
                     statement.append(following)
+            if not any(REASON_CUT.search(part) for part in statement):
+                # The reasons on a line of their own after a blank line ("Classified By:
+                # POLITICAL COUNSELOR DENNIS HEARNE." + blank + "REASONS: 1.4 (B)(D)").
+                after = next((x for x in itertools.islice(following_lines, 2) if x.strip()), "")
+                if REASONS_LINE.match(after):
+                    statement.append(after)
             text = join_statement_lines(statement, offset=match.end())
-            text = re.split(r"\s¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF)\)", text)[0]
+            text = PARAGRAPH_AFTER.split(text, maxsplit=1)[0]
             name = name_in_statement(text)
             written = " ".join((line[match.start() :] + " " + " ".join(statement[1:])).split())
+            # (its reasons are read from it: "1. (C) Summary" is no reason 1.4(c))
+            written = PARAGRAPH_AFTER.split(written, maxsplit=1)[0]
             if name:
                 return name, written
             first_line = first_line or written

@@ -20,10 +20,12 @@ MONTHS = {
 REFERENCE_ID = re.compile(r"^\d{2}[A-Z][A-Z0-9]*\d+$|^\d{2,4}[A-Z]+\d+[A-Z0-9]*$")
 REFERENCE_ID_PARTS = re.compile(r"^(?P<year>\d{2})(?P<station>[A-Z]+?)(?P<serial>\d+)$")
 
-# The date-time group of the routing header: "P 050116Z AUG 06" (precedence, DDHHMMZ MON YY).
+# The date-time group of the routing header: "P 050116Z AUG 06" (precedence, DDHHMMZ MON YY);
+# the precedences of the action and of the info addressees ("O P", "P R") and operating
+# signals after it ("ZFF4", "ZEX", "ZDK") are read too.
 DTG = re.compile(
-    r"^\s*(?:[A-Z]{1,2}\s+)?(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+"
-    r"(?P<month>[A-Z]{3})\s+(?P<year>\d{2})\s*$"
+    r"^\s*(?:[A-Z]{1,2}\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+"
+    r"(?P<month>[A-Z]{3})\s+(?P<year>\d{2})(?:\s+Z[A-Z]{2}\d?)*\s*$"
 )
 
 

@@ -92,7 +92,9 @@ INLINE_LABEL = re.compile(
     r"REF(?:S|TELS?|ERENCES?|\(S\))?\s*:|CLASSI\w{0,6}\s+BY\b|E\.?\s?O\.?\s*\d{4,6}\b|"
     r"Sensitive\s+but\b|SENSITIVE\s+BUT\b|¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|"
     r"SBU/NF|U//FOUO)\)(?:\s|$))|(?<=[A-Z])(?=REF:)"
-    r"|(?<=[\w.)])[ \t]+(?=(?-i:\((?:U|C|S|SBU|S/NF|C/NF|SBU/NF)\)\s+[A-Z][a-z]))",
+    # (a marking right after a paragraph's number, "1. (C) Summary", stays with it)
+    r"|(?<=[\w.)])(?<!\b\d\.)(?<!\b\d\d\.)[ \t]+"
+    r"(?=(?-i:\((?:U|C|S|SBU|S/NF|C/NF|SBU/NF)\)\s+[A-Z][a-z]))",
     re.I,
 )
 SPACED_LETTERS = re.compile(r"^\s*(?:[A-Za-z]\s){4,}")
