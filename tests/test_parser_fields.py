@@ -486,6 +486,50 @@ def test_a_signer_run_onto_the_last_sentence_is_found():
     assert cable.paragraphs[-1].text.endswith("Point of contact is Tom.")
 
 
+def test_a_mixed_case_signer_after_two_blank_lines_is_found_and_the_text_is_whole():
+    # Embassy Rangoon's cables.csv rows: the name after two blank lines.
+    cable = parse(
+        "1. (C) Comment: Though the regime will certainly not go as far as our ASEAN\n"
+        "partners would like, it considers the issue stalled for now and for\n"
+        "the near future. End comment.\n\n\nMartinez\n"
+    )
+    assert cable.signer == "Martinez"
+    assert not cable.partial
+
+
+def test_a_mixed_case_signer_run_onto_the_last_sentence_is_found():
+    # 09CAIRO2130 (the 2011-04 build: a paragraph a line); it was taken for a text cut off.
+    cable = parse(
+        "1. (C) Key Points: Egypt will engage.\n\n2. (U) A/S Carson cleared this cable. Scobey",
+        reference_id="09CAIRO2130",
+        year=2009,
+    )
+    assert cable.signer == "Scobey"
+    assert cable.paragraphs[-1].text == "A/S Carson cleared this cable."
+    assert not cable.partial
+
+
+def test_a_signer_written_twice_after_a_page_header_or_an_end_mark_is_found_once():
+    for ending, signer, text in [
+        ("This cable was cleared by ASD Vershbow. SCOBEY Scobey", "SCOBEY", "ASD Vershbow."),
+        ("A/S Carson cleared this cable. CAIRO 00002129 003 OF 003 Scobey", "Scobey", "003"),
+        ("Implicated, and if so, to what degree. END COMMENT Palmer", "Palmer", "END COMMENT"),
+        ("It will be posted at www.state.sgov.gov/demarche. Rice Nnnn", "Rice", "demarche."),
+    ]:
+        cable = parse(f"1. (C) Summary: Egypt will engage.\n\n2. (U) {ending}")
+        assert cable.signer == signer, ending
+        assert cable.paragraphs[-1].text.endswith(text), ending
+
+
+def test_a_common_word_after_the_last_sentence_is_no_signer():
+    for ending in ["We look forward to your reply. Thanks", "Please advise. Minister"]:
+        cable = parse(f"1. (U) Summary: the visit went well.\n\n2. (U) {ending}")
+        assert cable.signer == "", ending
+    # and in capitals, the last word of a sentence is any word
+    cable = parse("1. (U) THE VISIT WENT WELL. EMBASSY WILL FOLLOW UP. DEMARCHE")
+    assert cable.signer == ""
+
+
 def test_the_last_word_of_a_wrapped_sentence_is_not_a_signer():
     cable = parse("1. (U) PLEASE CABLE CONCURRENCE. BRIDGETOWN APPRECIATES TRINIDAD'S\nASSISTANCE.")
     assert cable.signer == ""

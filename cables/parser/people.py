@@ -278,6 +278,12 @@ def _is_vocabulary(low: str) -> bool:
     return low in _vocabulary() or (low.endswith("s") and low[:-1] in PLACES)
 
 
+def is_common_word(low: str) -> bool:
+    """Whether a word (in lower case) is a word of the language rather than a surname: a
+    common word, a title or an organisation's word ("Thanks", "Minister", "Embassy")."""
+    return low in COMMON or low in TITLES or low in ORG_WORDS
+
+
 # Words of place names ("Capitol Hill", "Upper Kodori", "Bandar Abbas district").
 GEOGRAPHY = _words(
     """

@@ -24,7 +24,7 @@ from .fields import (
     split_tags,
 )
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
-from .people import extract_people
+from .people import extract_people, is_common_word
 from .refs import parse_references
 
 CLASS_WORD = (
@@ -138,6 +138,7 @@ NOT_SIGNERS = {
     "SUMMARY",
     "BACKGROUND",
     "LIMITED OFFICIAL USE",
+    "VIA",  # (Peshawar's cables, sent via Islamabad)
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
@@ -858,13 +859,16 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
             drop_junk()
     if cleaned:
         last = cleaned[-1].text
-        # A mixed-case name ("Murphy") only in a mixed-case cable, alone after a blank line and
-        # a finished sentence: in capitals it would be any last word.
+        # A mixed-case name ("Murphy") only in a mixed-case cable, alone after a blank line (or
+        # more) and a finished sentence: in capitals it would be any last word.
         before = [x.text.strip().strip("-") for x in cleaned[-3:-1]]
+        written_before = next(
+            (x.text.strip().strip("-") for x in reversed(cleaned[:-1]) if x.text.strip()), ""
+        )
         mixed = (
             len(before) == 2
             and not before[-1]
-            and before[0].endswith(TERMINAL)
+            and written_before.endswith(TERMINAL)
             and sum(bool(LOWER_CASE.search(x.text)) for x in cleaned) > len(cleaned) // 2
         )
         name = _signer_in(last, mixed_case=mixed)
@@ -880,16 +884,56 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
         else:
             # A signer at the end of the last line: after "END OF TEXT." in capitals, after any
             # finished sentence in mixed-case text whose lines the mirror ran together.
-            inline = re.search(
+            after_end = re.search(
                 r"\bEND\s+(?:OF\s+)?(?:TEXT|COMMENT|MESSAGE)\.?\s+([A-Z][A-Z'-]{2,})$", last
-            ) or re.search(
-                r"[a-z][^A-Z]*[.!?)\"'’]\s+([A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]{2,})?)$", last
             )
-            if inline and _is_signer_name(inline[1]):
-                signer = inline[1]
-                cleaned[-1] = _Line(last[: inline.start(1)].rstrip(), cleaned[-1].soft)
+            inline = (
+                (after_end[1], after_end.start(1))
+                if after_end and _is_signer_name(after_end[1])
+                else _glued_signer(last)
+            )
+            if inline:
+                signer, starts_at = inline
+                cleaned[-1] = _Line(last[:starts_at].rstrip(), cleaned[-1].soft)
                 tail_complete = True
     return signer, tail_complete
+
+
+# A signer run on after the last sentence of a mixed-case text ("... cleared this cable.
+# Scobey", "... END COMMENT Palmer", "... CAIRO 00002129 003 OF 003 Scobey"), in capitals
+# or not, written twice by some copies ("SCOBEY Scobey"), before the end of the message
+# ("Rice Nnnn").
+GLUED_SIGNER = re.compile(
+    r"(?:[.!?)\"'’]|\bEND\s+(?:OF\s+)?(?:TEXT|COMMENT|MESSAGE|NOTE|ACTION\s+REQUEST)\b\.?\)?"
+    r"|\b\d{3}\s+OF\s+\d{3}|\bClassified Website:\s*\S+)\s+"
+    r"(?P<name>[A-Z][A-Za-z'’-]+"
+    r"(?: (?!(?:NNNN|Nnnn)\b)(?:(?:JR|Jr)\.?|[A-Z][A-Z'’-]+|[A-Z][a-z'’-]+))?)"
+    r"(?:\s+(?:NNNN|Nnnn))?\s*$"
+)
+# Words a mixed-case text may end on after a full stop that are no one's name.
+NOT_SIGNATURE_WORDS = frozenset(
+    "thanks thank regards minimize considered ends end comment note text".split()
+)
+
+
+def _glued_signer(line: str) -> tuple[str, int] | None:
+    """The signer run on at the end of a line of mixed-case text (``GLUED_SIGNER``) and where
+    it starts, the text before it written in mixed case: a name in capitals, or in mixed case where none of its words is a common word
+    (the last sentence may end on one: "... Thanks")."""
+    match = GLUED_SIGNER.search(line)
+    if not match or not LOWER_CASE.search(line, 0, match.start("name")):
+        return None  # (in capitals, any last word would do)
+    words = match["name"].split()
+    if len(words) == 2 and words[0].upper() == words[1].upper():
+        words = words[:1]  # "SCOBEY Scobey"
+    name = " ".join(words)
+    if not _is_signer_name(name):
+        return None
+    if not all(w.isupper() for w in words) and any(
+        is_common_word(w.lower()) or w.lower() in NOT_SIGNATURE_WORDS for w in words
+    ):
+        return None
+    return name, match.start("name")
 
 
 # After the text: the dump's id footer ("2004CARACA01540 - UNCLASSIFIED"), the release stamp of
