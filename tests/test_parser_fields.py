@@ -521,6 +521,29 @@ def test_a_signer_written_twice_after_a_page_header_or_an_end_mark_is_found_once
         assert cable.paragraphs[-1].text.endswith(text), ending
 
 
+def test_a_mixed_case_signer_on_the_line_after_the_last_sentence_is_found():
+    # 07SOFIA1271 (the 2011-04 build): no blank line between the text and the name.
+    cable = parse(
+        "1. (C) Summary: Bulgaria will take part.\n\n"
+        "2. (C) Comment: We recommend a visit by Ambassador Nuland before year's end to "
+        "reinforce themes of interoperability and deployability at the highest military and "
+        "political levels here. \nBeyrle",
+        reference_id="07SOFIA1271",
+        year=2007,
+    )
+    assert cable.signer == "Beyrle"
+    assert cable.paragraphs[-1].text.endswith("political levels here.")
+    assert not cable.partial
+
+
+def test_a_one_word_sentence_wrapped_onto_the_last_line_is_no_signer():
+    cable = parse(
+        "1. (C) Summary: the ministers met twice.\n\n"
+        "2. (C) We asked who had called the meeting.\nMubarak.\n"
+    )
+    assert cable.signer == ""
+
+
 def test_a_common_word_after_the_last_sentence_is_no_signer():
     for ending in ["We look forward to your reply. Thanks", "Please advise. Minister"]:
         cable = parse(f"1. (U) Summary: the visit went well.\n\n2. (U) {ending}")

@@ -859,19 +859,23 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
             drop_junk()
     if cleaned:
         last = cleaned[-1].text
-        # A mixed-case name ("Murphy") only in a mixed-case cable, alone after a blank line (or
-        # more) and a finished sentence: in capitals it would be any last word.
+        # A mixed-case name ("Murphy") only in a mixed-case cable, alone after a finished
+        # sentence: after a blank line or more, or on the next line where the name has no full
+        # stop (a sentence of one word wrapped onto a line has one). In capitals it would be
+        # any last word.
         before = [x.text.strip().strip("-") for x in cleaned[-3:-1]]
         written_before = next(
             (x.text.strip().strip("-") for x in reversed(cleaned[:-1]) if x.text.strip()), ""
         )
+        written = [x.text for x in cleaned if x.text.strip()]
         mixed = (
-            len(before) == 2
-            and not before[-1]
-            and written_before.endswith(TERMINAL)
-            and sum(bool(LOWER_CASE.search(x.text)) for x in cleaned) > len(cleaned) // 2
+            written_before.endswith(TERMINAL)
+            and ((len(before) == 2 and not before[-1]) or not last.rstrip().endswith("."))
+            and sum(bool(LOWER_CASE.search(text)) for text in written) > len(written) // 2
         )
         name = _signer_in(last, mixed_case=mixed)
+        if name and not name.isupper() and _has_common_word(name):
+            name = ""  # "Thanks"
         wrapped = last.rstrip().endswith(".") and before and before[-1]
         if name and wrapped and not before[-1].endswith(TERMINAL):
             name = ""  # the last word of a sentence wrapped onto its own line ("ASSISTANCE.")
@@ -929,11 +933,15 @@ def _glued_signer(line: str) -> tuple[str, int] | None:
     name = " ".join(words)
     if not _is_signer_name(name):
         return None
-    if not all(w.isupper() for w in words) and any(
-        is_common_word(w.lower()) or w.lower() in NOT_SIGNATURE_WORDS for w in words
-    ):
+    if not name.isupper() and _has_common_word(name):
         return None
     return name, match.start("name")
+
+
+def _has_common_word(name: str) -> bool:
+    return any(
+        is_common_word(word.lower()) or word.lower() in NOT_SIGNATURE_WORDS for word in name.split()
+    )
 
 
 # After the text: the dump's id footer ("2004CARACA01540 - UNCLASSIFIED"), the release stamp of
