@@ -179,3 +179,19 @@ def test_names_run_together_in_a_table_are_no_person():
     )
     cable = parse_cable(text, Hints())
     assert all(len(p.name.split()) <= 7 for p in cable.people)
+
+
+def test_an_office_without_a_vowel_on_a_routing_line_is_no_name_glued_to_its_initial():
+    # 03RANGOON299: "EAP/BCLTV" (the Burma, Cambodia, Laos, Thailand and Vietnam office)
+    # read as "B. Cltv"; a name glued to its initial after an office is still one.
+    from cables.parser import Hints, parse_cable
+
+    text = (
+        "R 010101Z JAN 03\nFM AMEMBASSY RANGOON\nTO SECSTATE WASHDC 1\nBT\n"
+        "CONFIDENTIAL RANGOON 000299\n\nSTATE FOR EAP/BCLTV AND AF/SPG/JMUDGE\n"
+        "E.O. 12958: DECL: 03/12/2013\nTAGS: PGOV BM\nSUBJECT: BURMA\n\n"
+        "1. (C) The regime has not replied.\n\nMARTINEZ\n"
+    )
+    names = [p.name for p in parse_cable(text, Hints()).people]
+    assert "B. Cltv" not in names
+    assert "J. Mudge" in names

@@ -800,26 +800,22 @@ def _for_line_names(header: str) -> list[list[str]]:
             current: list[str] = []
             for tok in chunk.split():
                 if "/" in tok:
+                    # (an office, "EUR/PGI", or an office and a name glued to its initial,
+                    # "AF/SPG/JMUDGE"; surnames side by side, "GAUDIOSI/GREGORIAN", are not
+                    # told apart from offices such as "OFDA/DCHA")
                     last = tok.rsplit("/", 1)[1]
                     if current:
                         names.append(current)
                     current = []
                     g = _GLUED_INITIAL.match(last)
-                    if g and last[:2] not in _ONSETS:
+                    # (no vowel: an office, "EAP/BCLTV")
+                    if g and last[:2] not in _ONSETS and _VOWEL.search(g.group(2)):
                         names.append([g.group(1) + ".", g.group(2), "=" + last])
                     continue
                 word = tok.strip(".:")
-                low = word.lower()
                 if re.fullmatch(r"[A-Z]\.?", tok):
                     current.append(word + ".")
-                elif (
-                    re.fullmatch(r"[A-Z][A-Z'\-]+", word)
-                    and len(word) >= 4
-                    and re.search(r"[AEIOUY]", word)
-                    and low not in OFFICE_WORDS
-                    and low not in TITLES
-                    and not _is_place(low)
-                ):
+                elif _routing_surname(word):
                     g = _GLUED_INITIAL.match(word)
                     if g and word[:2] not in _ONSETS and not current:
                         current.extend([g.group(1) + ".", g.group(2), "=" + word])
@@ -832,6 +828,23 @@ def _for_line_names(header: str) -> list[list[str]]:
             if current:
                 names.append(current)
     return [n for n in names if any(len(w.rstrip(".")) > 1 for w in n)]
+
+
+_VOWEL = re.compile(r"[AEIOUY]")
+
+
+def _routing_surname(word: str) -> bool:
+    """Whether a word of a routing line (in capitals) can be a surname: four letters or more,
+    a vowel among them, and no office, title or place."""
+    low = word.lower()
+    return (
+        re.fullmatch(r"[A-Z][A-Z'\-]+", word) is not None
+        and len(word) >= 4
+        and _VOWEL.search(word) is not None
+        and low not in OFFICE_WORDS
+        and low not in TITLES
+        and not _is_place(low)
+    )
 
 
 def _header_block(cable: ParsedCable) -> str:
