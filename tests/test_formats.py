@@ -228,6 +228,20 @@ def test_five_line_header_text_mirror():
     assert cable.tags == ["EAID", "ASEC", "EG", "KZ"]
 
 
+def test_a_partial_extract_notice_glued_to_the_first_line_leaves_the_line_and_its_fields():
+    # "...is not available.UNCLAS  ALMATY 002904": the line was dropped with the notice,
+    # and the cable's "SENSITIVE" line was taken for its origin.
+    record, cable = parsed(CORPUS / "text/05ALMATY2904.txt")
+    assert record.format == "text/five-line-header"
+    assert record.hints.partial
+    assert cable.partial
+    assert cable.origin == "US Office Almaty"
+    assert cable.classification == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    assert cable.subject == "KAZAKHSTAN AVIAN INFLUENZA UPDATE"
+    assert cable.references[0].cable_id == "05ALMATY2482"
+    assert "partial extract" not in record.text
+
+
 # --- archives -------------------------------------------------------------------------------
 
 

@@ -161,7 +161,7 @@ def test_the_labelled_set_keeps_precision_and_recall_at_ninety_percent():
 
     totals = run(verbose=False)
     overall = totals["all"]
-    assert overall.tp + overall.fn == 163  # every labelled person was scored
+    assert overall.tp + overall.fn == 164  # every labelled person was scored
     assert overall.precision >= 0.9
     assert overall.recall >= 0.9
     assert overall.mention_precision >= 0.9
@@ -195,3 +195,27 @@ def test_an_office_without_a_vowel_on_a_routing_line_is_no_name_glued_to_its_ini
     names = [p.name for p in parse_cable(text, Hints()).people]
     assert "B. Cltv" not in names
     assert "J. Mudge" in names
+
+
+def test_offices_and_titles_on_routing_lines_are_no_people_and_their_names_are_kept():
+    # 07BRASILIA1774's routing lines, and attaches and divisions of others.
+    from cables.parser import Hints, parse_cable
+
+    text = (
+        "R 010101Z JAN 07\nFM AMEMBASSY BRASILIA\nTO SECSTATE WASHDC 1\nBT\n"
+        "UNCLAS BRASILIA 001774\n\nINTERIOR FOR DIR INT AFFAIRS: K WASHBURN\n"
+        "INTERIOR FOR NPS: JONATHAN PUTNAM INTERIOR PASS\n"
+        "JUSTICE FOR CRIMINAL DIVISION\nTREASURY FOR CUSTOMS ATTACHE ERIK HALL\n"
+        "E.O. 12958: N/A\nTAGS: SENV BR\nSUBJECT: PARKS\n\n"
+        "1. (U) The parks service met the delegation.\n\nSOBEL\n"
+    )
+    names = {p.name for p in parse_cable(text, Hints()).people}
+    assert {"K. Washburn", "Jonathan Putnam", "Erik Hall"} <= names
+    assert not names & {
+        "Criminal",
+        "Criminal Division",
+        "Customs",
+        "Customs Attache",
+        "Attache Erik Hall",
+        "Jonathan Putnam Interior",
+    }

@@ -78,7 +78,7 @@ TITLES = _words(
     emissary delegate official physician doctor student blogger writer author artist
     director general secretary-general sg ssg ag dg dpm vp evp svp md gm chargé chargee
     principal dean rector provost president-elect hon honorable excellency
-    pol/econ deputy-chief-of-mission notetaker interlocutor contact
+    pol/econ deputy-chief-of-mission notetaker interlocutor contact attache attaché
     """
 )
 # Titles that announce a name in capitals, where case tells nothing.
@@ -207,6 +207,9 @@ OFFICE_WORDS = _words(
     eap af isn inr drl prm oes eeb pm io ca ds ha dri ipa mlga mag imo only attn attention
     office bureau desk action ambassador deputy assistant secretary under with pls see
     cen rus carc ubi rpm ose anp phd cacen tfs cpi oee esc iec
+    customs financial corps health labor aphis fsis fas agricultural commercial military naval
+    cultural legal country policy attaches attach regional global peace nonproliferation
+    reporting officers ofda dcha senior aids
     """
 )
 NICKNAMES = {
@@ -821,8 +824,16 @@ def _for_line_names(header: str) -> list[list[str]]:
                         current.extend([g.group(1) + ".", g.group(2), "=" + word])
                     else:
                         current.append(word)
+                elif current and word.lower() in ORG_SURNAMES:
+                    current.append(word)  # "ERIK HALL"
                 else:
-                    if current:
+                    # A word before an organisation's word is its name's ("BASIN DIVISION",
+                    # "EARTHQUAKE TASK FORCE"), not a person's (the offices' words, "STATE",
+                    # "PASS", part routing lines: "USTR FOR MSULLIVAN STATE FOR ...").
+                    low = word.lower()
+                    if current and not (
+                        len(current) == 1 and low in ORG_WORDS and low not in OFFICE_WORDS
+                    ):
                         names.append(current)
                     current = []
             if current:
@@ -831,17 +842,20 @@ def _for_line_names(header: str) -> list[list[str]]:
 
 
 _VOWEL = re.compile(r"[AEIOUY]")
+# Organisations' words that are also surnames, after a given name on a routing line.
+ORG_SURNAMES = frozenset("hall street lane park post house".split())
 
 
 def _routing_surname(word: str) -> bool:
     """Whether a word of a routing line (in capitals) can be a surname: four letters or more,
-    a vowel among them, and no office, title or place."""
+    a vowel among them, and no office, organisation's word, title or place."""
     low = word.lower()
     return (
         re.fullmatch(r"[A-Z][A-Z'\-]+", word) is not None
         and len(word) >= 4
         and _VOWEL.search(word) is not None
         and low not in OFFICE_WORDS
+        and low not in ORG_WORDS
         and low not in TITLES
         and not _is_place(low)
     )

@@ -25,6 +25,11 @@ from cables.parser.telegram import BANNER
 from .base import RawRecord, plain, unglue_cable_dated
 
 PARTIAL_NOTICE = "partial extract of the original cable"
+# The notice as WikiLeaks wrote it, on a line of its own or glued to the cable's first line.
+PARTIAL_NOTICE_LINE = re.compile(
+    r"\s*This record is a partial extract of the original cable\.?"
+    r"(?:\s*The full text of the original cable is not available\.?)?\s*"
+)
 
 # Mirror clutter: whole lines that are the site's, not the cable's.
 CLUTTER = [
@@ -112,7 +117,10 @@ def read(text: str, locator: str) -> list[RawRecord]:
             continue
         if PARTIAL_NOTICE in line:
             hints.partial = True
-            continue
+            # (the line the notice was glued to stays: "...is not available.UNCLAS  ALMATY")
+            line = PARTIAL_NOTICE_LINE.sub("", line)
+            if not line.strip():
+                continue
         kept.append(line)
 
     # Metadata sits above the first line of the cable proper.
