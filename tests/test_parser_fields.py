@@ -655,3 +655,16 @@ def test_a_line_that_only_looks_like_a_date_time_group_is_not_one():
 
     assert parse_dtg("P 120947Z NOV 09 SECTION 1") is None
     assert parse_dtg("REF: 120947Z NOV 09") is None
+
+
+def test_the_mirrors_pilcrow_before_a_year_that_began_a_line_is_dropped():
+    # 06MADRID293: "Could be released in June ¶2006." (the mirror marks any number that
+    # began a line); one that may open a paragraph run into the text stays.
+    cable = parse(
+        "1. (C) The report could be released in June\n¶2006. Its authors met in\n"
+        "Madrid. Summary ¶2. (C) Text run in.\n"
+    )
+    assert cable.paragraphs[0].text == (
+        "The report could be released in June 2006. Its authors met in Madrid. "
+        "Summary ¶2. (C) Text run in."
+    )

@@ -142,6 +142,8 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
+# (but where it may open a paragraph run into the text: "Summary ¶1. (C) Finnish...")
+STRAY_PILCROW = re.compile(r"¶\s*(?=\d)(?!\d{1,2}\.\s*(?:\(|[A-Z]))")
 NOTE_LINE = re.compile(r"^\s*NOTE\b")
 LOWER_CASE = re.compile(r"[a-z]")
 
@@ -735,6 +737,9 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
     result = []
     for position, para in enumerate(paras, 1):
         text = "\n\n".join(_join_block(block) for block in para.blocks).strip()
+        # The mirror's pilcrow before any number that began a line ("in June\n¶2006."): a
+        # paragraph's own was read with its number; the telegraph had none.
+        text = STRAY_PILCROW.sub("", text)
         result.append(
             Paragraph(
                 position=position,
