@@ -668,3 +668,36 @@ def test_the_mirrors_pilcrow_before_a_year_that_began_a_line_is_dropped():
         "The report could be released in June 2006. Its authors met in Madrid. "
         "Summary ¶2. (C) Text run in."
     )
+
+
+def test_a_heading_over_a_spaced_rule_heads_the_next_paragraph():
+    # Embassy Nassau's cables.csv rows (04NASSAU2336): "- - - -" under each heading.
+    cable = parse(
+        "SUMMARY \n- - - - \n\n1.  (C) Detained Cuban migrants set fire to a dormitory.  End\n"
+        "Summary. \n\n\nCOMMENT \n- - - - \n6.  (C) Fox Hill Prison has been a source of\n"
+        "controversy. \n"
+    )
+    assert [(p.number, p.heading) for p in cable.paragraphs] == [(1, "SUMMARY"), (6, "COMMENT")]
+    assert cable.summary == "Detained Cuban migrants set fire to a dormitory."
+
+
+def test_the_rows_of_a_table_ruled_off_line_by_line_are_text_not_headings():
+    # Embassy Santo Domingo's cables.csv row 20225: each row was taken for a heading, and
+    # each heading for the next; the table was lost.
+    cable = parse(
+        "5.  (U) Following is a chart of imports.\n\n"
+        "Dominican Petroleum Imports, 2002-2003 \n- - - - - \n"
+        "Volume (bbl)           50,090,123                 47,421,453 \n- - - - \n"
+        "Cost (USD)             1,297,029,291            1,428,933,161 \n- - - - - \n"
+        "Venezuela           55 pct                     11 pct \n"
+        "------------------------------------------ \n"
+        "USA                  NA                           28 pct \n"
+        "----------------------------------------- \n\nKUBISKE\n"
+    )
+    (chart,) = cable.paragraphs
+    assert chart.text == (
+        "Following is a chart of imports.\n\nDominican Petroleum Imports, 2002-2003 "
+        "Volume (bbl) 50,090,123 47,421,453 Cost (USD) 1,297,029,291 1,428,933,161 "
+        "Venezuela 55 pct 11 pct USA NA 28 pct"
+    )
+    assert cable.signer == "KUBISKE"

@@ -48,7 +48,7 @@ PAGE_BREAK = re.compile(
 )
 # "PAGE 02 STATE 015113 182333Z" in older cables.
 OLD_PAGE_BREAK = re.compile(r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*\s+\d+\s+\d{6}Z\s*$")
-DASHES = re.compile(r"^\s*[-=_‐‑–—]{3,}\s*$")
+DASHES = re.compile(r"^\s*(?:[-=_‐‑–—][ \t]?){3,}\s*$")  # (spaced too: "- - - -", "---- -")
 RULED_HEADING = re.compile(
     r"^\s*(?:[-=_‐‑–—]{3,}\s*(?P<a>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*[-=_‐‑–—]{3,}|"
     r"(?P<b>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*={3,})\s*$"
@@ -587,6 +587,18 @@ def _is_paragraph_start(match: re.Match, expected: int | None) -> bool:
     return number == (expected or 1)
 
 
+def _in_ruled_table(lines: list[_Line], rules: list[bool], i: int) -> bool:
+    """Whether line ``i``, above a rule, is a row of a table whose rows are ruled off ("Volume
+    (bbl) 50,090,123" / "----" / "Cost (USD) 1,297,029,291" / "----"), not a heading: the
+    next row and its rule follow, or a row stands right above its own rule. (A heading's
+    rules have a blank line or a paragraph's end on their far side.)"""
+
+    def text_at(k: int) -> bool:
+        return 0 <= k < len(lines) and bool(lines[k].text.strip()) and not rules[k]
+
+    return (text_at(i + 2) and rules[i + 3]) or (i >= 2 and rules[i - 1] and text_at(i - 2))
+
+
 def _is_plain_heading(lines: list[_Line], i: int) -> bool:
     """A short line alone between blank lines, without end punctuation, before a paragraph."""
     text = lines[i].text.strip()
@@ -687,7 +699,12 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
             blank_before = True
             i += 1
             continue
-        if rules[i + 1] and len(stripped) <= 80 and not stripped.endswith("."):
+        if (
+            rules[i + 1]
+            and len(stripped) <= 80
+            and not stripped.endswith(".")
+            and not _in_ruled_table(cleaned, rules, i)
+        ):
             heading = " ".join(stripped.split())
             current = None
             blank_before = True
