@@ -545,7 +545,13 @@ def test_a_one_word_sentence_wrapped_onto_the_last_line_is_no_signer():
 
 
 def test_a_common_word_after_the_last_sentence_is_no_signer():
-    for ending in ["We look forward to your reply. Thanks", "Please advise. Minister"]:
+    for ending in [
+        "We look forward to your reply. Thanks",
+        "Please advise. Minister",
+        "We will report further. Tuesday",
+        "The figures are listed below:\nTotal",
+        "It ended. JR",
+    ]:
         cable = parse(f"1. (U) Summary: the visit went well.\n\n2. (U) {ending}")
         assert cable.signer == "", ending
     # and in capitals, the last word of a sentence is any word
@@ -701,3 +707,55 @@ def test_the_rows_of_a_table_ruled_off_line_by_line_are_text_not_headings():
         "Venezuela 55 pct 11 pct USA NA 28 pct"
     )
     assert cable.signer == "KUBISKE"
+
+
+def test_a_heading_ruled_off_right_under_a_paragraphs_end_heads_the_next_paragraph():
+    # 06MOSCOW11316's layout: no blank line between the paragraph and the heading's rules.
+    cable = parse("1. (U) Ends here.\n-----\nEconomic Outlook\n-----\n2. (U) Grew.")
+    assert [(p.number, p.heading, p.text) for p in cable.paragraphs] == [
+        (1, "", "Ends here."),
+        (2, "Economic Outlook", "Grew."),
+    ]
+
+
+def test_a_numbered_paragraph_over_a_rule_is_the_paragraph_not_a_heading():
+    # 09ASMARA80: "¶2. (S) The Regime's Political Capital is Tanking" over "------- ---".
+    cable = parse(
+        "1. (C) Summary: text.\n\n"
+        "\u00b62. (S) The Regime's Political Capital is Tanking\n------- ---\nMore text.\n"
+    )
+    assert [(p.number, p.marking, p.heading) for p in cable.paragraphs] == [
+        (1, "C", ""),
+        (2, "S", ""),
+    ]
+    assert cable.paragraphs[1].text == "The Regime's Political Capital is Tanking More text."
+
+
+def test_a_heading_between_paragraphs_a_line_each_heads_the_next_one():
+    # 09STATE83026 (the 2011-04 build, a paragraph a line): the paragraph after the heading
+    # is followed by the next heading's rule, like a table's row; its summary was lost.
+    cable = parse(
+        " \u00b61. (U) This is an action request. Please see paragraphs 4-6.\n"
+        "---------------------- \nSUMMARY AND OBJECTIVES\n---------------------- \n"
+        "\u00b62. (SBU) In May 2009, the listed entity asked for its delisting. End summary.\n"
+        "---------------------- \nBACKGROUND\n---------------------- \n"
+        "\u00b63. (SBU) On December 10, 2008, the Committee took action.\n"
+    )
+    assert [(p.number, p.heading) for p in cable.paragraphs] == [
+        (1, ""),
+        (2, "SUMMARY AND OBJECTIVES"),
+        (3, "BACKGROUND"),
+    ]
+    assert cable.summary == "In May 2009, the listed entity asked for its delisting."
+
+
+def test_a_heading_with_no_paragraph_under_it_stays_in_front_of_the_next():
+    # Embassy Tel Aviv's media reactions: "2. Campaign Against Terrorism:" over a rule, then
+    # "Summary:" over another; the first was overwritten, its words lost.
+    cable = parse(
+        "1. Mideast:\n\nThe papers led with the summit.\n\n"
+        "2. Campaign Against Terrorism:\n-------------------\n\nSummary:\n--------\n\n"
+        "The Jerusalem Post editorialized on the war.\n"
+    )
+    assert cable.paragraphs[-1].heading == "2. Campaign Against Terrorism: / Summary:"
+    assert cable.paragraphs[-1].text == "The Jerusalem Post editorialized on the war."

@@ -65,7 +65,9 @@ FURNITURE = re.compile(
 REASONS_LINE = re.compile(r"^\s*REASONS?\s*:?\s*1\s*[.,]\s*[45]\b", re.I)
 # The first paragraph run on after the statement on its line ("... 1.4 (b) and (d). 1.(C)
 # Summary: ...").
-PARAGRAPH_AFTER = re.compile(r"\s¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF)\)")
+PARAGRAPH_AFTER = re.compile(
+    r"\s¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|SBU/NF|U//FOUO)\)"
+)
 CONNECTOR = re.compile(
     r"^(?:for|fr|f0r|fo|per|under|due|to|based|on|0n|by|e\.?o\.?|eo|reas\w*|rea|r|para|and|"
     r"classified|section|-|:)$",
@@ -249,8 +251,9 @@ def find_classified_by(lines: list[str]) -> tuple[str, str]:
                 if not FURNITURE.match(following):
                     statement.append(following)
             if not any(REASON_CUT.search(part) for part in statement):
-                # The reasons on a line of their own after a blank line ("Classified By:
-                # POLITICAL COUNSELOR DENNIS HEARNE." + blank + "REASONS: 1.4 (B)(D)").
+                # The reasons on a line of their own within the next two after the statement
+                # ("Classified By: POLITICAL COUNSELOR DENNIS HEARNE." + blank + "REASONS:
+                # 1.4 (B)(D)").
                 after = next((x for x in itertools.islice(following_lines, 2) if x.strip()), "")
                 if REASONS_LINE.match(after):
                     statement.append(after)

@@ -139,6 +139,8 @@ NOT_SIGNERS = {
     "BACKGROUND",
     "LIMITED OFFICIAL USE",
     "VIA",  # (Peshawar's cables, sent via Islamabad)
+    "JR",
+    "SR",
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
@@ -587,16 +589,40 @@ def _is_paragraph_start(match: re.Match, expected: int | None) -> bool:
     return number == (expected or 1)
 
 
+def _next_heading(heading: str, heading_used: bool, text: str) -> str:
+    """The heading read from ``text``; one read before it with no paragraph under it yet
+    stays in front of it ("Campaign Against Terrorism: / Summary:"), not lost."""
+    text = " ".join(text.split())
+    return f"{heading} / {text}" if heading and not heading_used else text
+
+
+def _opens_marked_paragraph(line: str) -> bool:
+    """A numbered paragraph with its pilcrow or its marking ("¶2. (S) The Regime's Political
+    Capital is Tanking" over a rule is the paragraph, not a heading)."""
+    match = PARAGRAPH_START.match(line)
+    return bool(match and (match["pilcrow"] or match["marking"]))
+
+
 def _in_ruled_table(lines: list[_Line], rules: list[bool], i: int) -> bool:
     """Whether line ``i``, above a rule, is a row of a table whose rows are ruled off ("Volume
     (bbl) 50,090,123" / "----" / "Cost (USD) 1,297,029,291" / "----"), not a heading: the
-    next row and its rule follow, or a row stands right above its own rule. (A heading's
-    rules have a blank line or a paragraph's end on their far side.)"""
+    next row and its rule follow, or a row ruled off stands above this one's upper rule. (A
+    heading's rules have a blank line or a paragraph (its start, its end) on their far side:
+    "... End summary." / "----" / "The Prosecution" / "----" / "2. (C) ...".)"""
 
     def text_at(k: int) -> bool:
         return 0 <= k < len(lines) and bool(lines[k].text.strip()) and not rules[k]
 
-    return (text_at(i + 2) and rules[i + 3]) or (i >= 2 and rules[i - 1] and text_at(i - 2))
+    def row_at(k: int) -> bool:
+        """Text that can be a row: no paragraph, nor the end of one."""
+        if not text_at(k):
+            return False
+        text = lines[k].text.rstrip()
+        return not text.endswith(TERMINAL) and not _opens_marked_paragraph(text)
+
+    return (row_at(i + 2) and rules[i + 3]) or (
+        i >= 3 and rules[i - 1] and row_at(i - 2) and rules[i - 3]
+    )
 
 
 def _is_plain_heading(lines: list[_Line], i: int) -> bool:
@@ -676,6 +702,7 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
 
     paras: list[_Para] = []
     heading = ""
+    heading_used = True  # (a paragraph since the heading was read: none to keep)
     current: _Para | None = None
     blank_before = True
     last_number = 0
@@ -690,7 +717,8 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
         # Dashed headings: "----\nTitle\n----" or "Title\n----", "--- Title ---", "Title ===".
         ruled = _ruled_heading(line) if blank_before else None
         if ruled:
-            heading = " ".join((ruled["a"] or ruled["b"]).split())
+            heading = _next_heading(heading, heading_used, ruled["a"] or ruled["b"])
+            heading_used = False
             current = None
             blank_before = True
             i += 1
@@ -703,15 +731,18 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
             rules[i + 1]
             and len(stripped) <= 80
             and not stripped.endswith(".")
+            and not _opens_marked_paragraph(line)
             and not _in_ruled_table(cleaned, rules, i)
         ):
-            heading = " ".join(stripped.split())
+            heading = _next_heading(heading, heading_used, stripped)
+            heading_used = False
             current = None
             blank_before = True
             i += 2
             continue
         if blank_before and _is_plain_heading(cleaned, i):
-            heading = " ".join(stripped.split())
+            heading = _next_heading(heading, heading_used, stripped)
+            heading_used = False
             current = None
             i += 1
             continue
@@ -732,6 +763,7 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
                 marking = " ".join((match["marking"] or "").split())
                 current = _Para(number=number, marking=marking, heading=heading)
                 paras.append(current)
+                heading_used = True
                 if match["rest"]:
                     current.add_line(match["rest"], True)
                 last_number = number
@@ -743,6 +775,7 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
         if current is None:
             current = _Para(number=None, marking="", heading=heading)
             paras.append(current)
+            heading_used = True
             new_block = True
         else:
             new_block = blank_before and not cleaned[i].soft and _ends_sentence(current)
@@ -892,7 +925,11 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
         written = [x.text for x in cleaned if x.text.strip()]
         mixed = (
             written_before.endswith(TERMINAL)
-            and ((len(before) == 2 and not before[-1]) or not last.rstrip().endswith("."))
+            and (
+                (len(before) == 2 and not before[-1])
+                # (on the next line: after a finished sentence, not "... listed below:")
+                or (not last.rstrip().endswith(".") and not written_before.endswith((":", ";")))
+            )
             and sum(bool(LOWER_CASE.search(text)) for text in written) > len(written) // 2
         )
         name = _signer_in(last, mixed_case=mixed)
@@ -938,7 +975,9 @@ GLUED_SIGNER = re.compile(
 )
 # Words a mixed-case text may end on after a full stop that are no one's name.
 NOT_SIGNATURE_WORDS = frozenset(
-    "thanks thank regards minimize considered ends end comment note text".split()
+    """thanks thank regards minimize considered ends end comment note text total budget
+    anyway visit monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december""".split()
 )
 
 
