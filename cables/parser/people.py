@@ -283,8 +283,9 @@ def _is_vocabulary(low: str) -> bool:
 
 def is_common_word(low: str) -> bool:
     """Whether a word (in lower case) is a word of the language rather than a surname: a
-    common word, a title or an organisation's word ("Thanks", "Minister", "Embassy")."""
-    return low in COMMON or low in TITLES or low in ORG_WORDS
+    common word, a title, an organisation's word, a month or a day ("Thanks", "Minister",
+    "Embassy", "Tuesday")."""
+    return low in COMMON or low in TITLES or low in ORG_WORDS or low in MONTHS
 
 
 # Words of place names ("Capitol Hill", "Upper Kodori", "Bandar Abbas district").

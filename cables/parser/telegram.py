@@ -144,7 +144,8 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
-# (but where it may open a paragraph run into the text: "Summary ¶1. (C) Finnish...")
+# The mirror's pilcrow before a number inside a paragraph's text ("in June ¶2006."), but
+# where it may open a paragraph run into the text ("Summary ¶1. (C) Finnish...").
 STRAY_PILCROW = re.compile(r"¶\s*(?=\d)(?!\d{1,2}\.\s*(?:\(|[A-Z]))")
 NOTE_LINE = re.compile(r"^\s*NOTE\b")
 LOWER_CASE = re.compile(r"[a-z]")
@@ -973,18 +974,18 @@ GLUED_SIGNER = re.compile(
     r"(?: (?!(?:NNNN|Nnnn)\b)(?:(?:JR|Jr)\.?|[A-Z][A-Z'’-]+|[A-Z][a-z'’-]+))?)"
     r"(?:\s+(?:NNNN|Nnnn))?\s*$"
 )
-# Words a mixed-case text may end on after a full stop that are no one's name.
+# Words a mixed-case text may end on after a full stop that are no one's name, besides
+# ``is_common_word``'s.
 NOT_SIGNATURE_WORDS = frozenset(
-    """thanks thank regards minimize considered ends end comment note text total budget
-    anyway visit monday tuesday wednesday thursday friday saturday sunday january february
-    march april may june july august september october november december""".split()
+    "thanks thank regards minimize considered ends end comment note text total budget anyway "
+    "visit".split()
 )
 
 
 def _glued_signer(line: str) -> tuple[str, int] | None:
-    """The signer run on at the end of a line of mixed-case text (``GLUED_SIGNER``) and where
-    it starts, the text before it written in mixed case: a name in capitals, or in mixed case where none of its words is a common word
-    (the last sentence may end on one: "... Thanks")."""
+    """The signer run on at the end of a line (``GLUED_SIGNER``) whose text before it is in
+    mixed case, and where the name starts: a name in capitals, or in mixed case when none of
+    its words is a common word (the last sentence may end on one: "... Thanks")."""
     match = GLUED_SIGNER.search(line)
     if not match or not LOWER_CASE.search(line, 0, match.start("name")):
         return None  # (in capitals, any last word would do)
@@ -1000,6 +1001,7 @@ def _glued_signer(line: str) -> tuple[str, int] | None:
 
 
 def _has_common_word(name: str) -> bool:
+    """Whether a word of a mixed-case name is a word of the language: then it is no name."""
     return any(
         is_common_word(word.lower()) or word.lower() in NOT_SIGNATURE_WORDS for word in name.split()
     )

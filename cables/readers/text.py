@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from cables.parser import Hints
+from cables.parser import Hints, telegram
 from cables.parser.fields import DTG, REFERENCE_ID, REFERENCE_ID_PARTS, split_tags, station_token
 from cables.parser.telegram import BANNER
 
@@ -27,7 +27,7 @@ from .base import RawRecord, plain, unglue_cable_dated
 PARTIAL_NOTICE = "partial extract of the original cable"
 # The notice as WikiLeaks wrote it, on a line of its own or glued to the cable's first line.
 PARTIAL_NOTICE_LINE = re.compile(
-    r"\s*This record is a partial extract of the original cable\.?"
+    rf"\s*{re.escape(telegram.PARTIAL_NOTICE)}\.?"
     r"(?:\s*The full text of the original cable is not available\.?)?\s*"
 )
 
