@@ -195,7 +195,9 @@ def hints_for(vector: dict) -> Hints:
         two = int(cable_id[:2])
         year = two + (1900 if two >= 66 else 2000)
     created = datetime(year, 1, 1, tzinfo=UTC) if year else None
-    return Hints(reference_id=cable_id, created=created, created_has_time=False)
+    return Hints(
+        reference_id=cable_id, created=created, created_has_time=False, created_precision="year"
+    )
 
 
 def parse_fragment(text: str, hints: Hints) -> ParsedCable:
@@ -208,6 +210,7 @@ def parse_fragment(text: str, hints: Hints) -> ParsedCable:
             reference_id=hints.reference_id or PLACEHOLDER_ID,
             created=hints.created or datetime(year, 1, 1, tzinfo=UTC),
             created_has_time=False,
+            created_precision="year",
             classification=hints.classification or "UNCLASSIFIED",
         )
         return parse_cable(text, fallback)

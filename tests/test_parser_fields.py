@@ -23,6 +23,7 @@ def parse(text, reference_id="08PARIS1698", year=2008):
         reference_id=reference_id,
         created=datetime(year, 1, 1, tzinfo=UTC),
         created_has_time=False,
+        created_precision="year",
         classification="CONFIDENTIAL",
     )
     return parse_cable(text, hints)

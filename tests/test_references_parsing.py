@@ -16,10 +16,12 @@ def typed(text, year, own_id=""):
     return [(c.letter, c.kind, c.cable_id) for c in parse_references(text, year, own_id)]
 
 
-def references(text, reference_id, year):
+def references(text, reference_id, sent):
+    """The cable references of a cable's text, sent on the day ``sent`` ("2004-02-04"): a
+    reference to another post's cable with no year depends on the day of the year."""
     hints = Hints(
         reference_id=reference_id,
-        created=datetime(year, 1, 1, tzinfo=UTC),
+        created=datetime.fromisoformat(sent).replace(tzinfo=UTC),
         created_has_time=False,
         classification="CONFIDENTIAL",
     )
@@ -36,7 +38,10 @@ def test_a_label_per_reference_reftel_a_and_reftel_b():
         "Reftel A:  Bogota 11175 \nReftel B:  Bogota 011582 \n\n"
         "1.  This is a summary of NAS Bogota activities for November 2003."
     )
-    assert references(text, "04BOGOTA88", 2004) == [("A", "03BOGOTA11175"), ("B", "03BOGOTA11582")]
+    assert references(text, "04BOGOTA88", "2004-01-06") == [
+        ("A", "03BOGOTA11175"),
+        ("B", "03BOGOTA11582"),
+    ]
 
 
 def test_ref_a_and_ref_b_on_one_line():
@@ -46,7 +51,7 @@ def test_ref_a_and_ref_b_on_one_line():
         "REF A:  VATICAN 05286; REF B: VATICAN 05546 \n\n"
         "CLASSIFIED BY AMBASSADOR JIM NICHOLSON FOR REASONS 1.5 (A) \nAND (D)."
     )
-    assert references(text, "01VATICAN5960", 2001) == [
+    assert references(text, "01VATICAN5960", "2001-11-19") == [
         ("A", "01VATICAN5286"),
         ("B", "01VATICAN5546"),
     ]
@@ -59,7 +64,7 @@ def test_reftel_with_no_colon_before_a_lettered_list():
         "REFTEL    A) PRETORIA 4027 \n\n          B) PRETORIA 4028 \n\n"
         "1.  (SBU) SUMMARY.  South Africa Minister of Communications"
     )
-    assert references(text, "04PRETORIA4193", 2004) == [
+    assert references(text, "04PRETORIA4193", "2004-09-16") == [
         ("A", "04PRETORIA4027"),
         ("B", "04PRETORIA4028"),
     ]
@@ -69,19 +74,22 @@ def test_ref_with_no_colon_before_a_single_citation():
     # 04PARAMARIBO97, 04PARAMARIBO184, 04SANAA2775 ("O3" for "03")
     subject = "SUBJECT: SURINAME: PARLIAMENT DEBATES\n\n"
     body = "\n\n1. (U) Summary: text follows."
-    assert references(subject + "REF STATE 19842" + body, "04PARAMARIBO97", 2004) == [
+    assert references(subject + "REF STATE 19842" + body, "04PARAMARIBO97", "2004-02-04") == [
         ("", "04STATE19842")
     ]
-    assert references(subject + "REF 02 PARAMARIBO 1169" + body, "04PARAMARIBO184", 2004) == [
-        ("", "02PARAMARIBO1169")
-    ]
-    assert references(subject + "REF A O3 Sanaa 2776" + body, "04SANAA2775", 2004) == [
+    assert references(
+        subject + "REF 02 PARAMARIBO 1169" + body, "04PARAMARIBO184", "2004-02-27"
+    ) == [("", "02PARAMARIBO1169")]
+    assert references(subject + "REF A O3 Sanaa 2776" + body, "04SANAA2775", "2004-11-01") == [
         ("A", "03SANAA2776")
     ]
 
 
 def test_ref_before_prose_is_no_label():
-    assert references("SUBJECT: X\n\nRef the meeting 12 times.\n\n1. Text.", "04X1", 2004) == []
+    assert (
+        references("SUBJECT: X\n\nRef the meeting 12 times.\n\n1. Text.", "04X1", "2004-01-01")
+        == []
+    )
 
 
 def test_a_ref_item_cut_after_its_four_digit_year_goes_on_after_the_blank_line():
@@ -92,7 +100,7 @@ def test_a_ref_item_cut_after_its_four_digit_year_goes_on_after_the_blank_line()
         "TAIPEI 03339 D) 2004 TAIPEI  00479 E) 2004 TAIPEI 04021 \n \n \n"
         "1. Summary. Taiwan has thus far managed to avoid Avian Influenza."
     )
-    assert references(text, "05TAIPEI58", 2005) == [
+    assert references(text, "05TAIPEI58", "2005-01-07") == [
         ("A", "04STATE23762"),
         ("B", "04TAIPEI249"),
         ("C", "03TAIPEI3339"),
@@ -240,6 +248,69 @@ def test_dates_are_no_serials_of_the_citing_post():
     assert cited(text, 2004, "04RANGOON1643") == ["04RANGOON1633"]
 
 
+# --- Another post's cable with no year -----------------------------------------------------------
+# A post numbers its cables from 1 each January (cables/data/serial_rates.tsv: the most
+# serials a day each post wrote).
+
+
+def test_a_serial_the_department_had_not_reached_by_the_citing_day_is_last_years():
+    # 04THEHAGUE4, sent on 2 January 2004
+    text = "SUBJECT: 2003 INCSR: THE NETHERLANDS\n\nREF: STATE 324347 \n\n\u00b61. The Netherlands"
+    assert references(text, "04THEHAGUE4", "2004-01-02") == [("", "03STATE324347")]
+
+
+def test_a_small_posts_serials_in_february_are_last_years():
+    # 07STATE18563, 14 February 2007: Kabul and Reykjavik had not written so many cables yet
+    text = (
+        "SUBJECT: DEMARCHE REQUEST ON ICELANDIC PEACEKEEPERS IN PRT\n\n"
+        "REF: A. A) KABUL 5855 (NOTAL) \n     B. B) REYKJAVIK 431 (NOTAL) \n \n"
+        "\u00b61.  (U)  Sensitive but unclassified, protect accordingly."
+    )
+    assert references(text, "07STATE18563", "2007-02-14") == [
+        ("A", "06KABUL5855"),
+        ("B", "06REYKJAVIK431"),
+    ]
+
+
+def test_a_serial_the_post_could_have_reached_stays_in_the_citing_year():
+    # 03THEHAGUE2113, 21 August 2003
+    text = "SUBJECT: CWC: THE NETHERLANDS\n\nREF: STATE 242722\n\n1. (U) Text follows."
+    assert references(text, "03THEHAGUE2113", "2003-08-21") == [("", "03STATE242722")]
+    # the same serial cited on 2 January is last year's
+    assert references(text, "03THEHAGUE2113", "2003-01-02") == [("", "02STATE242722")]
+
+
+def test_without_the_citing_day_or_the_posts_rate_the_citing_year_stands():
+    assert cited("STATE 324347", 2004, "04THEHAGUE4") == ["04STATE324347"]
+    # Almaty wrote too few cables in the corpus for its rate to be known
+    written = datetime(2004, 1, 2, tzinfo=UTC)
+    assert [c.cable_id for c in parse_references("STATE 324347", 2004, "", written)] == [
+        "03STATE324347"
+    ]
+    assert [c.cable_id for c in parse_references("ALMATY 9999", 2004, "", written)] == [
+        "04ALMATY9999"
+    ]
+
+
+def test_a_year_the_mirror_made_an_item_of_its_own_ends_the_date_before_it():
+    # 06PARIS1031: "FEBRUARY 17, 2006" broken into items A and B; no cable PARIS 2006
+    text = (
+        "A. (A) EMBASSY PARIS DAILY REPORT FOR FEBRUARY 17 \n\nB. 2006 \n"
+        "C. (B) EMBASSY PARIS DAILY REPORT FOR FEBRUARY 10 \n"
+        "D. (C) EMBASSY PARIS DAILY REPORT FOR FEBRUARY 6 \n"
+        "E. (D) EMBASSY PARIS DAILY REPORT FOR JANUARY 20 \n"
+        "F. (E) EMBASSY PARIS DAILY REPORT FOR DECEMBER 19 \nG. 2005 \n"
+        "H. (F) EMBASSY PARIS DAILY REPORT FOR SEPTEMBER 23 \n"
+    )
+    citations = parse_references(text, 2006, "06PARIS1031")
+    assert [(c.letter, c.text) for c in citations if c.letter in "AF"] == [
+        ("A", "EMBASSY PARIS DAILY REPORT FOR FEBRUARY 17, 2006"),
+        ("F", "(E) EMBASSY PARIS DAILY REPORT FOR DECEMBER 19, 2005"),
+    ]
+    assert [c.letter for c in citations] == ["A", "C", "D", "E", "F", "H"]
+    assert not any(c.cable_id for c in citations)
+
+
 # --- The comparison with the column (benchmarks/references.py) ----------------------------------
 
 
@@ -306,7 +377,7 @@ def test_a_banner_unclassified_limited_official_use_opens_the_preamble():
         "1.  LIMITED OFFICIAL USE -- ENTIRE TEXT. \n \n"
         "LIMITED OFFICIAL USE SECTION 02 OF 08 ZAGREB 02863 \n \nSIPDIS \n \n2.  More text."
     )
-    assert references(text, "92ZAGREB2863", 1992) == [
+    assert references(text, "92ZAGREB2863", "1992-12-31") == [
         ("A", "92STATE408075"),
         ("B", "92ZAGREB2463"),
     ]

@@ -54,7 +54,9 @@ class Hints:
     created: datetime | None = None
     created_has_time: bool = True  # False where the mirror's time is not to be trusted
     # How much of the mirror's time is right where no date-time group replaces it: "minute",
-    # "hour" (cablegate pages print the hour again for the minutes) or "day".
+    # "hour" (cablegate pages print the hour again for the minutes) or "day"; "year" where
+    # only the year is known (a test vector's context), so no rule may rest on the day. The
+    # parsed cable has "day" then: no mirror gives less.
     created_precision: str = "minute"
     classification: str = ""
     origin: str = ""

@@ -247,7 +247,9 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
 
     references = [
         Reference(letter=c.letter, text=c.text, cable_id=c.cable_id, kind=c.kind)
-        for c in parse_references(fields["ref"], created.year, reference_id)
+        for c in parse_references(
+            fields["ref"], created.year, reference_id, None if precision == "year" else created
+        )
     ]
     # The classification statement: in the preamble, or in the first paragraph of older cables
     # ("1. CONFIDENTIAL - ENTIRE TEXT. CLASSIFIED BY ..."). Read from the lines as printed: the
@@ -277,7 +279,7 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
     cable = ParsedCable(
         reference_id=reference_id,
         created=created,
-        created_precision=precision,
+        created_precision="day" if precision == "year" else precision,
         classification=level,
         origin=hints.origin or origin_for(reference_id, from_line),
         subject=subject,
