@@ -18,13 +18,13 @@ def cited(text, year, own_id=""):
     return [c.cable_id for c in parse_references(text, year, own_id) if c.cable_id]
 
 
-def parse(text, reference_id="08PARIS1698", year=2008):
+def parse(text, reference_id="08PARIS1698", year=2008, classification="CONFIDENTIAL"):
     hints = Hints(
         reference_id=reference_id,
         created=datetime(year, 1, 1, tzinfo=UTC),
         created_has_time=False,
         created_precision="year",
-        classification="CONFIDENTIAL",
+        classification=classification,
     )
     return parse_cable(text, hints)
 
@@ -513,7 +513,7 @@ def test_a_mixed_case_signer_run_onto_the_last_sentence_is_found():
 def test_a_signer_written_twice_after_a_page_header_or_an_end_mark_is_found_once():
     for ending, signer, text in [
         ("This cable was cleared by ASD Vershbow. SCOBEY Scobey", "SCOBEY", "ASD Vershbow."),
-        ("A/S Carson cleared this cable. CAIRO 00002129 003 OF 003 Scobey", "Scobey", "003"),
+        ("A/S Carson cleared this cable. CAIRO 00002129 003 OF 003 Scobey", "Scobey", "cable."),
         ("Implicated, and if so, to what degree. END COMMENT Palmer", "Palmer", "END COMMENT"),
         ("It will be posted at www.state.sgov.gov/demarche. Rice Nnnn", "Rice", "demarche."),
     ]:
@@ -760,3 +760,95 @@ def test_a_heading_with_no_paragraph_under_it_stays_in_front_of_the_next():
     )
     assert cable.paragraphs[-1].heading == "2. Campaign Against Terrorism: / Summary:"
     assert cable.paragraphs[-1].text == "The Jerusalem Post editorialized on the war."
+
+
+# --- Paragraphs the mirrors ran together ------------------------------------------------------
+
+
+def test_a_marked_paragraph_opens_after_a_closing_curly_quote_or_a_redaction():
+    # 09DAMASCUS880 and 09COLOMBO830 (the 2011-04 build: a paragraph a line, no blank line)
+    cable = parse(
+        "\u00b65. (S/NF) He added, \u201cBut now, things are moving back to equilibrium.\u201d\n"
+        "\u00b66. (S/NF) By the time of Vahidi\u2019s visit, some Syrian officials were grousing.\n"
+        "\u00b67. (S) The doctors were released on bail today. XXXXXXXXXXXX\n"
+        "\u00b68. (S) The doctors XXXXXXXXXXXX had been pressured.",
+        reference_id="09DAMASCUS880",
+        year=2009,
+    )
+    assert [(p.number, p.text[:18]) for p in cable.paragraphs] == [
+        (5, "He added, \u201cBut now"),
+        (6, "By the time of Vah"),
+        (7, "The doctors were r"),
+        (8, "The doctors XXXXXX"),
+    ]
+
+
+def test_the_distribution_caption_is_taken_out_of_the_text():
+    # 06MADRID779: on a line of its own inside a sentence; 05DUSHANBE1702 and 05NEWDELHI4721:
+    # run into a line of prose
+    cable = parse(
+        "1. (C) Moratinos wants a meeting with\nSecretary Rice. (Note: Moratinos last met "
+        "with Secretary\n\nSIPDIS\nRice in Washington on May 3, 2005).\n\n"
+        "2. (C) A collaboration would have political value because it would concretely SIPDIS "
+        "demonstrate U.S.-Russia cooperation. Secretary Rice took the right approach in a\n"
+        "SIPDIS interview.\n\n3. (C) The visit went well.\n\nSIPDIS\n\n4. (C) Comment: none.",
+        reference_id="06MADRID779",
+        year=2006,
+    )
+    texts = [p.text for p in cable.paragraphs]
+    assert texts[0].endswith("last met with Secretary Rice in Washington on May 3, 2005).")
+    assert "concretely demonstrate U.S.-Russia" in texts[1]
+    assert texts[1].endswith("the right approach in a interview.")
+    assert [p.number for p in cable.paragraphs] == [1, 2, 3, 4]
+    assert not any("SIPDIS" in text for text in texts)
+
+
+def test_a_page_header_run_into_a_line_of_prose_is_taken_out():
+    # 10TBILISI203, 05BUENOSAIRES118 (the post's name cut to ten letters), 06NEWDELHI9527
+    cable = parse(
+        "1. (C) Another opposition TBILISI 00000203 002 OF 004 leader, Irakli Alasania, "
+        "agreed. A strong reserve  BUENOS AIR 00000118  002 OF 006 position. No one with the "
+        "NAC NEW DELHI 00009527  005 OF 005  has asked.",
+        reference_id="10TBILISI203",
+        year=2010,
+    )
+    assert " ".join(cable.paragraphs[0].text.split()) == (
+        "Another opposition leader, Irakli Alasania, agreed. A strong reserve position. "
+        "No one with the NAC has asked."
+    )
+
+
+def test_a_heading_on_the_line_above_a_marked_paragraph_heads_it():
+    # 10CARACAS69 (the 2011-04 build): no blank line around the heading
+    cable = parse(
+        "\u00b61. (C) Summary: Chavez is betting on short term measures. End summary.\n"
+        "2009: The Year the Bubble Burst\n"
+        "\u00b62. (C) Venezuela\u2019s bubble burst in 2009.\n"
+        "CONFIDENTIAL\n"
+        "\u00b63. (C) Forecasts by local analysts vary.",
+        reference_id="10CARACAS69",
+        year=2010,
+    )
+    assert [(p.number, p.heading, p.text) for p in cable.paragraphs] == [
+        (1, "", "Summary: Chavez is betting on short term measures. End summary."),
+        (2, "2009: The Year the Bubble Burst", "Venezuela\u2019s bubble burst in 2009."),
+        (3, "2009: The Year the Bubble Burst", "Forecasts by local analysts vary."),
+    ]
+
+
+def test_a_pages_classification_line_goes_but_the_same_word_wrapped_alone_in_the_text_stays():
+    # 01VATICAN3619 (an unclassified cable): the page's "UNCLASSIFIED" mid-sentence; 02ADANA398
+    # (unclassified too): a headline wrapped before its last word
+    cable = parse(
+        "1. THE POPE\nUNCLASSIFIED\nREPEATED HIS DESCRIPTION OF THE EMBARGO.\n\n"
+        "2. POLICE OFFICER CONVICTED FOR REVEALING STATE \nSECRET \n \nSIPDIS \n"
+        "(Evrensel)  Diyarbakir State Security Court convicted Cizre.",
+        reference_id="01VATICAN3619",
+        year=2001,
+        classification="UNCLASSIFIED",
+    )
+    assert [" ".join(p.text.split()) for p in cable.paragraphs] == [
+        "THE POPE REPEATED HIS DESCRIPTION OF THE EMBARGO.",
+        "POLICE OFFICER CONVICTED FOR REVEALING STATE SECRET (Evrensel) Diyarbakir State "
+        "Security Court convicted Cizre.",
+    ]

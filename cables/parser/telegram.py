@@ -46,8 +46,11 @@ BANNER = re.compile(
 PAGE_BREAK = re.compile(
     r"^\s*[A-Z][A-Z .'-]*?\s+\d{5,8}\s+(?P<page>\d{1,3})(?:\.\d)?\s+OF\s+(?P<of>\d{1,3})\s*$"
 )
-# "PAGE 02 STATE 015113 182333Z" in older cables.
-OLD_PAGE_BREAK = re.compile(r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*\s+\d+\s+\d{6}Z\s*$")
+# "PAGE 02 STATE 015113 182333Z" in older cables; "PAGE 03 VATICA 02600 01 OF 02 122002Z" in a
+# cable sent in sections.
+OLD_PAGE_BREAK = re.compile(
+    r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*\s+\d+\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z\s*$"
+)
 DASHES = re.compile(r"^\s*(?:[-=_‐‑–—][ \t]?){3,}\s*$")  # (spaced too: "- - - -", "---- -")
 RULED_HEADING = re.compile(
     r"^\s*(?:[-=_‐‑–—]{3,}\s*(?P<a>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*[-=_‐‑–—]{3,}|"
@@ -99,11 +102,19 @@ INLINE_LABEL = re.compile(
 )
 SPACED_LETTERS = re.compile(r"^\s*(?:[A-Za-z]\s){4,}")
 PARAGRAPH_NUMBERED = re.compile(r"^\s*¶?\s*\d{1,2}\s?\.(?:\s|\(|$)")
+# A page header run into a line of prose ("... the pilot BRASILIA 00000631 002 OF 002 turned
+# sharply"): the post's name cut to 10 characters ("BUENOS AIR"), the serial to 8 digits.
+GLUED_PAGE_HEADER = re.compile(
+    r"(?<![\w.'-])(?P<station>[A-Z][A-Z'-]*(?: [A-Z][A-Z'-]*)*) +0\d{7} +\d{3}(?:\.\d)? +OF +\d{3}\b *"
+)
+# The distribution caption run into a line of prose (which has small letters).
+CAPTION_IN_PROSE = re.compile(r"(?<![\w/-])SIPDIS(?:\s+(?=\S)|\s*$)")
+LOWERCASE = re.compile(r"[a-z]")
 FURNITURE = re.compile(
     r"^\s*(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS|SIPDIS|SENSITIVE|"
     r"NOFORN)(?:\s+(?:SIPDIS|NOFORN|SENSITIVE))*|PAGE\s+\d{2,3}\b.*)\s*$"
 )
-TERMINAL = (".", "!", "?", '"', "'", ")", ":", ";")
+TERMINAL = (".", "!", "?", '"', "'", ")", ":", ";", "”", "’")
 LIST_ITEM = re.compile(r"^\s*(?:-{1,2}\s|[A-Z]\.\s|\(?[a-z0-9]{1,2}\)\s|o\s|\*\s|•)")
 SIGNER = re.compile(r"^\s*(?P<name>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,2})\s*$")
 TITLE_SIGNER = re.compile(r"^\s*(?P<name>[A-Z][a-z]+(?:[-' ][A-Z][a-z]+){0,2})\s*$")
@@ -258,7 +269,7 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         _head_lines(body_lines[1:] if banner else body_lines)
     )
 
-    paragraphs, signer, ended, tail_complete = _paragraphs(rest, warnings)
+    paragraphs, signer, ended, tail_complete = _paragraphs(rest, warnings, level)
     partial = hints.partial or PARTIAL_NOTICE in text
     pages = [
         int(m["page"])
@@ -675,12 +686,51 @@ def _ruled_heading(line: str) -> re.Match | None:
     return None
 
 
-def _clean_lines(lines: list[str]) -> list[_Line]:
-    """Drop page headers and section banners; the text on either side is one block."""
+def _without_station(header: re.Match) -> str:
+    """A glued page header's replacement: the words before the post's name (the longest
+    tail of capital words of at most 10 characters) stay ("the NAC NEW DELHI 00009527 ..."
+    keeps "the NAC")."""
+    words = header["station"].split()
+    while len(" ".join(words)) > 10:
+        words.pop(0)
+    kept = header["station"][: len(header["station"]) - len(" ".join(words))]
+    return kept.rstrip() + " " if kept.strip() else ""
+
+
+def _is_page_furniture(line: str, level: str) -> bool:
+    """A page's "PAGE 02 ..." line, or its classification line: the cable's own level."""
+    if not FURNITURE.match(line):
+        return False
+    first = line.split()[0]
+    return (
+        first == "PAGE"
+        or bool(level)
+        and level.startswith("UNCLASSIFIED" if first == "UNCLAS" else first)
+    )
+
+
+def _last_text(lines: list[_Line]) -> str:
+    """The last line with text, without its trailing spaces."""
+    return next((x.text.rstrip() for x in reversed(lines) if x.text.strip()), "")
+
+
+def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
+    """Drop page headers, section banners and a page's classification line (the cable's own
+    ``level``, so that "REVEALING STATE" / "SECRET" in an unclassified cable stays); the text
+    on either side is one block."""
     out: list[_Line] = []
     soft = False
     for line in lines:
-        if _is_page_header(line):
+        # The distribution system's caption, written into the text mid-sentence too ("met
+        # with Secretary" / "" / "SIPDIS" / "Rice in Washington"): after a finished sentence
+        # it goes alone, otherwise the text on either side is one block, as at a page break.
+        if ("SIPDIS" in line or " OF " in line) and LOWERCASE.search(line):
+            line = CAPTION_IN_PROSE.sub("", line)  # "... concretely SIPDIS demonstrate ..."
+            line = GLUED_PAGE_HEADER.sub(_without_station, line)
+        caption = line.strip() == "SIPDIS" and bool(out)
+        if caption and _last_text(out).endswith(TERMINAL):
+            continue
+        if caption or _is_page_header(line) or _is_page_furniture(line, level):
             while out and not out[-1].text.strip():
                 out.pop()
             soft = True
@@ -692,11 +742,13 @@ def _clean_lines(lines: list[str]) -> list[_Line]:
     return out
 
 
-def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph], str, bool, bool]:
+def _paragraphs(
+    lines: list[str], warnings: list[str], level: str = ""
+) -> tuple[list[Paragraph], str, bool, bool]:
     """Split the text into paragraphs. Returns them, the signer, whether the text ends with a
     signer or an end-of-message mark, and whether it ends like a finished cable at all (those,
     or end punctuation)."""
-    cleaned = _clean_lines(lines)
+    cleaned = _clean_lines(lines, level)
     signer, tail_complete = _take_signer(cleaned)
     ended = tail_complete  # a signer or an end-of-message mark
     uses_pilcrow = any("¶" in x.text and PILCROW_NUMBER.match(x.text) for x in cleaned)
@@ -752,7 +804,15 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
         # A paragraph opens with its number, or a pilcrow before it.
         match = PARAGRAPH_START.match(line) if stripped[0] == "¶" or stripped[0].isdigit() else None
         expected = last_number + 1
-        if match and (blank_before or cleaned[i].soft or _ends_sentence(current)):
+        # Without a blank line, a number opens a paragraph after a finished sentence, or with
+        # its pilcrow and marking ("... security equilibrium.”" / "¶6. (S/NF) ...", "... said
+        # XXXXXXXXXXXX" / "¶3. (C) ..."): no sentence runs on into those.
+        if match and (
+            blank_before
+            or cleaned[i].soft
+            or _ends_sentence(current)
+            or (match["pilcrow"] and match["marking"] and int(match["number"]) == expected)
+        ):
             number = int(match["number"])
             lost_pilcrow = (
                 number != expected
@@ -764,6 +824,8 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
                 number = expected
             if _is_paragraph_start(match, expected) or lost_pilcrow:
                 marking = " ".join((match["marking"] or "").split())
+                if not blank_before and heading_used and current and _ends_in_heading(current):
+                    heading = current.blocks[-1].pop()
                 current = _Para(number=number, marking=marking, heading=heading)
                 paras.append(current)
                 heading_used = True
@@ -805,6 +867,22 @@ def _paragraphs(lines: list[str], warnings: list[str]) -> tuple[list[Paragraph],
     if result and result[-1].text.rstrip().endswith(TERMINAL + ("...",)):
         tail_complete = True
     return result, signer, ended, tail_complete
+
+
+def _ends_in_heading(para: _Para) -> bool:
+    """Whether the paragraph's last line, right above the next paragraph's number, is that
+    paragraph's heading: a short line that finishes no sentence after one that does ("...
+    policies. End summary." / "2009: The Year the Bubble Burst" / "¶2. (C) ...")."""
+    block = para.blocks[-1] if para.blocks else []
+    if len(block) < 2 or not block[-2].endswith(TERMINAL):
+        return False
+    last = block[-1]
+    return (
+        len(last) <= 90
+        and not last.endswith((*TERMINAL, ",", "-"))
+        and (last[0].isupper() or last[0].isdigit())
+        and not FURNITURE.match(last)  # a page's "CONFIDENTIAL"
+    )
 
 
 def _ends_sentence(para: _Para | None) -> bool:
