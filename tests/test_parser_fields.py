@@ -555,9 +555,10 @@ def test_a_common_word_after_the_last_sentence_is_no_signer():
     ]:
         cable = parse(f"1. (U) Summary: the visit went well.\n\n2. (U) {ending}")
         assert cable.signer == "", ending
-    # and in capitals, the last word of a sentence is any word
-    cable = parse("1. (U) THE VISIT WENT WELL. EMBASSY WILL FOLLOW UP. DEMARCHE")
-    assert cable.signer == ""
+    # and in capitals: a common word after the last full stop is a sentence cut off
+    for ending in ["EMBASSY WILL FOLLOW UP. MINISTER", "EMBASSY WILL FOLLOW UP. THE"]:
+        cable = parse(f"1. (U) THE VISIT WENT WELL. {ending}")
+        assert cable.signer == "", ending
 
 
 def test_the_last_word_of_a_wrapped_sentence_is_not_a_signer():
@@ -852,3 +853,48 @@ def test_a_pages_classification_line_goes_but_the_same_word_wrapped_alone_in_the
         "POLICE OFFICER CONVICTED FOR REVEALING STATE SECRET (Evrensel) Diyarbakir State "
         "Security Court convicted Cizre.",
     ]
+
+
+def test_a_later_sections_routing_block_is_a_page_break_and_the_dumps_footer_goes():
+    # 01VATICAN2600 (a cables.csv row): section 2 opens with its own routing block and
+    # preamble in the middle of a sentence; the signer is run onto the last sentence
+    text = (
+        "UNCLAS SECTION 01 OF 02 VATICAN 002600\n\nSIPDIS\n\nE.O. 12958: N/A\n"
+        "TAGS: PREL, PHUM, GR, SY, VT\nSUBJECT: VATICAN VERBATIM\n\n"
+        "1. IN THE WAKE OF A 1998 MURDER-SUICIDE SCANDAL, THE\n"
+        "SELECTION PROCESS HAS BEEN TOUGHENED UP. AMONG THE \n \n"
+        "                       UNCLASSIFIED \n \n"
+        "                           UNCLASSIFIED     PTQ1417 \n \n"
+        "PAGE 01        VATICA  02600  02 OF 02  122002Z \nACTION EUR-00 \n \n"
+        "INFO  LOG-00   AID-00   CIAE-00  DODE-00  SRPP-00  EB-00    UTED-00 \n"
+        "        /008W \n                  ------------------EAE243  122002Z /75 \n"
+        "R 111237Z MAY 01 \nFM AMEMBASSY VATICAN \nTO SECSTATE WASHDC 0000 \n"
+        "INFO EUROPEAN POLITICAL COLLECTIVE \n \nUNCLAS SECTION 02 OF 02 VATICAN 002600 \n \n"
+        "SIPDIS \n \nDEPT. FOR EUR/WE (VAN CLEVE), EUR/SE, EUR/PD/PA, DRL/IRF, \nNEA/ARN \n \n"
+        "FROM EMBASSY VATICAN/MESSAGE NO. 70/01 \n \nE.O. 12958: N/A \n"
+        "TAGS: PREL, PHUM, GR, SY, VT \n \nSUBJECT: VATICAN VERBATIM \n \n"
+        "REQUIREMENTS LISTED ON THE GUARD'S WEB PAGE ARE SWISS \n"
+        "                       UNCLASSIFIED \n \n"
+        "PAGE 02        VATICA  02600  02 OF 02  122002Z \n"
+        "CITIZENSHIP. SERVICE IN THE SWISS GUARD IS FOR TWO YEARS WITH OPTIONS FOR \n"
+        "RENEWAL. MERANTE \n \n                       UNCLASSIFIED \n \n> \n \n\n"
+        " 2001VATICA02600 - Classification: UNCLASSIFIED \n\n"
+    )
+    cable = parse(text, reference_id="01VATICAN2600", year=2001, classification="UNCLASSIFIED")
+    assert [" ".join(p.text.split()) for p in cable.paragraphs] == [
+        "IN THE WAKE OF A 1998 MURDER-SUICIDE SCANDAL, THE SELECTION PROCESS HAS BEEN "
+        "TOUGHENED UP. AMONG THE REQUIREMENTS LISTED ON THE GUARD'S WEB PAGE ARE SWISS "
+        "CITIZENSHIP. SERVICE IN THE SWISS GUARD IS FOR TWO YEARS WITH OPTIONS FOR RENEWAL."
+    ]
+    assert cable.signer == "MERANTE"
+    assert cable.warnings == []
+
+
+def test_a_signer_run_on_after_a_redaction_in_its_own_paragraph():
+    # 07BUJUMBURA515: "¶9. (C/NF) XXXXXXXXXXXX MOLLER"; an upper-case text's common word is
+    # no signer ("... FOR RENEWAL. THE" is a sentence cut off)
+    cable = parse("1. (C) We have not made any offers. \n\n9. (C/NF) XXXXXXXXXXXX MOLLER")
+    assert cable.signer == "MOLLER"
+    cut = parse("1. (C) SERVICE IN THE GUARD IS FOR TWO YEARS WITH OPTIONS FOR RENEWAL. THE")
+    assert cut.signer == ""
+    assert cut.partial

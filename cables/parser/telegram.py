@@ -51,6 +51,14 @@ PAGE_BREAK = re.compile(
 OLD_PAGE_BREAK = re.compile(
     r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*\s+\d+\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z\s*$"
 )
+# The first page of a later section of a cable sent in sections, its routing block after it
+# ("PAGE 01 VATICA 02600 02 OF 02 122002Z" / "ACTION EUR-00" / "INFO LOG-00 ..." / "R 111237Z
+# MAY 01" / "FM ..." / "UNCLAS SECTION 02 OF 02 VATICAN 002600" / "SIPDIS" / ... / "SUBJECT:").
+SECTION_FIRST_PAGE = re.compile(
+    r"^\s*(?P<page>PAGE\s+01\s+[A-Z][A-Z ]*\s+\d+\s+(?P<section>\d{2})\s+OF\s+\d{2}\s+\d{6}Z)"
+)
+# The message centre's line over a section's routing block: "UNCLASSIFIED     PTQ1417".
+ROUTING_ID_LINE = re.compile(r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s+[A-Z]{3}\d{3,5}\s*$")
 DASHES = re.compile(r"^\s*(?:[-=_‐‑–—][ \t]?){3,}\s*$")  # (spaced too: "- - - -", "---- -")
 RULED_HEADING = re.compile(
     r"^\s*(?:[-=_‐‑–—]{3,}\s*(?P<a>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*[-=_‐‑–—]{3,}|"
@@ -269,7 +277,9 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         _head_lines(body_lines[1:] if banner else body_lines)
     )
 
-    paragraphs, signer, ended, tail_complete = _paragraphs(rest, warnings, level)
+    paragraphs, signer, ended, tail_complete = _paragraphs(
+        _drop_section_headers(rest), warnings, level
+    )
     partial = hints.partial or PARTIAL_NOTICE in text
     pages = [
         int(m["page"])
@@ -443,6 +453,36 @@ def _split_preamble(lines: list[str]) -> tuple[list[str], list[str]]:
     last_line = pieces[end - 1][0]
     rest = [line for n, line in pieces[end:] if n == last_line]
     return [line for _, line in pieces[:end]], rest + lines[last_line + 1 :]
+
+
+def _drop_section_headers(lines: list[str]) -> list[str]:
+    """The text without the routing block and preamble that open each later section of a
+    cable sent in sections: each becomes a page break (the text runs on across it)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        first_page = SECTION_FIRST_PAGE.match(lines[i])
+        banner_at = None
+        if first_page and first_page["section"] != "01":
+            banner_at = next(
+                (
+                    k
+                    for k in range(i + 1, min(i + 40, len(lines)))
+                    if (banner := BANNER.match(lines[k])) and banner["section"]
+                ),
+                None,
+            )
+        if banner_at is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        while out and (not out[-1].strip() or ROUTING_ID_LINE.match(out[-1])):
+            out.pop()
+        out.append(first_page["page"])  # read as a page break
+        _, rest = _split_preamble(lines[banner_at + 1 :])
+        lines = out + rest
+        i = len(out)
+    return out
 
 
 def _preamble_end(lines: list[str]) -> int:
@@ -974,7 +1014,7 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
     def junk(text: str) -> bool:
         return (
             not text
-            or text in ("-", ".", "#", "BT", "NNNN", "NNN")
+            or text in ("-", ".", "#", ">", "BT", "NNNN", "NNN")
             or bool(FURNITURE.match(text) or END_FOOTER.match(text))
         )
 
@@ -1063,19 +1103,24 @@ NOT_SIGNATURE_WORDS = frozenset(
 
 
 def _glued_signer(line: str) -> tuple[str, int] | None:
-    """The signer run on at the end of a line (``GLUED_SIGNER``) whose text before it is in
-    mixed case, and where the name starts: a name in capitals, or in mixed case when none of
-    its words is a common word (the last sentence may end on one: "... Thanks")."""
+    """The signer run on at the end of a line (``GLUED_SIGNER``), and where the name starts:
+    in a mixed-case text a name in capitals, or in mixed case when none of its words is a
+    common word (the last sentence may end on one: "... Thanks"); in a text in capitals, a
+    name with no common word ("... OPTIONS FOR RENEWAL. MERANTE": 66 corpus cables, none
+    a word of a sentence cut off)."""
     match = GLUED_SIGNER.search(line)
-    if not match or not LOWER_CASE.search(line, 0, match.start("name")):
-        return None  # (in capitals, any last word would do)
+    if not match:
+        return None
+    capitals = not LOWER_CASE.search(line, 0, match.start("name"))
     words = match["name"].split()
+    if len(words) == 2 and set(words[0]) == {"X"}:
+        words = words[1:]  # "XXXXXXXXXXXX MOLLER": a redaction, then the name
     if len(words) == 2 and words[0].upper() == words[1].upper():
         words = words[:1]  # "SCOBEY Scobey"
     name = " ".join(words)
     if not _is_signer_name(name):
         return None
-    if not name.isupper() and _has_common_word(name):
+    if (capitals or not name.isupper()) and _has_common_word(name):
         return None
     return name, match.start("name")
 
@@ -1090,7 +1135,8 @@ def _has_common_word(name: str) -> bool:
 # After the text: the dump's id footer ("2004CARACA01540 - UNCLASSIFIED"), the release stamp of
 # old cables ("Declassified/Released US Department of State EO Systematic Review 05 JUL 2006").
 END_FOOTER = re.compile(
-    r"^\s*(?:\d{4}[A-Z]+\d+\s*-\s*[A-Z /]+|Declassified/Released\b.*|Systematic Review\b.*)$"
+    r"^\s*(?:\d{4}[A-Z]+\d+\s*-\s*(?:Classification:\s*)?[A-Z /]+\W*"
+    r"|Declassified/Released\b.*|Systematic Review\b.*)$"
 )
 
 
