@@ -898,3 +898,50 @@ def test_a_signer_run_on_after_a_redaction_in_its_own_paragraph():
     cut = parse("1. (C) SERVICE IN THE GUARD IS FOR TWO YEARS WITH OPTIONS FOR RENEWAL. THE")
     assert cut.signer == ""
     assert cut.partial
+
+
+def test_a_posts_website_box_goes_and_the_signer_after_it_is_found():
+    # 08LONDON1939 (the address broken by the mirror, the signer on the next line),
+    # 08LONDON1176 (all on one line), 09TELAVIV457 (a box of stars)
+    for ending, signer in [
+        (
+            "position as party leader.\nVisit London\u2019s Classified Website: "
+            "http://www.intelink.sgov.gov/wiki/Portal:Unit ed_Kingdom\nTUTTLE",
+            "TUTTLE",
+        ),
+        (
+            "international issue. Visit London\u2019s Classified Website: "
+            "http://www.intelink.sgov.gov/wiki/Portal:Unit ed_Kingdom TUTTLE",
+            "TUTTLE",
+        ),
+        (
+            "international issue.\n*************\nVisit Embassy Tel Aviv's Classified Website:\n"
+            "http://www.state.sgov.gov/p/nea/telaviv\n\nYou can also access this site through "
+            "the State Department's\nClassified SIPRNET website.\n"
+            "********************************************* *********\nCUNNINGHAM",
+            "CUNNINGHAM",
+        ),
+    ]:
+        cable = parse(f"1. (C) Summary: the talks went well.\n\n2. (C) {ending}")
+        assert cable.signer == signer, ending
+        assert cable.paragraphs[-1].text.endswith(("leader.", "issue.")), ending
+        assert not cable.partial, ending
+    # a sentence that names the website stays whole (04WELLINGTON949)
+    cable = parse(
+        "1. (U) The paper can be found at Embassy\nWellington's Classified Website.\nSwindells"
+    )
+    assert cable.paragraphs[0].text.endswith("at Embassy Wellington's Classified Website.")
+
+
+def test_the_mirrors_cable_ends_trailer_is_no_part_of_the_text():
+    # 04BOGOTA3619 (a cablegate page of an older build)
+    cable = parse(
+        "1. (C) Within the Fiscalia, there is room to transfer \nsuspect officials. \nWOOD "
+        "\n\n=======================CABLE ENDS============================"
+    )
+    assert cable.signer == "WOOD"
+    assert (
+        cable.paragraphs[-1].text
+        == "Within the Fiscalia, there is room to transfer suspect officials."
+    )
+    assert not cable.partial

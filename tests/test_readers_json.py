@@ -213,8 +213,13 @@ def test_sentence_cased_cable_gets_its_banner_and_keywords_back():
     assert ankara.tags == ["PREL", "PGOV", "PINS", "TU"]
     assert ankara.declassify_on == "2014-01-07"
     assert ankara.classified_by == "Eric Edelman"
-    assert paragraph_numbers(ankara) == [(n, "C") for n in range(1, 11)]
+    assert paragraph_numbers(ankara) == [(n, "C") for n in range(1, 13)]
     assert ankara.paragraphs[4].heading == "Who are we dealing with?"
+    # headings on the line over a paragraph's number (no blank line between)
+    assert [p.heading for p in ankara.paragraphs[10:]] == [
+        "The deeper challenges for erdogan",
+        "Comment",
+    ]
     assert ankara.signer == "EDELMAN"
 
 

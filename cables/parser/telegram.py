@@ -115,6 +115,14 @@ PARAGRAPH_NUMBERED = re.compile(r"^\s*¶?\s*\d{1,2}\s?\.(?:\s|\(|$)")
 GLUED_PAGE_HEADER = re.compile(
     r"(?<![\w.'-])(?P<station>[A-Z][A-Z'-]*(?: [A-Z][A-Z'-]*)*) +0\d{7} +\d{3}(?:\.\d)? +OF +\d{3}\b *"
 )
+# A post's box pointing to its classified website, at the text's end or start ("Visit
+# London's Classified Website: http://www.intelink.sgov.gov/wiki/Portal:Unit ed_Kingdom",
+# with rules of stars around it and a line on SIPRNET); the signer may follow on its line.
+WEBSITE_BOX = re.compile(r"(?i)\bvisit\b[^.!?]{0,60}?\bclassified\s+website\b\s*(?:at)?\s*[:;]?")
+WEBSITE_BOX_LINE = re.compile(
+    r"(?i)^\s*(?:[*=_-]+(?:\s+[*=_-]+)*|\S*(?:https?:|sgov|intelink)\S*(?:\s+\S+)?"
+    r"|you can also access this site\b.*|classified siprnet website\.?|.*\bvisit:)\s*$"
+)
 # The distribution caption run into a line of prose (which has small letters).
 CAPTION_IN_PROSE = re.compile(r"(?<![\w/-])SIPDIS(?:\s+(?=\S)|\s*$)")
 LOWERCASE = re.compile(r"[a-z]")
@@ -125,7 +133,9 @@ FURNITURE = re.compile(
 TERMINAL = (".", "!", "?", '"', "'", ")", ":", ";", "”", "’")
 LIST_ITEM = re.compile(r"^\s*(?:-{1,2}\s|[A-Z]\.\s|\(?[a-z0-9]{1,2}\)\s|o\s|\*\s|•)")
 SIGNER = re.compile(r"^\s*(?P<name>[A-Z][A-Z'-]+(?:\s+[A-Z][A-Z'-]+){0,2})\s*$")
-TITLE_SIGNER = re.compile(r"^\s*(?P<name>[A-Z][a-z]+(?:[-' ][A-Z][a-z]+){0,2})\s*$")
+TITLE_SIGNER = re.compile(
+    r"^\s*(?P<name>[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-' ][A-Z][a-z]+){0,2})\s*$"  # (LeBaron)
+)
 # The message centre's e-mail wrapper some posts' cables came in: "Subject: TRIPOLI 00000063 P
 # CO 28-JAN-09 RISKY BUSINESS? AMERICAN" / "CONSTRUCTION FIRM ... WITH GOL [8466936]".
 WRAPPER_SUBJECT = re.compile(
@@ -749,6 +759,18 @@ def _is_page_furniture(line: str, level: str) -> bool:
     )
 
 
+def _after_website(rest: str) -> str:
+    """What follows a website box's address on its line: the signer ("...Portal:Unit
+    ed_Kingdom TUTTLE" -> "TUTTLE"), after the address and the piece the mirror broke off
+    it ("ed_Kingdom", "cfm"), rules and redactions."""
+    words = rest.split()
+    while words and (
+        not re.fullmatch(r"[A-Z][A-Za-z'’-]*", words[0]) or words[0].startswith("XXX")
+    ):
+        words.pop(0)
+    return " ".join(words)
+
+
 def _last_text(lines: list[_Line]) -> str:
     """The last line with text, without its trailing spaces."""
     return next((x.text.rstrip() for x in reversed(lines) if x.text.strip()), "")
@@ -760,6 +782,7 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
     on either side is one block."""
     out: list[_Line] = []
     soft = False
+    box_open = False  # inside a post's website box: its rules and addresses go too
     for line in lines:
         # The distribution system's caption, written into the text mid-sentence too ("met
         # with Secretary" / "" / "SIPDIS" / "Rice in Washington"): after a finished sentence
@@ -767,6 +790,22 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
         if ("SIPDIS" in line or " OF " in line) and LOWERCASE.search(line):
             line = CAPTION_IN_PROSE.sub("", line)  # "... concretely SIPDIS demonstrate ..."
             line = GLUED_PAGE_HEADER.sub(_without_station, line)
+        if box_open and (not line.strip() or WEBSITE_BOX_LINE.match(line)):
+            continue
+        if box_open:  # the box stood between the text and what follows it
+            out.append(_Line("", False))
+            box_open = False
+        if "ebsite" in line and (box := WEBSITE_BOX.search(line)):
+            while out and (not out[-1].text.strip() or WEBSITE_BOX_LINE.match(out[-1].text)):
+                out.pop()
+            before = line[: box.start()]
+            if before.strip() and not WEBSITE_BOX_LINE.match(before):
+                out.append(_Line(before.rstrip(), soft))
+            after = _after_website(line[box.end() :])
+            if after:  # the signer, after the box: a block of its own
+                out += [_Line("", False), _Line(after, False)]
+            box_open, soft = True, False
+            continue
         caption = line.strip() == "SIPDIS" and bool(out)
         if caption and _last_text(out).endswith(TERMINAL):
             continue
@@ -1136,7 +1175,7 @@ def _has_common_word(name: str) -> bool:
 # old cables ("Declassified/Released US Department of State EO Systematic Review 05 JUL 2006").
 END_FOOTER = re.compile(
     r"^\s*(?:\d{4}[A-Z]+\d+\s*-\s*(?:Classification:\s*)?[A-Z /]+\W*"
-    r"|Declassified/Released\b.*|Systematic Review\b.*)$"
+    r"|Declassified/Released\b.*|Systematic Review\b.*|=+\s*CABLE ENDS\s*=+)$"
 )
 
 
