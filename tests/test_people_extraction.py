@@ -219,3 +219,20 @@ def test_offices_and_titles_on_routing_lines_are_no_people_and_their_names_are_k
         "Attache Erik Hall",
         "Jonathan Putnam Interior",
     }
+
+
+def test_a_given_name_that_names_a_post_too_is_a_name_but_the_post_is_no_person():
+    # 04BRASILIA1748 ("Division Chief Paulo Alvarenga"), 09BRASILIA599 ("Governor Jose
+    # Serra"), Chile's Ricardo Lagos; the posts San Jose, La Paz, El Salvador are no one
+    from cables.parser import Hints, parse_cable
+
+    text = (
+        "R 010101Z JAN 04\nFM AMEMBASSY BRASILIA\nTO SECSTATE WASHDC 1\nBT\n"
+        "CONFIDENTIAL BRASILIA 001748\n\nE.O. 12958: DECL: 07/12/2014\nTAGS: PGOV BR\n"
+        "SUBJECT: BRAZIL\n\n1. (C) Division Chief Paulo Alvarenga met Governor Jose Serra "
+        "and President Ricardo Lagos. Lagos and Serra then flew to La Paz, to El Salvador "
+        "and to San Jose.\n\nDANILOVICH\n"
+    )
+    names = [p.name for p in parse_cable(text, Hints()).people]
+    assert {"Paulo Alvarenga", "Jose Serra", "Ricardo Lagos"} <= set(names)
+    assert not {"La Paz", "El Salvador", "San Jose", "Jose", "Paz", "Salvador"} & set(names)

@@ -253,13 +253,33 @@ NICKNAMES = {
 
 @cache
 def _cities() -> frozenset[str]:
+    """The words of the posts' names ("Addis Ababa" -> addis, ababa), but those that are
+    also people's names ("Jose Serra", "Paulo Alvarenga", "Louis Susman", "Judge Alejandro
+    Madrid"): a name of a post written out is found whole ("San Jose", "Sao Paulo")."""
     from .fields import station_origins
 
     words: set[str] = set()
     for origin in station_origins().values():
         for word in origin.split()[1:]:
             words.add(word.lower())
-    return frozenset(words)
+    return frozenset(words - NAMES_OF_PLACES)
+
+
+def _only_places(words: list[str]) -> bool:
+    """Whether every word of a name is a place's ("El Salvador", "La Paz", "Madrid", "Sao
+    Paulo"): the words of ``NAMES_OF_PLACES`` make a person only beside another name."""
+    return all(
+        (low := w.lower().strip(".,")) in NAMES_OF_PLACES or low in PLACE_PARTS or low in _cities()
+        for w in words
+    )
+
+
+# Words of the posts' names that are people's names too.
+NAMES_OF_PLACES = frozenset(
+    "jose paulo louis milan sofia lima lagos paz salvador santiago madrid alexandria".split()
+)
+# The articles and shortenings of places' names ("El Salvador", "S. Paulo", "Sco Paulo").
+PLACE_PARTS = frozenset("el la los las san sao s sco st".split())
 
 
 def _is_place(low: str) -> bool:
@@ -970,7 +990,7 @@ class _People:
         surface = surface or written
         person = self.find(words)
         if person is None:
-            if not create:
+            if not create or _only_places(words):
                 return None
             proper = _proper(written)
             given, surname = _split_name(proper)
