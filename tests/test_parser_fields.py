@@ -945,3 +945,64 @@ def test_the_mirrors_cable_ends_trailer_is_no_part_of_the_text():
         == "Within the Fiscalia, there is room to transfer suspect officials."
     )
     assert not cable.partial
+
+
+def test_a_later_sections_text_is_kept_whole_up_to_its_next_section():
+    # 95ZAGREB1822 (a cables.csv row): section 2 opens in the middle of a paragraph, and the
+    # paragraphs after it have neither pilcrow nor marking
+    text = (
+        "UNCLAS SECTION 01 OF 02 ZAGREB 001822\n\nE.O. 12356: N/A\nTAGS: PREL, HR\n"
+        "SUBJECT: AKASHI\n\n1. AKASHI SAID THE \n"
+        "                           UNCLASSIFIED     PTQ3390 \n\n"
+        "PAGE 01        ZAGREB  01822  02 OF 02  251200Z \nACTION EUR-00 \n\n"
+        "R 251200Z APR 95 \nFM AMEMBASSY ZAGREB \nTO SECSTATE WASHDC 0000 \n\n"
+        "UNCLAS SECTION 02 OF 02 ZAGREB 001822 \n\nE.O. 12356: N/A \nTAGS: PREL, HR \n"
+        "SUBJECT: AKASHI \n\nKRAJINA SERBS WOULD NOT AGREE.\n\n2. THE TALKS WILL GO ON.\n\n"
+        "3. AKASHI READILY AGREED TO THE LAST POINT.\n\nGALBRAITH\n"
+    )
+    cable = parse(text, reference_id="95ZAGREB1822", year=1995, classification="UNCLASSIFIED")
+    assert [(p.number, " ".join(p.text.split())) for p in cable.paragraphs] == [
+        (1, "AKASHI SAID THE KRAJINA SERBS WOULD NOT AGREE."),
+        (2, "THE TALKS WILL GO ON."),
+        (3, "AKASHI READILY AGREED TO THE LAST POINT."),
+    ]
+    assert cable.signer == "GALBRAITH"
+
+
+def test_text_run_onto_an_old_page_header_is_kept_and_a_press_reviews_page_is_text():
+    # 01VATICAN3507; Embassy Bratislava's press review ("PAGE 10: ...")
+    cable = parse(
+        "1. THE VATICAN HAS \nPAGE 04 VATICA 03507 01 OF 04 031719Z FOREIGN POLICY "
+        "INITIATIVES.\n\n2. (U) SME, PAGE 10: 'Honor for Slovakia' reports the visit.",
+        reference_id="01VATICAN3507",
+        year=2001,
+    )
+    assert [" ".join(p.text.split()) for p in cable.paragraphs] == [
+        "THE VATICAN HAS FOREIGN POLICY INITIATIVES.",
+        "SME, PAGE 10: 'Honor for Slovakia' reports the visit.",
+    ]
+
+
+def test_a_website_box_after_text_on_its_line_leaves_the_heading_above_and_please_goes():
+    # 08LONDON1862, 07PARIS4450
+    cable = parse(
+        "9. (C) We think so.\n\nComment\n-------\n\n10. (C) We will see. Visit London's "
+        "Classified Website: XXXXXXXXXXXX\n\n11. (C) Sarkozy rivalry. Please visit Paris' "
+        "Classified Website at: http://www.state.sgov.gov/p/eur/paris/index.cfm\nSTAPLETON"
+    )
+    assert [(p.number, p.heading, p.text) for p in cable.paragraphs] == [
+        (9, "", "We think so."),
+        (10, "Comment", "We will see."),
+        (11, "Comment", "Sarkozy rivalry."),
+    ]
+    assert cable.signer == "STAPLETON"
+
+
+def test_a_page_header_run_into_prose_takes_only_the_posts_name_with_it():
+    # 09TRIPOLI961
+    cable = parse(
+        "1. (C) His address to the UN TRIPOLI 00000961 002.2 OF 002 General Assembly ran long.",
+        reference_id="09TRIPOLI961",
+        year=2009,
+    )
+    assert cable.paragraphs[0].text == "His address to the UN General Assembly ran long."

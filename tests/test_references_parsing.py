@@ -292,6 +292,15 @@ def test_without_the_citing_day_or_the_posts_rate_the_citing_year_stands():
     ]
 
 
+def test_a_post_is_not_judged_by_its_rate_of_another_decade():
+    # 88IZMIR740 (August 1988): Ankara's rate is known from 2002 on only
+    text = "SUBJECT: ARRESTS\n\nREF: A) ANKARA 10958 B) IZMIR 710\n\n1. (C) Text follows."
+    assert references(text, "88IZMIR740", "1988-08-10") == [
+        ("A", "88ANKARA10958"),
+        ("B", "88IZMIR710"),
+    ]
+
+
 def test_a_year_the_mirror_made_an_item_of_its_own_ends_the_date_before_it():
     # 06PARIS1031: "FEBRUARY 17, 2006" broken into items A and B; no cable PARIS 2006
     text = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from .classified import find_classified_by
 from .fields import (
@@ -22,6 +23,7 @@ from .fields import (
     parse_dtg,
     parse_reasons,
     split_tags,
+    station_origins,
 )
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
 from .people import extract_people, is_common_word
@@ -57,8 +59,14 @@ OLD_PAGE_BREAK = re.compile(
 SECTION_FIRST_PAGE = re.compile(
     r"^\s*(?P<page>PAGE\s+01\s+[A-Z][A-Z ]*\s+\d+\s+(?P<section>\d{2})\s+OF\s+\d{2}\s+\d{6}Z)"
 )
+# The lines of a later section's preamble, the last of which ends it.
+SECTION_PREAMBLE_LINE = re.compile(r"^\s*(?:SUBJECT|SUBJ|TAGS|E\.\s?O\.|SIPDIS\s*$)")
 # The message centre's line over a section's routing block: "UNCLASSIFIED     PTQ1417".
-ROUTING_ID_LINE = re.compile(r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s+[A-Z]{3}\d{3,5}\s*$")
+ROUTING_ID_LINE = re.compile(r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|NNNN)\s*[A-Z]{3}\d{3,5}\s*$")
+# An old page header with the page's first line run onto it.
+GLUED_OLD_PAGE = re.compile(
+    r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*?\s+\d+\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z\s+(?=\S)"
+)
 DASHES = re.compile(r"^\s*(?:[-=_‐‑–—][ \t]?){3,}\s*$")  # (spaced too: "- - - -", "---- -")
 RULED_HEADING = re.compile(
     r"^\s*(?:[-=_‐‑–—]{3,}\s*(?P<a>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*[-=_‐‑–—]{3,}|"
@@ -118,7 +126,9 @@ GLUED_PAGE_HEADER = re.compile(
 # A post's box pointing to its classified website, at the text's end or start ("Visit
 # London's Classified Website: http://www.intelink.sgov.gov/wiki/Portal:Unit ed_Kingdom",
 # with rules of stars around it and a line on SIPRNET); the signer may follow on its line.
-WEBSITE_BOX = re.compile(r"(?i)\bvisit\b[^.!?]{0,60}?\bclassified\s+website\b\s*(?:at)?\s*[:;]?")
+WEBSITE_BOX = re.compile(
+    r"(?i)(?:\bplease\s+)?\bvisit\b[^.!?]{0,60}?\bclassified\s+website\b\s*(?:at)?\s*[:;]?"
+)
 WEBSITE_BOX_LINE = re.compile(
     r"(?i)^\s*(?:[*=_-]+(?:\s+[*=_-]+)*|\S*(?:https?:|sgov|intelink)\S*(?:\s+\S+)?"
     r"|you can also access this site\b.*|classified siprnet website\.?|.*\bvisit:)\s*$"
@@ -486,11 +496,18 @@ def _drop_section_headers(lines: list[str]) -> list[str]:
             out.append(lines[i])
             i += 1
             continue
-        while out and (not out[-1].strip() or ROUTING_ID_LINE.match(out[-1])):
+        while out and (
+            not out[-1].strip() or ROUTING_ID_LINE.match(out[-1]) or out[-1].lstrip()[:4] == "NNNN"
+        ):
             out.pop()
         out.append(first_page["page"])  # read as a page break
-        _, rest = _split_preamble(lines[banner_at + 1 :])
-        lines = out + rest
+        # The section's preamble ends with its SUBJECT line (or TAGS, E.O., SIPDIS), within
+        # a few lines: the text runs on after it, mid-sentence, and is no paragraph's start.
+        window = lines[banner_at + 1 : banner_at + 25]
+        ends = [k for k, line in enumerate(window) if SECTION_PREAMBLE_LINE.match(line)]
+        subject = [k for k in ends if window[k].lstrip().startswith("SUBJ")]
+        end = subject[0] + 1 if subject else ends[-1] + 1 if ends else 0
+        lines = out + lines[banner_at + 1 + end :]
         i = len(out)
     return out
 
@@ -736,11 +753,24 @@ def _ruled_heading(line: str) -> re.Match | None:
     return None
 
 
+@cache
+def _header_names() -> frozenset[str]:
+    """The posts' names as page headers print them: in capitals, cut to 10 characters."""
+    return frozenset(
+        " ".join(origin.split()[1:]).upper()[:10].rstrip() for origin in station_origins().values()
+    )
+
+
 def _without_station(header: re.Match) -> str:
     """A glued page header's replacement: the words before the post's name (the longest
     tail of capital words of at most 10 characters) stay ("the NAC NEW DELHI 00009527 ..."
     keeps "the NAC")."""
     words = header["station"].split()
+    # The longest tail of words that is a post's name as page headers print it ("the UN
+    # TRIPOLI 00000961 ..." keeps "the UN"); else the longest of at most 10 characters.
+    named = [k for k in range(len(words)) if " ".join(words[k:]) in _header_names()]
+    if named:
+        words = words[named[0] :]
     while len(" ".join(words)) > 10:
         words.pop(0)
     kept = header["station"][: len(header["station"]) - len(" ".join(words))]
@@ -752,11 +782,9 @@ def _is_page_furniture(line: str, level: str) -> bool:
     if not FURNITURE.match(line):
         return False
     first = line.split()[0]
-    return (
-        first == "PAGE"
-        or bool(level)
-        and level.startswith("UNCLASSIFIED" if first == "UNCLAS" else first)
-    )
+    if first == "PAGE":  # (a "PAGE 10: 'Honor for Slovakia'" of a press review is text)
+        return bool(OLD_PAGE_BREAK.match(line))
+    return bool(level) and level.startswith("UNCLASSIFIED" if first == "UNCLAS" else first)
 
 
 def _after_website(rest: str) -> str:
@@ -796,16 +824,22 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
             out.append(_Line("", False))
             box_open = False
         if "ebsite" in line and (box := WEBSITE_BOX.search(line)):
-            while out and (not out[-1].text.strip() or WEBSITE_BOX_LINE.match(out[-1].text)):
-                out.pop()
             before = line[: box.start()]
             if before.strip() and not WEBSITE_BOX_LINE.match(before):
                 out.append(_Line(before.rstrip(), soft))
+            else:  # the box opens its line: the rules over it are its own
+                while out and (not out[-1].text.strip() or WEBSITE_BOX_LINE.match(out[-1].text)):
+                    out.pop()
             after = _after_website(line[box.end() :])
             if after:  # the signer, after the box: a block of its own
                 out += [_Line("", False), _Line(after, False)]
             box_open, soft = True, False
             continue
+        glued_page = GLUED_OLD_PAGE.match(line)
+        if glued_page:  # "PAGE 04 VATICA 03507 01 OF 04 031719Z FOREIGN POLICY ..."
+            while out and not out[-1].text.strip():
+                out.pop()
+            line, soft = line[glued_page.end() :], True
         caption = line.strip() == "SIPDIS" and bool(out)
         if caption and _last_text(out).endswith(TERMINAL):
             continue
@@ -961,6 +995,9 @@ def _ends_in_heading(para: _Para) -> bool:
         and not last.endswith((*TERMINAL, ",", "-"))
         and (last[0].isupper() or last[0].isdigit())
         and not FURNITURE.match(last)  # a page's "CONFIDENTIAL"
+        and not last.startswith("NNNN")
+        and "@" not in last  # an address's last line ("... E-MAIL: ...@...")
+        and sum(map(str.isalpha, last)) * 2 >= len(last)
     )
 
 
@@ -1174,7 +1211,7 @@ def _has_common_word(name: str) -> bool:
 # After the text: the dump's id footer ("2004CARACA01540 - UNCLASSIFIED"), the release stamp of
 # old cables ("Declassified/Released US Department of State EO Systematic Review 05 JUL 2006").
 END_FOOTER = re.compile(
-    r"^\s*(?:\d{4}[A-Z]+\d+\s*-\s*(?:Classification:\s*)?[A-Z /]+\W*"
+    r"^\s*(?:\d{4}[A-Z]+\d+\s*-\s*(?:Classification:\s*)?[A-Z /]+\W*(?:v[\d.]+)?"
     r"|Declassified/Released\b.*|Systematic Review\b.*|=+\s*CABLE ENDS\s*=+)$"
 )
 
