@@ -67,16 +67,16 @@ def station_of(reference_id: str) -> str:
     return match["station"] if match else ""
 
 
+def data_rows(name: str) -> list[list[str]]:
+    """The rows of a table in cables/data/ (tab-separated, "#" lines are comments)."""
+    text = resources.files("cables").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
 @cache
 def station_origins() -> dict[str, str]:
     """Station token -> origin name, as WikiLeaks named the post (cables/data/stations.tsv)."""
-    table = {}
-    text = resources.files("cables").joinpath("data/stations.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            station, origin, *_ = line.split("\t")
-            table[station] = origin
-    return table
+    return {row[0]: row[1] for row in data_rows("stations.tsv")}
 
 
 ORIGIN_PREFIXES = [

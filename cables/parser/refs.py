@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
-from .fields import canonical_id
+from .fields import canonical_id, data_rows
 from .stations import resolve_station
 
 # Citations that are not cables, by the words that say what they are.
@@ -333,9 +332,7 @@ def kind_of(text: str) -> str:
 def serials_a_day() -> dict[str, tuple[float, int]]:
     """Station -> (the most serials a day it wrote, the first year that is known from)
     (cables/data/serial_rates.tsv)."""
-    text = resources.files("cables").joinpath("data/serial_rates.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {row[0]: (float(row[1]), int(row[2])) for row in rows}
+    return {row[0]: (float(row[1]), int(row[2])) for row in data_rows("serial_rates.tsv")}
 
 
 def _not_reached(station: str, serial: int, written: date) -> bool:

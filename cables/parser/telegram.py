@@ -50,9 +50,8 @@ PAGE_BREAK = re.compile(
 )
 # "PAGE 02 STATE 015113 182333Z" in older cables; "PAGE 03 VATICA 02600 01 OF 02 122002Z" in a
 # cable sent in sections.
-OLD_PAGE_BREAK = re.compile(
-    r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*\s+\d+\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z\s*$"
-)
+OLD_PAGE = r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*?\s+\d+\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z"
+OLD_PAGE_BREAK = re.compile(OLD_PAGE + r"\s*$")
 # The first page of a later section of a cable sent in sections, its routing block after it
 # ("PAGE 01 VATICA 02600 02 OF 02 122002Z" / "ACTION EUR-00" / "INFO LOG-00 ..." / "R 111237Z
 # MAY 01" / "FM ..." / "UNCLAS SECTION 02 OF 02 VATICAN 002600" / "SIPDIS" / ... / "SUBJECT:").
@@ -64,9 +63,7 @@ SECTION_PREAMBLE_LINE = re.compile(r"^\s*(?:SUBJECT|SUBJ|TAGS|E\.\s?O\.|SIPDIS\s
 # The message centre's line over a section's routing block: "UNCLASSIFIED     PTQ1417".
 ROUTING_ID_LINE = re.compile(r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|NNNN)\s*[A-Z]{3}\d{3,5}\s*$")
 # An old page header with the page's first line run onto it.
-GLUED_OLD_PAGE = re.compile(
-    r"^\s*PAGE\s+\d{2}\s+[A-Z][A-Z ]*?\s+\d+\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z\s+(?=\S)"
-)
+GLUED_OLD_PAGE = re.compile(OLD_PAGE + r"\s+(?=\S)")
 DASHES = re.compile(r"^\s*(?:[-=_‐‑–—][ \t]?){3,}\s*$")  # (spaced too: "- - - -", "---- -")
 RULED_HEADING = re.compile(
     r"^\s*(?:[-=_‐‑–—]{3,}\s*(?P<a>[A-Za-z][^-=_‐‑–—]{0,60}?)\s*[-=_‐‑–—]{3,}|"
@@ -135,7 +132,6 @@ WEBSITE_BOX_LINE = re.compile(
 )
 # The distribution caption run into a line of prose (which has small letters).
 CAPTION_IN_PROSE = re.compile(r"(?<![\w/-])SIPDIS(?:\s+(?=\S)|\s*$)")
-LOWERCASE = re.compile(r"[a-z]")
 FURNITURE = re.compile(
     r"^\s*(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|UNCLAS|SIPDIS|SENSITIVE|"
     r"NOFORN)(?:\s+(?:SIPDIS|NOFORN|SENSITIVE))*|PAGE\s+\d{2,3}\b.*)\s*$"
@@ -815,7 +811,7 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
         # The distribution system's caption, written into the text mid-sentence too ("met
         # with Secretary" / "" / "SIPDIS" / "Rice in Washington"): after a finished sentence
         # it goes alone, otherwise the text on either side is one block, as at a page break.
-        if ("SIPDIS" in line or " OF " in line) and LOWERCASE.search(line):
+        if ("SIPDIS" in line or " OF " in line) and LOWER_CASE.search(line):
             line = CAPTION_IN_PROSE.sub("", line)  # "... concretely SIPDIS demonstrate ..."
             line = GLUED_PAGE_HEADER.sub(_without_station, line)
         if box_open and (not line.strip() or WEBSITE_BOX_LINE.match(line)):
