@@ -236,3 +236,134 @@ def test_a_given_name_that_names_a_post_too_is_a_name_but_the_post_is_no_person(
     names = [p.name for p in parse_cable(text, Hints()).people]
     assert {"Paulo Alvarenga", "Jose Serra", "Ricardo Lagos"} <= set(names)
     assert not {"La Paz", "El Salvador", "San Jose", "Jose", "Paz", "Salvador"} & set(names)
+
+
+def _names(paragraphs: str, routing: str = "", signer: str = "SOBEL") -> list[str]:
+    """The people of a cable made of real paragraphs (and FOR lines) under a made-up header."""
+    from cables.parser import Hints, parse_cable
+
+    text = (
+        "R 010101Z JAN 06\nFM AMEMBASSY BRASILIA\nTO SECSTATE WASHDC 1\nBT\n"
+        f"CONFIDENTIAL BRASILIA 000001\n\n{routing}E.O. 12958: DECL: 01/01/2016\n"
+        f"TAGS: PGOV BR\nSUBJECT: PEOPLE\n\n{paragraphs}\n\n{signer}\n"
+    )
+    return [p.name for p in parse_cable(text, Hints()).people]
+
+
+def test_words_the_cables_write_in_lower_case_are_no_people_after_a_title_or_with_a_possessive():
+    # 03ANKARA2521, 02BRASILIA4227, 06COPENHAGEN1327, 09CAIRO746, 06MADRID2985, 04BOGOTA4332
+    # and 05ISTANBUL890: "General", a possessive, "spoke" and "Key Points:" had made people
+    # of "Staff", "Workers", "People", "Key Points", "Worldwide Caution", "Emboffs", "Manager"
+    names = _names(
+        "1. (C) Summary: As refs (A-E) note, Turkish General Staff (TGS) remains deeply "
+        "involved in day-to-day political life.\n\n2. (C) Key Points: -- (C) He met Jose "
+        "Dirceu, Workers' Party (PT) President and Federal Deputy from Sao Paulo.\n\n"
+        "3. (C) The anti-immigration Danish People's Party votes with the government.\n\n"
+        "4. (U) Travelers are encouraged to review the most recent Worldwide Caution issued "
+        "by the Department of State.\n\n5. (C) On April 26, Emboffs spoke with Osorio. "
+        "Mastercard closed its office following death threats against its General Manager."
+    )
+    assert "Jose Dirceu" in names
+    assert not {
+        "Staff",
+        "Workers",
+        "People",
+        "Key Points",
+        "Worldwide Caution",
+        "Emboffs",
+        "Manager",
+    } & set(names)
+
+
+def test_a_surname_that_is_a_word_joins_the_full_name_the_cable_gives():
+    # 06BRASILIA2193 ("with Clifford Young of Ipsos-Brasil, ... Young noted that ...",
+    # without the pollsters' firms): "Young" alone is no one (the cables write "young" in
+    # lower case nine times in ten), but the pollster is one person with both paragraphs.
+    people = extract_people(
+        _parse(
+            "7. (U) The Ambassador discussed the elections with Clifford Young, Marcia "
+            "Cavallari Nunes and Amaury de Souza.\n\n8. (U) Young noted that a small "
+            "percentage of voters have trouble with the voting machines."
+        )
+    )
+    young = by_name(people)["Clifford Young"]
+    assert len(young.paragraphs) == 2  # (numbered 1 and 2: the parser counts paragraphs)
+    assert "Young" not in by_name(people)
+    assert "Young" not in _names("8. (U) Young noted that a small percentage of voters care.")
+
+
+def _parse(paragraphs: str):
+    from cables.parser import Hints, parse_cable
+
+    text = (
+        "R 010101Z JAN 06\nFM AMEMBASSY BRASILIA\nTO SECSTATE WASHDC 1\nBT\n"
+        "UNCLAS BRASILIA 002193\n\nE.O. 12958: N/A\nTAGS: PGOV BR\nSUBJECT: POLLS\n\n"
+        f"{paragraphs}\n\nSOBEL\n"
+    )
+    return parse_cable(text, Hints())
+
+
+def test_a_phrase_of_common_words_is_no_person_but_a_given_name_before_a_word_is_one():
+    # 09ISLAMABAD1438 ("NSC Senior Director Don Camp said"), the UK's Mark Lyall Grant;
+    # 05ISLAMABAD15555's FOR line ("RESPONSE MANAGEMENT TEAM")
+    names = _names(
+        "1. (C) NSC Senior Director Don Camp said the Indian perspective was to question "
+        "GOP activism. The Country Team met Mark Lyall Grant and Andrew Young to discuss "
+        "Organized Crime.",
+        routing="STATE FOR RESPONSE MANAGEMENT TEAM AND CLINTON FROM\n",
+    )
+    assert {"Don Camp", "Mark Lyall Grant", "Andrew Young", "Clinton"} <= set(names)
+    assert not {
+        "Country Team",
+        "Organized Crime",
+        "Response Management Team",
+        "Management Team",
+        "Team",
+        "Clinton From",
+    } & set(names)
+
+
+def test_countries_provinces_and_towns_are_no_people():
+    # 03THEHAGUE2597, 02BRASILIA4227, 06TEGUCIGALPA526, 07BRASILIA396, 05RANGOON379
+    names = _names(
+        "1. (C) Charles Taylor must face his indictment at the Special Court for Sierra "
+        "Leone, and the investment in Sierra Leone and Malawi is small. Neves, who will take "
+        "over as Governor of Minas Gerais in January, met Governor Aecio Neves.\n\n"
+        "2. (C) He brought his most senior leadership to San Pedro Sula to see WHA Assistant "
+        "Secretary Shannon, then flew to Los Angeles for the summit at Camp David.\n\n"
+        "3. (C) FM Singh knows Aung San Suu Kyi personally."
+    )
+    assert {"Charles Taylor", "Aecio Neves", "Shannon", "Suu Kyi"} <= set(names)
+    assert not {
+        "Sierra Leone",
+        "Malawi",
+        "Minas Gerais",
+        "Pedro Sula",
+        "San Pedro Sula",
+        "Los Angeles",
+        "Camp David",
+        "David",
+    } & set(names)
+
+
+def test_offices_on_routing_lines_are_no_people():
+    # 03RANGOON1452, 06NAIROBI1090, 05PARIS676, 03THEHAGUE2113
+    names = _names(
+        "1. (C) The regime has not replied.",
+        routing=(
+            "TREASURY FOR OASIA JEFF NEIL\nLONDON AND PARIS FOR AFRICA WATCHERS\n"
+            "DEPT OF LABOR FOR ILAB\nBRUSSELS ALSO FOR LEGATT\n"
+        ),
+    )
+    assert "Jeff Neil" in names
+    assert not {"Oasia", "Oasia Jeff Neil", "Watchers", "Ilab", "Legatt"} & set(names)
+
+
+def test_the_common_words_table_holds_words_not_surnames():
+    from cables.parser.people import COMMON_SHARE, _common_words, _lower_case_shares
+
+    shares = _lower_case_shares()
+    assert {"room", "points", "team", "workers", "people", "young"} <= _common_words()
+    assert not {"crocker", "bush", "lula", "rice", "brown", "shannon"} & _common_words()
+    assert all(0.5 <= share <= 1 for share in shares.values())
+    assert _common_words() == {w for w, share in shares.items() if share >= COMMON_SHARE}

@@ -67,7 +67,7 @@ TITLES = _words(
     econoff polcouns econcouns attorney prosecutor procurator monsignor cardinal pope king
     queen prince princess sheikh shaykh emir amir sultan mayor judge justice colonel col lt
     lieutenant captain capt commander admiral adm marshal sergeant maj major-general
-    brigadier representative rep congressman congresswoman speaker premier chancellor
+    brigadier representative rep administrator presidents congressman congresswoman speaker premier chancellor
     commissioner ombudsman advisor adviser counsel envoy aide member deputies mp mps
     rapporteur coordinator executive ceo cfo coo cto chief-of-staff founder owner partner
     partners controller strategist editor editor-in-chief journalist correspondent
@@ -107,7 +107,11 @@ ORG_WORDS = _words(
     division section unit task force forces army navy police guard militia brigade command
     republic kingdom federation state states emirates nations league summit conference
     club church mosque cathedral hospital prison square street avenue palace hotel
-    park road lane
+    park road lane staff board terminal works intelligence aviation corps bay zone
+    customs treasury itamaraty congressional watcher watchers hurricane
+    democrat democrats brotherhood qaeda qaida hamas hizballah hezbollah hizbollah sinn
+    justicia democratica prensa nacion pais ahram haaretz ha'aretz maariv yediot aharonot
+    gazete gundem
     station port bridge hall tower museum library stadium market exchange watch rights
     reform development cooperation security affairs relations trade economic economy
     finance justice interior defense defence foreign health education labor labour
@@ -141,7 +145,7 @@ PLACES = _words(
     sri lanka sudan sweden swedish switzerland swiss syria syrian taiwan tajikistan tajik
     tanzania thailand thai tunisia turkey turkish turkmenistan uganda ukraine ukrainian
     uae uzbekistan uzbek venezuela venezuelan vietnam yemen zambia zimbabwe american
-    americas asia asian africa african arab arabian caucasus caspian balkan balkans
+    america americas asia asian africa african arab arabian caucasus caspian balkan balkans
     baltic gulf persian middle east west north south central eastern western northern
     southern latin pacific atlantic mediterranean islamic soviet kosovar kurdish kurd
     kurdistan new zealand zealander costa rica rican venezuelan holy see vatican
@@ -174,7 +178,8 @@ COMMON = _words(
     against toward towards around through about above below beyond upon into onto across
     behind near beside except regarding concerning including will would can could may
     might must shall should is was were are has have had be been did does do who whom whose
-    which what where why how
+    which what where why how emboff emboffs poloffs econoffs ministers manager managers
+    caution
     """
 )
 PARTICLES = _words("van von der den de del della di du da dos das la le al el bin ibn abu ter")
@@ -210,6 +215,8 @@ OFFICE_WORDS = _words(
     customs financial corps health labor aphis fsis fas agricultural commercial military naval
     cultural legal country policy attaches attach regional global peace nonproliferation
     reporting officers ofda dcha senior aids
+    oasia ilab usdoc fincen ofac afmls fodag usdel useucom vaihingen osce csce wash ibrd icfy
+    oecd uscincso datt legatt esth
     """
 )
 NICKNAMES = {
@@ -274,12 +281,39 @@ def _only_places(words: list[str]) -> bool:
     )
 
 
+def _names_a_place(words: list[str]) -> bool:
+    """Whether a name is a country's ("Sierra Leone", "Malawi") or a province's of two words
+    or more ("Minas Gerais", "Uttar Pradesh", "Nova Scotia")."""
+    return _fold("".join(words)) in _places_by_name()
+
+
+@cache
+def _places_by_name() -> frozenset[str]:
+    """The names of countries and of their provinces and states (``pycountry``), folded as
+    ``_fold`` folds a name; provinces of one word are left out, being surnames too often
+    ("Bolton", "Kerry", "Toledo", "Herrera")."""
+    import pycountry
+
+    names = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            if value := getattr(country, attribute, None):
+                names.add(_fold(value))
+    for province in pycountry.subdivisions:
+        if len(province.name.split()) >= 2:
+            names.add(_fold(province.name))
+    return frozenset(names)
+
+
 # Words of the posts' names that are people's names too.
 NAMES_OF_PLACES = frozenset(
     "jose paulo louis milan sofia lima lagos paz salvador santiago madrid alexandria".split()
 )
 # The articles and shortenings of places' names ("El Salvador", "S. Paulo", "Sco Paulo").
 PLACE_PARTS = frozenset("el la los las san sao s sco st".split())
+# Words that open a place's name and no person's ("Los Angeles", "Santa Cruz", "Puerto Rico",
+# "Camp David"; but "Don Camp").
+PLACE_OPENERS = frozenset("los las santa santo puerto porto camp".split())
 
 
 def _is_place(low: str) -> bool:
@@ -294,6 +328,54 @@ def _vocabulary() -> frozenset[str]:
     """The words that are never a name (``_is_vocabulary``) but for the plurals of
     nationalities, in one set: a word is looked up once, not in each list."""
     return TITLES | ORG_WORDS | COMMON | MONTHS | PLACES | GEOGRAPHY | _cities()
+
+
+# The share of a word's places (but a sentence's first) where the cables write it in lower
+# case that makes it a word of the language rather than a name.
+COMMON_SHARE = 0.85
+
+
+@cache
+def _lower_case_shares() -> dict[str, float]:
+    """Word -> the share of its places where the cables write it in lower case, for the
+    words written so in half of them or more (cables/data/common_words.tsv, built by
+    scripts/build_common_words.py)."""
+    from .fields import data_rows
+
+    return {
+        word: int(low) / (int(low) + int(high)) for word, low, high in data_rows("common_words.tsv")
+    }
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Words the cables write in lower case in most places they appear ("staff", "points",
+    "team", "workers"): a name of one such word is a person only beside a full name the cable
+    gives ("Young" after "Clifford Young"), and a name that ends in one and opens with a word
+    often written so is none ("Key Points", "Country Team", "MANAGEMENT TEAM")."""
+    return frozenset(word for word, share in _lower_case_shares().items() if share >= COMMON_SHARE)
+
+
+def _ends_a_phrase(words: list[str]) -> bool:
+    """Whether a name's words are a phrase of the language ("Key Points", "Organized Crime",
+    "MANAGEMENT TEAM") rather than a person's ("Andrew Young", "Tom Price", "Bill Burns"):
+    its last word is a common word and its first one the cables often write in lower case."""
+    spelled = [w.lower() for w in words if w.lower() not in PARTICLES]
+    return (
+        len(spelled) >= 2
+        and spelled[-1] in _common_words()
+        and spelled[0] in _lower_case_shares()
+        and spelled[0] not in GIVEN_NAMES_OF_WORDS
+    )
+
+
+# Given names that are words of the language ("Bill Burns", "Frank Rose", "Mark Lyall Grant").
+GIVEN_NAMES_OF_WORDS = _words(
+    """
+    bill will grant rose hope drew skip mark frank gene guy art chase lane sue may ray dean
+    joy grace faith rich jack victor pat max miles earl
+    """
+)
 
 
 def _is_vocabulary(low: str) -> bool:
@@ -557,6 +639,8 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
     out: list[_Cand] = []
     name_word = _NAME_WORD.match
     initials = _INITIALS.match
+    common = _common_words()
+    shares = _lower_case_shares()
     i = 0  # where the last run ended
     n = len(toks)
     for start in [k for k, t in enumerate(toks) if t[1][:1].isupper()]:
@@ -603,6 +687,21 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             name = name[:-1]
         if not name:
             continue  # (what is left ends in a name word: it is not all initials)
+        if name[0].lower() in PLACE_OPENERS or (
+            last_lex >= 0
+            and run[last_lex].lower() in ("san", "sao")
+            and (last_lex == 0 or _lexical(run[last_lex - 1].lower(), lower_seen))
+        ):
+            continue  # "Los Angeles", "Puerto Rico", "San Pedro Sula" (not "Aung San Suu Kyi")
+        if _ends_a_phrase(name) or (
+            len(name) >= 2
+            and name[-1].lower() in common
+            and last_lex >= 0
+            and run[last_lex].lower() not in TITLES
+        ):
+            # "Key Points", "Country Team", "Response Management Team": words, not a name
+            # (but "Andrew Young", "Ambassador Tom Price")
+            continue
         next_low = toks[end][1].lower() if end < n else ""
         next2 = toks[end + 1][1].lower() if end + 1 < n else ""
         if next_low in ORG_WORDS and not toks[end - 1][2]:
@@ -641,9 +740,20 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         possessive = toks[end - 1][2]
         if not cue and prev.lower() in DETERMINERS:
             continue  # "the Certified Aircraft Sale", "the Yeltsin years": not a person
-        if len(name) >= 2 and not cue and next_low == "of":
-            continue  # "Democratic Choice of Kazakhstan": a name of a thing
-        strong = len(name) >= 2 or cue or verb or possessive
+        if (
+            len(name) >= 2
+            and not cue
+            and next_low == "of"
+            and (initials(name[0]) or any(w.lower() in shares for w in name))
+        ):
+            # "Democratic Choice of Kazakhstan", "A. Name of": a name of a thing (but not
+            # "Marcia Cavallari Nunes of Ibope", "Amaury de Souza of MCM Consulting")
+            continue
+        # A word the cables write in lower case ("Staff", "Workers'", "People's") names
+        # someone only as the surname of a full name the cable gives.
+        strong = (len(name) >= 2 or cue or verb or possessive) and not (
+            len(name) == 1 and name[0].lower() in common
+        )
         title = " ".join(tw) if cue else ""
         out.append(_Cand(name, title, strong, position))
     return out
@@ -651,6 +761,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
 
 def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
     """Names in capitals: only after a title or before a verb of speech."""
+    common = _common_words()
     toks = _tokens(text)
     out: list[_Cand] = []
     n = len(toks)
@@ -676,7 +787,9 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                 if toks[j - 1][2]:
                     break
             if run and len(run[-1]) > 2:
-                out.append(_Cand(run, toks[i][1], True, position))
+                # (one word of the language, "PM RUNNING": a person only beside a full name)
+                alone = len(run) == 1 and run[0].lower() in common
+                out.append(_Cand(run, toks[i][1], not alone, position))
                 i = j
                 continue
         w = toks[i][1]
@@ -697,7 +810,7 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
         if not cand.strong:
             counts[cand.words[0]] = counts.get(cand.words[0], 0) + 1
     for cand in out:
-        if not cand.strong and counts[cand.words[0]] >= 2:
+        if not cand.strong and counts[cand.words[0]] >= 2 and cand.words[0].lower() not in common:
             cand.strong = True
     return out
 
@@ -801,6 +914,7 @@ def _for_line_names(header: str) -> list[list[str]]:
     """Names on the FOR lines of the routing block ("DEPT FOR SCA/CEN (J. MUDGE)",
     "NSC FOR MILLARD, MERKEL", "DOC FOR 4231/IEP/EUR/JBROUGHER")."""
     names: list[list[str]] = []
+    common = _common_words()
     lines = header.splitlines()
     active = False
     for line in lines:
@@ -839,7 +953,8 @@ def _for_line_names(header: str) -> list[list[str]]:
                 word = tok.strip(".:")
                 if re.fullmatch(r"[A-Z]\.?", tok):
                     current.append(word + ".")
-                elif _routing_surname(word):
+                elif _routing_surname(word) and (current or word.lower() not in common):
+                    # (a word of the language alone, "AFRICA WATCHERS", is no name)
                     g = _GLUED_INITIAL.match(word)
                     if g and word[:2] not in _ONSETS and not current:
                         current.extend([g.group(1) + ".", g.group(2), "=" + word])
@@ -859,7 +974,13 @@ def _for_line_names(header: str) -> list[list[str]]:
                     current = []
             if current:
                 names.append(current)
-    return [n for n in names if any(len(w.rstrip(".")) > 1 for w in n)]
+    kept = []
+    for name in names:
+        while len(name) > 1 and name[-1].lower() in COMMON:
+            name = name[:-1]  # "CLINTON FROM"
+        if any(len(w.rstrip(".")) > 1 for w in name) and not _ends_a_phrase(name):
+            kept.append(name)  # (not "MANAGEMENT TEAM", "FRAUD PREVENTION UNITS")
+    return kept
 
 
 _VOWEL = re.compile(r"[AEIOUY]")
@@ -990,7 +1111,7 @@ class _People:
         surface = surface or written
         person = self.find(words)
         if person is None:
-            if not create or _only_places(words):
+            if not create or _only_places(words) or _names_a_place(words):
                 return None
             proper = _proper(written)
             given, surname = _split_name(proper)
