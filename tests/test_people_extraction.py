@@ -367,3 +367,16 @@ def test_the_common_words_table_holds_words_not_surnames():
     assert not {"crocker", "bush", "lula", "rice", "brown", "shannon"} & _common_words()
     assert all(0.5 <= share <= 1 for share in shares.values())
     assert _common_words() == {w for w, share in shares.items() if share >= COMMON_SHARE}
+
+
+def test_a_surname_that_names_places_too_is_a_person_after_a_title():
+    # 04BOGOTA4507 ("he and General Hill were in the meeting"), 06BEIJING10909 ("A/S Hill
+    # also noted"), 05DUSHANBE1702 ("progress on Capitol Hill")
+    names = _names(
+        "1. (C) U/S Grossman also explained that he and General Hill were in the meeting "
+        "together.\n\n2. (C) A/S Hill also noted the negative impact of PRC/Taiwan "
+        "competition on Pacific Island states.\n\n3. (C) Zaripov noted that it is still "
+        "difficult for him to make much progress on Capitol Hill."
+    )
+    assert "Hill" in names
+    assert not {"Capitol Hill", "Capitol", "Pacific Island"} & set(names)

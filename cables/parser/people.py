@@ -685,6 +685,15 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             name = name[1:]
         while name and initials(name[-1]):
             name = name[:-1]
+        # A word of places' names that is a surname too, alone after a title ("General
+        # Hill", "A/S Hill", "President Park"): a person if the title is one (below).
+        titled_only = (
+            not name
+            and run[-1].lower() in TITLED_SURNAMES
+            and (len(run) == 1 or _lexical(run[-2].lower(), lower_seen))
+        )
+        if titled_only:
+            name, last_lex = run[-1:], len(run) - 2
         if not name:
             continue  # (what is left ends in a name word: it is not all initials)
         if name[0].lower() in PLACE_OPENERS or (
@@ -736,6 +745,8 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             and not _is_place(run[last_lex].lower())
         ):
             cue = True
+        if titled_only and not cue:
+            continue  # "Capitol Hill", "the House"
         verb = next_low in SPEECH or (next_low in ("also", "then", "later") and next2 in SPEECH)
         possessive = toks[end - 1][2]
         if not cue and prev.lower() in DETERMINERS:
@@ -984,8 +995,10 @@ def _for_line_names(header: str) -> list[list[str]]:
 
 
 _VOWEL = re.compile(r"[AEIOUY]")
-# Organisations' words that are also surnames, after a given name on a routing line.
-ORG_SURNAMES = frozenset("hall street lane park post house".split())
+# Words of organisations' and places' names that are also surnames: after a given name on a
+# routing line ("ERIK HALL"), after a title in a paragraph ("General Hill").
+ORG_SURNAMES = frozenset("hall street lane park post house hill".split())
+TITLED_SURNAMES = frozenset("hill hall park lane street".split())
 
 
 def _routing_surname(word: str) -> bool:
