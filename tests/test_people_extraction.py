@@ -346,17 +346,20 @@ def test_countries_provinces_and_towns_are_no_people():
     } & set(names)
 
 
-def test_offices_on_routing_lines_are_no_people():
-    # 03RANGOON1452, 06NAIROBI1090, 05PARIS676, 03THEHAGUE2113
+def test_offices_on_routing_lines_are_no_people_but_surnames_that_are_words_are():
+    # 03RANGOON1452, 06NAIROBI1090, 05PARIS676, 03THEHAGUE2113; 94BANJUL3540 ("LONDON FOR
+    # YOUNG"), 03OTTAWA1139 ("WHA/CAN (RUNNING)"), 10REYKJAVIK28 ("KAREN JO MCISAAC")
     names = _names(
         "1. (C) The regime has not replied.",
         routing=(
             "TREASURY FOR OASIA JEFF NEIL\nLONDON AND PARIS FOR AFRICA WATCHERS\n"
-            "DEPT OF LABOR FOR ILAB\nBRUSSELS ALSO FOR LEGATT\n"
+            "DEPT OF LABOR FOR ILAB\nBRUSSELS ALSO FOR LEGATT\nLONDON FOR YOUNG\n"
+            "STATE FOR WGSARS, OES/PCI, WHA/CAN (RUNNING)\n"
+            "DEPARTMENT FOR WHA/CAR - KAREN JO MCISAAC\n"
         ),
     )
-    assert "Jeff Neil" in names
-    assert not {"Oasia", "Oasia Jeff Neil", "Watchers", "Ilab", "Legatt"} & set(names)
+    assert {"Jeff Neil", "Young", "Running", "McIsaac"} <= set(names)
+    assert not {"Oasia", "Oasia Jeff Neil", "Watchers", "Ilab", "Legatt", "M. Cisaac"} & set(names)
 
 
 def test_the_common_words_table_holds_words_not_surnames():

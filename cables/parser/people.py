@@ -899,6 +899,7 @@ _ONSETS = {
     "KH",
     "KL",
     "KR",
+    "MC",  # (a surname, "MCDERMOTT", "MCISAAC": not "M. Cdermott")
     "PH",
     "PL",
     "PR",
@@ -925,7 +926,6 @@ def _for_line_names(header: str) -> list[list[str]]:
     """Names on the FOR lines of the routing block ("DEPT FOR SCA/CEN (J. MUDGE)",
     "NSC FOR MILLARD, MERKEL", "DOC FOR 4231/IEP/EUR/JBROUGHER")."""
     names: list[list[str]] = []
-    common = _common_words()
     lines = header.splitlines()
     active = False
     for line in lines:
@@ -964,8 +964,7 @@ def _for_line_names(header: str) -> list[list[str]]:
                 word = tok.strip(".:")
                 if re.fullmatch(r"[A-Z]\.?", tok):
                     current.append(word + ".")
-                elif _routing_surname(word) and (current or word.lower() not in common):
-                    # (a word of the language alone, "AFRICA WATCHERS", is no name)
+                elif _routing_surname(word):
                     g = _GLUED_INITIAL.match(word)
                     if g and word[:2] not in _ONSETS and not current:
                         current.extend([g.group(1) + ".", g.group(2), "=" + word])
