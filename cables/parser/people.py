@@ -216,7 +216,7 @@ OFFICE_WORDS = _words(
     cultural legal country policy attaches attach regional global peace nonproliferation
     reporting officers ofda dcha senior aids
     oasia ilab usdoc fincen ofac afmls fodag usdel useucom vaihingen osce csce wash ibrd icfy
-    oecd uscincso datt legatt esth
+    oecd uscincso datt legatt esth used confidential secret unclassified unclas
     """
 )
 NICKNAMES = {
@@ -926,6 +926,7 @@ def _for_line_names(header: str) -> list[list[str]]:
     """Names on the FOR lines of the routing block ("DEPT FOR SCA/CEN (J. MUDGE)",
     "NSC FOR MILLARD, MERKEL", "DOC FOR 4231/IEP/EUR/JBROUGHER")."""
     names: list[list[str]] = []
+    common = _common_words()
     lines = header.splitlines()
     active = False
     for line in lines:
@@ -947,6 +948,7 @@ def _for_line_names(header: str) -> list[list[str]]:
         part = re.split(r"\bE\.\s?O\.|\bEO\s+1\d{4}|\bTAGS\b|\bSUBJECT\b", part)[0]
         for chunk in re.split(r"[,;()]|\bAND\b|\bFOR\b", part):
             current: list[str] = []
+            after_office = False  # (a word that is no name came before, in this chunk)
             for tok in chunk.split():
                 if "/" in tok:
                     # (an office, "EUR/PGI", or an office and a name glued to its initial,
@@ -960,11 +962,19 @@ def _for_line_names(header: str) -> list[list[str]]:
                     # (no vowel: an office, "EAP/BCLTV")
                     if g and last[:2] not in _ONSETS and _VOWEL.search(g.group(2)):
                         names.append([g.group(1) + ".", g.group(2), "=" + last])
+                    after_office = True
                     continue
                 word = tok.strip(".:")
                 if re.fullmatch(r"[A-Z]\.?", tok):
                     current.append(word + ".")
-                elif _routing_surname(word):
+                elif _routing_surname(word) and not (
+                    after_office
+                    and not current
+                    and word.lower() in common
+                    and word.lower() not in GIVEN_NAMES_OF_WORDS
+                ):
+                    # (a word of the language right after FOR is a surname, "LONDON FOR
+                    # YOUNG"; after an office it is the office's, "OIG TEAM", "SIT ROOM")
                     g = _GLUED_INITIAL.match(word)
                     if g and word[:2] not in _ONSETS and not current:
                         current.extend([g.group(1) + ".", g.group(2), "=" + word])
@@ -982,6 +992,7 @@ def _for_line_names(header: str) -> list[list[str]]:
                     ):
                         names.append(current)
                     current = []
+                    after_office = True
             if current:
                 names.append(current)
     kept = []
@@ -1011,6 +1022,7 @@ def _routing_surname(word: str) -> bool:
         and low not in OFFICE_WORDS
         and low not in ORG_WORDS
         and low not in TITLES
+        and low not in COMMON
         and not _is_place(low)
     )
 
