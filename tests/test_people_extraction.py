@@ -359,9 +359,22 @@ def test_offices_on_routing_lines_are_no_people_but_surnames_that_are_words_are(
             # 06SANJOSE327, 09TELAVIV2188, 01PRETORIA1173: an office's words after it
             "SALVADOR FOR RSO AND OIG TEAM\nWHITE HOUSE FOR PRESS OFFICE, SIT ROOM\n"
             "FOR AF AND S/S FROM AMBASSADOR\n"
+            # 09DAMASCUS880, 04ROME2926, 03GUATEMALA73: a Mc name after a slash; an
+            # initial and a surname among names glued to their initials; an office's word
+            "NSC FOR SHAPIRO/MCDERMOTT\nLONDON FOR LORD\nSTATE FOR JBUTLER, MCHAMBLISS, LREICH\n"
+            "DEFENSE FOR CHAIRS\n"
         ),
     )
-    assert {"Jeff Neil", "Young", "Running", "McIsaac"} <= set(names)
+    assert {
+        "Jeff Neil",
+        "Young",
+        "Running",
+        "McIsaac",
+        "McDermott",
+        "Lord",
+        "J. Butler",
+        "M. Chambliss",
+    } <= set(names)
     assert not {
         "Oasia",
         "Oasia Jeff Neil",
@@ -372,6 +385,8 @@ def test_offices_on_routing_lines_are_no_people_but_surnames_that_are_words_are(
         "Team",
         "Room",
         "From",
+        "Chairs",
+        "McHambliss",
     } & set(names)
 
 

@@ -899,7 +899,6 @@ _ONSETS = {
     "KH",
     "KL",
     "KR",
-    "MC",  # (a surname, "MCDERMOTT", "MCISAAC": not "M. Cdermott")
     "PH",
     "PL",
     "PR",
@@ -920,6 +919,17 @@ _ONSETS = {
     "WR",
     "ZH",
 }
+
+
+def _glued(word: str, glued_line: bool) -> bool:
+    """Whether a word of a routing line that ``_GLUED_INITIAL`` matches is a name glued to its
+    initial ("JMUDGE"): not when its first two letters can open a name ("BROWN", "TRAN"),
+    nor a Mc name ("MCDERMOTT", "MCISAAC") unless the line glues other names to their
+    initials and a surname's way of starting follows ("JBUTLER, MCHAMBLISS, LREICH": M.
+    Chambliss; "LFUSSELL, MCAMERON": M. Cameron; but "DHOHMAN AND MCKINNEY": McKinney)."""
+    if word.startswith("MC"):
+        return glued_line and word[2:3] in ("A", "O", "U", "L", "H", "R")
+    return word[:2] not in _ONSETS
 
 
 def _for_line_names(header: str) -> list[list[str]]:
@@ -945,6 +955,14 @@ def _for_line_names(header: str) -> list[list[str]]:
             continue
         if any(ch.islower() for ch in part):
             continue
+        # (names glued to their initials elsewhere on the line: "MCLINE" is M. Cline there)
+        glued_line = any(
+            (g := _GLUED_INITIAL.match(t))
+            and t[:2] not in _ONSETS
+            and not t.startswith("MC")
+            and _VOWEL.search(g.group(2))
+            for t in re.split(r"[\s,;()/]+", part)
+        )
         part = re.split(r"\bE\.\s?O\.|\bEO\s+1\d{4}|\bTAGS\b|\bSUBJECT\b", part)[0]
         for chunk in re.split(r"[,;()]|\bAND\b|\bFOR\b", part):
             current: list[str] = []
@@ -960,8 +978,12 @@ def _for_line_names(header: str) -> list[list[str]]:
                     current = []
                     g = _GLUED_INITIAL.match(last)
                     # (no vowel: an office, "EAP/BCLTV")
-                    if g and last[:2] not in _ONSETS and _VOWEL.search(g.group(2)):
+                    # (after an office's path a name is glued to its initial, "AF/SPG/JMUDGE",
+                    # "WH/MCAMERON", or is a Mc name, "SHAPIRO/MCDERMOTT")
+                    if g and _glued(last, True) and _VOWEL.search(g.group(2)):
                         names.append([g.group(1) + ".", g.group(2), "=" + last])
+                    elif last.startswith("MC") and _routing_surname(last):
+                        names.append([last])
                     after_office = True
                     continue
                 word = tok.strip(".:")
@@ -976,7 +998,7 @@ def _for_line_names(header: str) -> list[list[str]]:
                     # (a word of the language right after FOR is a surname, "LONDON FOR
                     # YOUNG"; after an office it is the office's, "OIG TEAM", "SIT ROOM")
                     g = _GLUED_INITIAL.match(word)
-                    if g and word[:2] not in _ONSETS and not current:
+                    if g and _glued(word, glued_line) and not current:
                         current.extend([g.group(1) + ".", g.group(2), "=" + word])
                     else:
                         current.append(word)
@@ -1009,6 +1031,14 @@ _VOWEL = re.compile(r"[AEIOUY]")
 # routing line ("ERIK HALL"), after a title in a paragraph ("General Hill").
 ORG_SURNAMES = frozenset("hall street lane park post house hill".split())
 TITLED_SURNAMES = frozenset("hill hall park lane street".split())
+# Words of routing lines that are no surname ("FOR AF AND S/S FROM AMBASSADOR", "REPEATED FOR
+# YOUR", "DEFENSE FOR CHAIRS", "DAS FOR TERRORISM", "FOR REASONS 1.4 (B)").
+ROUTING_WORDS = _words(
+    """
+    from your copy corrected include omitted addressees claims chairs terrorism reasons
+    principals programs information action
+    """
+)
 
 
 def _routing_surname(word: str) -> bool:
@@ -1022,7 +1052,7 @@ def _routing_surname(word: str) -> bool:
         and low not in OFFICE_WORDS
         and low not in ORG_WORDS
         and low not in TITLES
-        and low not in COMMON
+        and low not in ROUTING_WORDS
         and not _is_place(low)
     )
 

@@ -347,6 +347,10 @@ def _not_reached(station: str, serial: int, written: date) -> bool:
     return written.year >= since and serial > rate * written.timetuple().tm_yday * 2 + 100
 
 
+# A REF line that says there is none ("REF: NONE", "Ref: N/A").
+NO_REFERENCE = re.compile(r"^(?:none|n/a|nil|not applicable)\W*$", re.I)
+
+
 def parse_references(
     text: str, cable_year: int, own_id: str = "", written: date | None = None
 ) -> list[Citation]:
@@ -384,7 +388,7 @@ def parse_references(
                 kind = "other" if _scan(lead[0], cable_year, previous, own) else kind
             cites = [] if kind != "other" else _scan(part, cable_year, previous, own)
             if not cites:
-                if re.search(r"[A-Za-z]{2}", part):
+                if re.search(r"[A-Za-z]{2}", part) and not NO_REFERENCE.match(part):
                     citations.append(Citation(letter, part, kind))
                 continue
             for cite in cites:
