@@ -390,3 +390,18 @@ def test_a_banner_unclassified_limited_official_use_opens_the_preamble():
         ("A", "92STATE408075"),
         ("B", "92ZAGREB2463"),
     ]
+
+
+def test_a_ref_line_that_says_there_is_none_gives_no_reference():
+    # 06PARIS2242 ("REF: NONE"), 06SANJOSE1622 ("REF:  N/A"), 03ABUDHABI2641 ("Ref:  None"):
+    # each had been kept as a reference to a document called "NONE"
+    for line in ("REF: NONE ", "REF:  N/A ", "Ref:      None"):
+        text = (
+            "R 010101Z MAR 06\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC 1\nBT\n"
+            "UNCLAS PARIS 002242\n\nE.O. 12958: N/A\nTAGS: KJUS FR\n"
+            "SUBJECT: VISIT OF ATTORNEY GENERAL GONZALES FROM MARCH 1 TO\n4, 2006.\n\n"
+            f"{line}\n\n1. (U) SUMMARY: Attorney General Alberto Gonzales visited Paris.\n"
+        )
+        cable = parse_cable(text, Hints())
+        assert cable.references == [], line
+        assert cable.paragraphs[0].text.startswith("SUMMARY: Attorney General")
