@@ -464,6 +464,19 @@ def test_a_summary_under_a_summary_heading_ends_at_end_summary():
     assert cable.summary == "Chancellor Merkel leads."
 
 
+def test_a_summary_and_comment_written_with_an_ampersand_is_the_summary():
+    # 09RIYADH181 ("¶1. (C) SUMMARY & COMMENT: Netherlands Ambassador Ron Strikker, ...")
+    cable = parse(
+        "¶1. (C) SUMMARY & COMMENT: Netherlands Ambassador Ron Strikker and Russian "
+        "Ambassador Victor Gibinvish met on January 25 with Dr. Prince Turki Al-Kabeer.\n\n"
+        "¶2. (C) More."
+    )
+    assert cable.summary == (
+        "Netherlands Ambassador Ron Strikker and Russian Ambassador Victor Gibinvish met on "
+        "January 25 with Dr. Prince Turki Al-Kabeer."
+    )
+
+
 def test_a_summary_without_an_end_mark_is_the_rest_of_its_block():
     cable = parse("1. (C) SUMMARY: Fidel Castro's health is failing.\n \nWHAT WE KNOW")
     assert cable.summary == "Fidel Castro's health is failing."

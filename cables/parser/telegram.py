@@ -1022,7 +1022,7 @@ def _join_block(lines: list[str]) -> str:
 _MARK = r"\((?:U|C|S|SBU|LOU|TS|FOUO|[CSU]\s?/+\s?(?:NF|FOUO|SBU)|SBU\s?/+\s?NF)\)"
 SUMMARY_START = re.compile(
     r"(?is)^(?:.{0,200}?[.!?:]\s+)??(?:\(?(?:introduction|background|overview)\s+and\s+)?"
-    r"(?:begin\s+)?\bsummary\b(?:\s*(?:and|/)\s*(?:comment|action\s+request|introduction|"
+    r"(?:begin\s+)?\bsummary\b(?:\s*(?:and|/|&)\s*(?:comment|action\s+request|introduction|"
     r"table\s+of\s+contents|recommendations?))?\)?\s*(?:[:.\-]+|(?=\())\s*"
     rf"(?:{_MARK}\s*)?"
 )
