@@ -238,16 +238,20 @@ def test_a_given_name_that_names_a_post_too_is_a_name_but_the_post_is_no_person(
     assert not {"La Paz", "El Salvador", "San Jose", "Jose", "Paz", "Salvador"} & set(names)
 
 
-def _names(paragraphs: str, routing: str = "", signer: str = "SOBEL") -> list[str]:
-    """The people of a cable made of real paragraphs (and FOR lines) under a made-up header."""
+def _cable(paragraphs: str, routing: str = ""):
+    """A cable made of real paragraphs (and FOR lines) under a made-up header."""
     from cables.parser import Hints, parse_cable
 
     text = (
         "R 010101Z JAN 06\nFM AMEMBASSY BRASILIA\nTO SECSTATE WASHDC 1\nBT\n"
         f"CONFIDENTIAL BRASILIA 000001\n\n{routing}E.O. 12958: DECL: 01/01/2016\n"
-        f"TAGS: PGOV BR\nSUBJECT: PEOPLE\n\n{paragraphs}\n\n{signer}\n"
+        f"TAGS: PGOV BR\nSUBJECT: PEOPLE\n\n{paragraphs}\n\nSOBEL\n"
     )
-    return [p.name for p in parse_cable(text, Hints()).people]
+    return parse_cable(text, Hints())
+
+
+def _names(paragraphs: str, routing: str = "") -> list[str]:
+    return [p.name for p in _cable(paragraphs, routing).people]
 
 
 def test_words_the_cables_write_in_lower_case_are_no_people_after_a_title_or_with_a_possessive():
@@ -280,7 +284,7 @@ def test_a_surname_that_is_a_word_joins_the_full_name_the_cable_gives():
     # without the pollsters' firms): "Young" alone is no one (the cables write "young" in
     # lower case nine times in ten), but the pollster is one person with both paragraphs.
     people = extract_people(
-        _parse(
+        _cable(
             "7. (U) The Ambassador discussed the elections with Clifford Young, Marcia "
             "Cavallari Nunes and Amaury de Souza.\n\n8. (U) Young noted that a small "
             "percentage of voters have trouble with the voting machines."
@@ -290,17 +294,6 @@ def test_a_surname_that_is_a_word_joins_the_full_name_the_cable_gives():
     assert len(young.paragraphs) == 2  # (numbered 1 and 2: the parser counts paragraphs)
     assert "Young" not in by_name(people)
     assert "Young" not in _names("8. (U) Young noted that a small percentage of voters care.")
-
-
-def _parse(paragraphs: str):
-    from cables.parser import Hints, parse_cable
-
-    text = (
-        "R 010101Z JAN 06\nFM AMEMBASSY BRASILIA\nTO SECSTATE WASHDC 1\nBT\n"
-        "UNCLAS BRASILIA 002193\n\nE.O. 12958: N/A\nTAGS: PGOV BR\nSUBJECT: POLLS\n\n"
-        f"{paragraphs}\n\nSOBEL\n"
-    )
-    return parse_cable(text, Hints())
 
 
 def test_a_phrase_of_common_words_is_no_person_but_a_given_name_before_a_word_is_one():
