@@ -415,9 +415,22 @@ def test_an_office_written_before_a_full_name_is_not_part_of_it():
         "of Foreign Policy Mario Fortin.\n\n2. (C) Vice Minister for Hydrocarbons Luis "
         "Vierma has been seen as an advocate for more involvement by private companies.\n\n"
         "3. (C) MFA Deputy Head for Conflict Prevention Joop Nijssen told Polmiloff January "
-        "19 that Parliament opted to wait. Ban Ki Moon met Senior General Than Shwe."
+        "19 that Parliament opted to wait. Ban Ki Moon met Senior General Than Shwe.\n\n"
+        # 08BAGHDAD427, 03RANGOON623: given names that are words; 2 senators
+        "4. (C) Attendees GOI Minister Raid Jahid Fahmi, Minister of Science and Technology. "
+        "The MP-elect, U Win Myint Aung, was the first MP-elect since 1998 to be sentenced. "
+        "Senators John McCain and Chuck Hagel arrived."
     )
-    assert {"Mario Fortin", "Luis Vierma", "Joop Nijssen", "Ban Ki Moon", "Than Shwe"} <= set(names)
+    assert {
+        "Mario Fortin",
+        "Luis Vierma",
+        "Joop Nijssen",
+        "Ban Ki Moon",
+        "Than Shwe",
+        "Raid Jahid Fahmi",
+        "Win Myint Aung",
+        "John McCain",
+    } <= set(names)
     assert not {
         "Policy Mario Fortin",
         "Hydrocarbons Luis Vierma",

@@ -67,7 +67,8 @@ TITLES = _words(
     econoff polcouns econcouns attorney prosecutor procurator monsignor cardinal pope king
     queen prince princess sheikh shaykh emir amir sultan mayor judge justice colonel col lt
     lieutenant captain capt commander admiral adm marshal sergeant maj major-general
-    brigadier representative rep administrator presidents congressman congresswoman speaker premier chancellor
+    brigadier representative representatives rep administrator presidents senators
+    congressmen congressman congresswoman speaker premier chancellor
     commissioner ombudsman advisor adviser counsel envoy aide member deputies mp mps
     rapporteur coordinator executive ceo cfo coo cto chief-of-staff founder owner partner
     partners controller strategist editor editor-in-chief journalist correspondent
@@ -374,7 +375,8 @@ def _ends_a_phrase(words: list[str]) -> bool:
 GIVEN_NAMES_OF_WORDS = _words(
     """
     bill will grant rose hope drew skip mark frank gene guy art chase lane sue may ray dean
-    joy grace faith rich jack victor pat max miles earl ban than tin alia ever
+    joy grace faith rich jack victor pat max miles earl ban than tin alia ever raid win
+    manual
     """
 )
 
@@ -699,6 +701,8 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         if worded and len(name) - worded[-1] > 2:
             last_lex += worded[-1] + 1
             name = name[worded[-1] + 1 :]
+            while name and name[0].lower() in PARTICLES and name[0][0].islower():
+                name = name[1:]  # ("Tribunal Superior de Cuentas")
         # A word of places' names that is a surname too, alone after a title ("General
         # Hill", "A/S Hill", "President Park"): a person if the title is one (below).
         titled_only = (
