@@ -437,3 +437,21 @@ def test_an_office_written_before_a_full_name_is_not_part_of_it():
         "Conflict Prevention Joop Nijssen",
         "Ki Moon",
     } & set(names)
+
+
+def test_a_routing_name_glued_to_its_initial_is_read_by_the_surname_the_cable_gives():
+    # 04MADRID2937: "DOE FOR PLONGSWORTH" ("PL" opens surnames too) and "Deputy
+    # Administrator Paul Longsworth" in its text: one person, not "Plongsworth"
+    people = by_name(
+        extract_people(
+            _cable(
+                "1. (SBU) Summary: We accompanied Department of Energy (DOE) Deputy "
+                "Administrator Paul Longsworth and William Kilmartin of the National Nuclear "
+                "Security Administration.",
+                routing="DOE FOR PLONGSWORTH\nDOE/NNSA FOR TRACY MUSTIN AND WILLIAM KILMARTIN\n",
+            )
+        )
+    )
+    assert "Plongsworth" not in people
+    assert "PLONGSWORTH" in people["Paul Longsworth"].aliases
+    assert "Tracy Mustin" in people

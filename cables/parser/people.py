@@ -1204,6 +1204,19 @@ class _People:
         return person
 
 
+def _unglued(word: str, people: _People) -> tuple[list[str], str]:
+    """A routing line's word read as a name glued to its initial when the rest of it is the
+    surname of someone the cable names and the whole is no one's ("TSHANNON" in a cable that
+    names A/S Shannon: T. Shannon; "OHILTON", "SCRONIN"), which the letters alone cannot tell
+    ("TR", "SC" open surnames too: "TROBERTS", but "TRAN")."""
+    rest = word[1:]
+    if len(rest) >= 4 and people.find([word]) is None:
+        known = people.find([rest])
+        if known is not None and known.skey == _name_parts((rest,))[2]:
+            return [word[0] + ".", rest], word
+    return [word], ""
+
+
 def _signature_in_last_paragraph(cable: ParsedCable) -> tuple[str, int] | None:
     """A signer glued to the end of the last paragraph ("... END COMMENT. Swindells")."""
     if cable.signer or not cable.paragraphs:
@@ -1260,6 +1273,8 @@ def extract_people(cable: ParsedCable) -> list[PersonMention]:
     for words in _for_line_names(_header_block(cable)):
         # A name written glued to its initial ("JMUDGE") keeps that spelling as its alias.
         surface = words.pop()[1:] if words[-1].startswith("=") else ""
+        if not surface and len(words) == 1:
+            words, surface = _unglued(words[0], people)
         people.add(words, "", None, "named", True, surface=surface)
 
     # A surname alone joins the person it names.
