@@ -1019,3 +1019,24 @@ def test_a_page_header_run_into_prose_takes_only_the_posts_name_with_it():
         year=2009,
     )
     assert cable.paragraphs[0].text == "His address to the UN General Assembly ran long."
+
+
+def test_addressees_run_onto_one_line_are_each_read():
+    # 08RIYADH1134 (json/mongoexport) and 09CAIRO184 (a cablegate page) lost their header's
+    # line ends: "RIYADHTO RUEHC/", "8838INFO RUEHEE/", "IMMEDIATERUCNMEM/"
+    cable = parse(
+        "VZCZCXYZ0000\nOO RUEHWEB\nDE RUEHRH #1134 2040500\nZNY SSSSS ZZH\n"
+        "O 220500Z JUL 08 ZDK CTG #00732FM AMEMBASSY RIYADHTO RUEHC/SECSTATE WASHDC "
+        "IMMEDIATE 8838INFO RUEHEE/ARAB LEAGUE COLLECTIVE IMMEDIATERUCNMEM/EU MEMBER STATES "
+        "COLLECTIVE IMMEDIATERUEHJI/AMCONSUL JEDDAH IMMEDIATE 0123\nBT\n"
+        "S E C R E T RIYADH 001134\n\nE.O. 12958: DECL: 07/21/2018\nTAGS: PREL SA\n"
+        "SUBJECT: TEST\n\n1. (S) Text.\n\nFRAKER\n",
+        reference_id="08RIYADH1134",
+        classification="SECRET",
+    )
+    assert [(r.kind, r.route, r.name, r.precedence, r.mcn) for r in cable.recipients] == [
+        ("action", "RUEHC", "SECSTATE WASHDC", "IMMEDIATE", "8838"),
+        ("info", "RUEHEE", "ARAB LEAGUE COLLECTIVE", "IMMEDIATE", ""),
+        ("info", "RUCNMEM", "EU MEMBER STATES COLLECTIVE", "IMMEDIATE", ""),
+        ("info", "RUEHJI", "AMCONSUL JEDDAH", "IMMEDIATE", "0123"),
+    ]

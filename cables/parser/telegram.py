@@ -1230,12 +1230,25 @@ def _is_signer_name(name: str) -> bool:
     return bool(name) and name.upper() not in NOT_SIGNERS and not NOT_SIGNER_WORDS.search(name)
 
 
+# Where a TO or INFO line, or an address after a serial number or a precedence, was run onto
+# the line before ("ASUNCIONTO RUEHC/", "5724INFO RUCNMER/", "IMMEDIATERUCNMEM/",
+# "COLLECTIVERUCNIRA/").
+GLUED_ADDRESS = re.compile(
+    r"(?<=[A-Z0-9])(?=(?:TO|INFO) R[A-Z]{3,6}/)"
+    r"|(?:(?<=\d)|(?<=IMMEDIATE)|(?<=PRIORITY)|(?<=ROUTINE)|(?<=COLLECTIVE)|(?<=DC))"
+    r"(?=R[A-Z]{3,6}/)"
+)
+
+
 def _recipients(header: list[str]) -> list[Recipient]:
     """The TO and INFO addressees. Lines after "XMT" name the addresses a collective goes to
     except these; they belong to the collective, not to the recipients."""
     recipients: list[Recipient] = []
     kind = None
     excluding: Recipient | None = None
+    # (a mirror that lost the header's line ends: "AMEMBASSY ASUNCIONTO RUEHC/SECSTATE WASHDC
+    # PRIORITY 5724INFO RUCNMER/MERCOSUR COLLECTIVE")
+    header = [piece for line in header for piece in GLUED_ADDRESS.split(line)]
     for line in header:
         stripped = " ".join(line.split())
         if OLD_PAGE_BREAK.match(stripped) or re.match(r"^PAGE\s+\d{2,3}\b", stripped):
