@@ -637,6 +637,13 @@ def _lexical(low: str, lower_seen: frozenset[str]) -> bool:
 _SLASH = re.compile(r"\s*/\s*")
 
 
+def _without_leading_particles(name: list[str]) -> list[str]:
+    """A name without the particles in lower case it opens with ("de Cuentas" -> "Cuentas")."""
+    while name and name[0].lower() in PARTICLES and name[0][0].islower():
+        name = name[1:]
+    return name
+
+
 def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str]) -> list[_Cand]:
     toks = _tokens(text)
     out: list[_Cand] = []
@@ -683,9 +690,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
                 continue
             if _lexical(low, lower_seen):
                 last_lex = k
-        name = run[last_lex + 1 :]
-        while name and (name[0].lower() in PARTICLES and name[0][0].islower()):
-            name = name[1:]
+        name = _without_leading_particles(run[last_lex + 1 :])
         while name and initials(name[-1]):
             name = name[:-1]
         # Words the cables often write in lower case before a full name are not part of it
@@ -700,9 +705,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         ]
         if worded and len(name) - worded[-1] > 2:
             last_lex += worded[-1] + 1
-            name = name[worded[-1] + 1 :]
-            while name and name[0].lower() in PARTICLES and name[0][0].islower():
-                name = name[1:]  # ("Tribunal Superior de Cuentas")
+            name = _without_leading_particles(name[worded[-1] + 1 :])  # ("Superior de Cuentas")
         # A word of places' names that is a surname too, alone after a title ("General
         # Hill", "A/S Hill", "President Park"): a person if the title is one (below).
         titled_only = (
@@ -1048,7 +1051,7 @@ _VOWEL = re.compile(r"[AEIOUY]")
 # Words of organisations' and places' names that are also surnames: after a given name on a
 # routing line ("ERIK HALL"), after a title in a paragraph ("General Hill").
 ORG_SURNAMES = frozenset("hall street lane park post house hill".split())
-TITLED_SURNAMES = frozenset("hill hall park lane street".split())
+TITLED_SURNAMES = ORG_SURNAMES - {"post", "house"}
 # Words of routing lines that are no surname ("FOR AF AND S/S FROM AMBASSADOR", "REPEATED FOR
 # YOUR", "DEFENSE FOR CHAIRS", "DAS FOR TERRORISM", "FOR REASONS 1.4 (B)").
 ROUTING_WORDS = _words(
