@@ -455,3 +455,56 @@ def test_a_routing_name_glued_to_its_initial_is_read_by_the_surname_the_cable_gi
     assert "Plongsworth" not in people
     assert "PLONGSWORTH" in people["Paul Longsworth"].aliases
     assert "Tracy Mustin" in people
+
+
+def test_a_word_of_the_language_that_opens_a_name_is_no_part_of_it():
+    # 04SANAA877, 04THEHAGUE1833, 09LONDON333, 04ACCRA2305, 08ROME1530, 04BOGOTA2692: "Neither",
+    # "Even", "Open", "Poverty" and "Political" had made people of "Neither Saleh", "Even
+    # Chirac", "Open Skies", "Poverty Reduction" and "Political Minister-Counselor Barbara
+    # Leaf"; a title written with a hyphen ("Vice-President") had stayed in the name
+    names = _names(
+        "1. (C) Neither Saleh nor al-Saidi were aware of the September 2003 letter from the "
+        "UK Ambassador. President Ali Abdullah Saleh said so.\n\n"
+        "2. (C) Even Chirac, Balkenende added, now was less adamant about lifting the "
+        "embargo.\n\n"
+        "3. (C) The UK is eager to engage with the new Administration on Stage II of Open "
+        "Skies negotiations.\n\n"
+        "4. (U) The IMF reviewed Ghana's Poverty Reduction and Growth Facility (PRGF).\n\n"
+        "5. (SBU) Treasury DAS Daniel Glaser, Political Minister-Counselor Barbara Leaf and "
+        "ISN's Richard Nephew joined the delegation.\n\n"
+        "6. (U) Vice-President Santos briefed ambassadors of member states of the ILO.\n\n"
+        "7. (C) Classified By: Pol/C Norm Olsen. DPM Mate Granic told a press conference."
+    )
+    assert {
+        "Ali Abdullah Saleh",
+        "Barbara Leaf",
+        "Santos",
+        "Norm Olsen",
+        "Mate Granic",
+        "Daniel Glaser",
+    } <= set(names)
+    assert not {
+        "Neither Saleh",
+        "Even Chirac",
+        "Open Skies",
+        "Skies",
+        "Poverty Reduction",
+        "Reduction",
+        "Political Minister-Counselor Barbara Leaf",
+        "Vice-President Santos",
+    } & set(names)
+
+
+def test_a_word_of_the_language_after_a_title_in_capitals_is_no_name():
+    # 02VATICAN1171 and 90BAGHDAD4237: "THE POPE RECENTLY SUSPENDED", "TO MEET ASSAD" and
+    # "THE AMBASSADOR THANKED SADDAM" had made people of "Recently Suspended", "Meet Assad"
+    # and "Thanked Saddam"
+    names = _names(
+        "1. (C) VATICAN FRUSTRATION OVER THE REMARKS OF PRESIDENT ASSAD HAVE SUBSIDED. IN "
+        "FACT, THE POPE RECENTLY SUSPENDED HIS LENTEN RETREAT TO MEET ASSAD DURING THE "
+        "SYRIAN PRESIDENT'S VISIT TO ROME.\n\n"
+        "2. THE AMBASSADOR THANKED SADDAM FOR THE OPPORTUNITY. PRESIDENT SADDAM HUSSEIN SAID "
+        "HE WOULD BE GUIDED BY WHAT HE DID IN 1974."
+    )
+    assert {"Assad", "Saddam Hussein"} <= set(names)
+    assert not {"Recently Suspended", "Suspended", "Meet Assad", "Thanked Saddam"} & set(names)

@@ -80,6 +80,7 @@ TITLES = _words(
     director general secretary-general sg ssg ag dg dpm vp evp svp md gm chargé chargee
     principal dean rector provost president-elect hon honorable excellency
     pol/econ deputy-chief-of-mission notetaker interlocutor contact attache attaché
+    vice-president ex-president co-chair minister-counselor mediator negotiator gov
     """
 )
 # Titles that announce a name in capitals, where case tells nothing.
@@ -376,7 +377,8 @@ GIVEN_NAMES_OF_WORDS = _words(
     """
     bill will grant rose hope drew skip mark frank gene guy art chase lane sue may ray dean
     joy grace faith rich jack victor pat max miles earl ban than tin alia ever raid win
-    manual
+    manual norm chat mate rush job page bode vital tea saw akin ton fan said herb chip joke
+    lucky comfort patience slim fares mile gun tone modest chance desire age thin harsh
     """
 )
 
@@ -384,6 +386,12 @@ GIVEN_NAMES_OF_WORDS = _words(
 def _is_vocabulary(low: str) -> bool:
     """A title, an organisation word, a common word, a month or a place (in lower case)."""
     return low in _vocabulary() or (low.endswith("s") and low[:-1] in PLACES)
+
+
+def is_word_of_the_language(low: str) -> bool:
+    """Whether the cables write a word (in lower case) in lower case in half its places or
+    more (``_lower_case_shares``): "the", "request", "persons"; not "pakistan", "costa"."""
+    return low in _lower_case_shares()
 
 
 def is_common_word(low: str) -> bool:
@@ -637,6 +645,20 @@ def _lexical(low: str, lower_seen: frozenset[str]) -> bool:
 _SLASH = re.compile(r"\s*/\s*")
 
 
+def _leading_words(name: list[str]) -> int:
+    """How many words a name of two words or more opens with that the cables write in lower
+    case in most places and that are no given name ("Thanked Saddam", "Neither Saleh",
+    "Poverty Reduction", "MEET ASSAD"): they are no part of it (the last word stays)."""
+    common = _common_words()
+    k = 0
+    while len(name) - k > 1:
+        low = name[k].lower()
+        if low not in common or low in GIVEN_NAMES_OF_WORDS or low in PARTICLES:
+            break
+        k += 1
+    return k
+
+
 def _without_leading_particles(name: list[str]) -> list[str]:
     """A name without the particles in lower case it opens with ("de Cuentas" -> "Cuentas")."""
     while name and name[0].lower() in PARTICLES and name[0][0].islower():
@@ -681,8 +703,8 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         last_lex = -1
         for k, w in enumerate(run):
             low = w.lower()
-            if low in PARTICLES:
-                continue
+            if low in PARTICLES and not (low in TITLES and w.isupper()):
+                continue  # (but "Treasury DAS Daniel Glaser": a title)
             if len(w) <= 2 and w.isupper() and initials(w):
                 # Two capitals: initials ("AQ Khan") only right before a name word.
                 if low in OFFICE_WORDS or low in TITLES:
@@ -706,6 +728,14 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         if worded and len(name) - worded[-1] > 2:
             last_lex += worded[-1] + 1
             name = _without_leading_particles(name[worded[-1] + 1 :])  # ("Superior de Cuentas")
+        # A word of the language that opens a name is none of it ("Thanked Saddam", "Neither
+        # Saleh"); a phrase is left with its last word, a person only beside a full name.
+        leading = _leading_words(name)
+        if leading:
+            if all(w.lower() in shares for w in name[leading:]):
+                continue  # all words of the language: "Poverty Reduction", "Took Advantage"
+            last_lex += leading
+            name = _without_leading_particles(name[leading:])
         # A word of places' names that is a surname too, alone after a title ("General
         # Hill", "A/S Hill", "President Park"): a person if the title is one (below).
         titled_only = (
@@ -818,6 +848,7 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                 j += 1
                 if toks[j - 1][2]:
                     break
+            run = run[_leading_words(run) :]  # ("POPE RECENTLY SUSPENDED")
             if run and len(run[-1]) > 2:
                 # (one word of the language, "PM RUNNING": a person only beside a full name)
                 alone = len(run) == 1 and run[0].lower() in common
@@ -892,6 +923,10 @@ def _alias_candidates(text: str, position: int | None) -> list[list[tuple[list[s
             if word:
                 words.append(word)
             break
+        leading = _leading_words(words)  # ("TO MEET ASSAD")
+        if leading:
+            i += leading
+            words = words[leading:]
         before = raw[i - 1].lower() if i else ""
         opener = before in _OPENERS or before.strip() in (",", ";", ":", "(")
         group = []
