@@ -26,7 +26,7 @@ from .fields import (
     station_origins,
 )
 from .model import Hints, Paragraph, ParsedCable, ParseError, Recipient, Reference
-from .people import extract_people, is_common_word
+from .people import extract_people, is_common_word, is_word_of_the_language
 from .refs import parse_references
 
 CLASS_WORD = (
@@ -44,9 +44,10 @@ BANNER = re.compile(
     r"(?:\s+(?:SECTION\s+)?(?P<section>\d+)\s+OF\s+(?P<sections>\d+))?"
     r"\s+(?P<station>[A-Z][A-Z .'-]*?[A-Z])\s+(?P<serial>\d{1,8})\s*$"
 )
-# "ALMATY 00002803 002 OF 002": the page header of section two on.
+# "ALMATY 00002803 002 OF 002": the page header of section two on ("Islamabad 00000416 002 of
+# 004" where a mirror wrote it in lower case).
 PAGE_BREAK = re.compile(
-    r"^\s*[A-Z][A-Z .'-]*?\s+\d{5,8}\s+(?P<page>\d{1,3})(?:\.\d)?\s+OF\s+(?P<of>\d{1,3})\s*$"
+    r"^\s*[A-Z][A-Za-z .'-]*?\s+\d{5,8}\s+(?P<page>\d{1,3})(?:\.\d)?\s+(?:OF|of)\s+(?P<of>\d{1,3})\s*$"
 )
 # "PAGE 02 STATE 015113 182333Z" in older cables; "PAGE 03 VATICA 02600 01 OF 02 122002Z" in a
 # cable sent in sections.
@@ -124,12 +125,14 @@ GLUED_PAGE_HEADER = re.compile(
 # London's Classified Website: http://www.intelink.sgov.gov/wiki/Portal:Unit ed_Kingdom",
 # with rules of stars around it and a line on SIPRNET); the signer may follow on its line.
 WEBSITE_BOX = re.compile(
-    r"(?i)(?:\bplease\s+)?\bvisit\b[^.!?]{0,60}?\bclassified\s+website\b\s*(?:at)?\s*[:;]?"
+    r"(?i)(?:\bplease\s+)?\bvisit\b[^.!?]{0,60}?\bclassified\s+web\s?site\b\s*(?:at)?\s*[:;]?"
 )
 WEBSITE_BOX_LINE = re.compile(
-    r"(?i)^\s*(?:[*=_-]+(?:\s+[*=_-]+)*|\S*(?:https?:|sgov|intelink)\S*(?:\s+\S+)?"
+    r"(?i)^\s*(?:[*=_-]+(?:\s+[*=_-]+)*|\S*(?:https?:|sgov|intelink)\S*.*"
+    r"|(?:\S+\s+){0,4}\S*(?:https?:|sgov|intelink|gov\.gov/|portal:)\S*(?:\s+\S+){0,4}"
     r"|you can also access this site\b.*|classified siprnet website\.?|.*\bvisit:)\s*$"
 )
+WEB_ADDRESS = re.compile(r"(?i)https?:|www\.|sgov|intelink")
 # The distribution caption run into a line of prose (which has small letters).
 CAPTION_IN_PROSE = re.compile(r"(?<![\w/-])SIPDIS(?:\s+(?=\S)|\s*$)")
 FURNITURE = re.compile(
@@ -179,6 +182,12 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
+# A portion marking that opens a line, and the text after it ("(C/NF) UK Foreign Office ...").
+LEADING_MARKING = re.compile(r"^\s*\((?P<marking>[A-Z][A-Z /-]{0,24})\)\s+(?=\S)")
+NUMBER_AFTER_MARKING = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+MARKED_NUMBER = re.compile(
+    r"^\s*\((?P<marking>[A-Z][A-Z /-]{0,24})\)\s+(?P<number>\d{1,3})\.\s+(?=\S)"
+)
 # The mirror's pilcrow before a number inside a paragraph's text ("in June ¶2006."), but
 # where it may open a paragraph run into the text ("Summary ¶1. (C) Finnish...").
 STRAY_PILCROW = re.compile(r"¶\s*(?=\d)(?!\d{1,2}\.\s*(?:\(|[A-Z]))")
@@ -198,11 +207,23 @@ class _Para:
     marking: str
     heading: str
     blocks: list[list[str]] = field(default_factory=list)
+    items: bool = False  # whether the last block holds a list item
 
     def add_line(self, line: str, new_block: bool) -> None:
         if new_block or not self.blocks:
             self.blocks.append([])
-        self.blocks[-1].append(line.strip())
+            self.items = False
+        line = line.strip()
+        block = self.blocks[-1]
+        if LIST_ITEM.match(line) and not (block and _dash_goes_on(block[-1], line, self.items)):
+            self.items = True
+        block.append(line)
+
+    def dash_goes_on(self, line: str) -> bool:
+        """``_dash_goes_on`` after the last line of the paragraph."""
+        return bool(self.blocks and self.blocks[-1]) and _dash_goes_on(
+            self.blocks[-1][-1], line, self.items
+        )
 
 
 def parse_or_error(text: str, hints: Hints | None = None) -> ParsedCable | ParseError:
@@ -715,7 +736,10 @@ def _is_plain_heading(lines: list[_Line], i: int) -> bool:
         return False
     following = next((x.text for x in lines[i + 1 :] if x.text.strip()), "")
     match = PARAGRAPH_START.match(following)
-    return bool(match and (match["pilcrow"] or match["marking"] or match["number"]))
+    if match:
+        return bool(match["pilcrow"] or match["marking"] or match["number"])
+    marked = LEADING_MARKING.match(following)  # "(C) 2. On October 11 ...", "(C/NF) UK ..."
+    return bool(marked and MARKING.match(" ".join(marked["marking"].split())))
 
 
 # What a line opens with, or ends with, when it can be one of the lines matched below: these
@@ -788,11 +812,21 @@ def _after_website(rest: str) -> str:
     ed_Kingdom TUTTLE" -> "TUTTLE"), after the address and the piece the mirror broke off
     it ("ed_Kingdom", "cfm"), rules and redactions."""
     words = rest.split()
+    # (a second address on the line: "... and the North American Partnership Blog at
+    # http://www.intelink.gov/communities/state/nap / BASSETT")
+    addresses = [k for k, word in enumerate(words) if WEB_ADDRESS.search(word)]
+    if addresses:
+        words = words[addresses[-1] + 1 :]
     while words and (
         not re.fullmatch(r"[A-Z][A-Za-z'’-]*", words[0]) or words[0].startswith("XXX")
     ):
+        if words[0].lower() in BOX_PROSE:
+            return ""  # the box's own words ("... mexicocity and the North American")
         words.pop(0)
     return " ".join(words)
+
+
+BOX_PROSE = frozenset(("and", "the", "at", "of", "or", "on", "to"))
 
 
 def _last_text(lines: list[_Line]) -> str:
@@ -815,12 +849,18 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
             line = CAPTION_IN_PROSE.sub("", line)  # "... concretely SIPDIS demonstrate ..."
             line = GLUED_PAGE_HEADER.sub(_without_station, line)
         if box_open and (not line.strip() or WEBSITE_BOX_LINE.match(line)):
+            # (the signer after the box's last address on its line: ".../nap / BASSETT")
+            after = _after_website(line) if WEB_ADDRESS.search(line) else ""
+            if after:
+                out += [_Line("", False), _Line(after, False)]
             continue
         if box_open:  # the box stood between the text and what follows it
             out.append(_Line("", False))
             box_open = False
-        if "ebsite" in line and (box := WEBSITE_BOX.search(line)):
-            before = line[: box.start()]
+        if ("ebsite" in line or "eb Site" in line or "eb site" in line) and (
+            box := WEBSITE_BOX.search(line)
+        ):
+            before = line[: box.start()].rstrip(' "“')  # (a quote around the box)
             if before.strip() and not WEBSITE_BOX_LINE.match(before):
                 out.append(_Line(before.rstrip(), soft))
             else:  # the box opens its line: the rules over it are its own
@@ -944,16 +984,48 @@ def _paragraphs(
                 blank_before = False
                 i += 1
                 continue
+        # The marking before the number ("(C) 3. The report concludes ..."), after a blank
+        # line or a finished sentence, with the number that comes next.
+        marked = MARKED_NUMBER.match(line) if stripped[0] == "(" else None
+        if (
+            marked
+            and int(marked["number"]) == expected
+            and (blank_before or cleaned[i].soft or _ends_sentence(current))
+            and MARKING.match(" ".join(marked["marking"].split()))
+        ):
+            current = _Para(
+                number=expected, marking=" ".join(marked["marking"].split()), heading=heading
+            )
+            paras.append(current)
+            heading_used = True
+            current.add_line(line[marked.end() :], True)
+            last_number = expected
+            blank_before = False
+            i += 1
+            continue
         # Ordinary text: continues the open paragraph. A blank line ends a block only where the
         # block ended a sentence; otherwise it is a page or wrapping gap inside a sentence.
         if current is None:
-            current = _Para(number=None, marking="", heading=heading)
+            # An unnumbered paragraph's own marking ("(C/NF) UK Foreign Office West Africa
+            # team leader Paul Welsh told poloff ...").
+            marked = LEADING_MARKING.match(line)
+            marking, number = "", None
+            if marked and MARKING.match(" ".join(marked["marking"].split())):
+                marking, line = " ".join(marked["marking"].split()), line[marked.end() :]
+                # Its number after the marking ("(C) 10. The Nisoor Square incident ...").
+                numbered = NUMBER_AFTER_MARKING.match(line)
+                if numbered and int(numbered[1]) == expected:
+                    number, line, last_number = expected, line[numbered.end() :], expected
+            current = _Para(number=number, marking=marking, heading=heading)
             paras.append(current)
             heading_used = True
             new_block = True
         else:
             new_block = blank_before and not cleaned[i].soft and _ends_sentence(current)
-            new_block = new_block or bool(LIST_ITEM.match(line))
+            new_block = new_block or (
+                bool(LIST_ITEM.match(line))
+                and not ((not blank_before or cleaned[i].soft) and current.dash_goes_on(line))
+            )
         current.add_line(line, new_block)
         blank_before = False
         i += 1
@@ -1003,14 +1075,49 @@ def _ends_sentence(para: _Para | None) -> bool:
     return para.blocks[-1][-1].rstrip().endswith(TERMINAL)
 
 
+DASH_ITEM = re.compile(r"^\s*--(?!-)")
+DASH_CLOSED = re.compile(r"\S\s+--(?:\s|$)")
+FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _dash_goes_on(above: str, line: str, items_above: bool) -> bool:
+    """Whether a line that opens with "--" goes on with the sentence of the line above rather
+    than opening a list item: a dash of the prose, wrapped to the start of a line ("Mexican
+    governments" / "-- including Calderon's -- have generally sought"; "this was \"no
+    problem\"" / "-- Pakistan had crossed that bridge"). The line above is wrapped prose that
+    ends in a word, and either the dash closes on this line or no list item came before in
+    the block (``items_above``; else the line is the next item of a list whose items end
+    without punctuation: "-- Lebanon" / "-- Syria")."""
+    if not DASH_ITEM.match(line):
+        return False
+    above = above.rstrip()
+    if len(above) < 35 or not (above[-1].isalnum() or above[-1] in "\"”’')"):
+        return False
+    rest = line.lstrip()[2:].lstrip()
+    if LOWER_CASE.search(rest):
+        # In mixed case, an item opens with a capital ("-- The United States believes", "--
+        # A request"), under a heading in capitals too; a name may go on with the sentence
+        # ("-- Pakistan had crossed that bridge").
+        if not LOWER_CASE.search(above):
+            return False
+        first = FIRST_WORD.match(rest)
+        if first and first[0][0].isupper():
+            if len(first[0]) == 1 or is_word_of_the_language(first[0].lower()):
+                return False
+    return not items_above or bool(DASH_CLOSED.search(rest))
+
+
 def _join_block(lines: list[str]) -> str:
     """Join the hard-wrapped lines of a block; list items keep their own lines."""
     out = ""
-    for line in lines:
+    items = False  # a list item so far
+    for k, line in enumerate(lines):
         line = " ".join(line.split())
+        item = bool(LIST_ITEM.match(line)) and not (k and _dash_goes_on(lines[k - 1], line, items))
+        items = items or item
         if not out:
             out = line
-        elif LIST_ITEM.match(line):
+        elif item:
             out += "\n" + line
         elif out.endswith("-") and not out.endswith(" -") and not out.endswith("--"):
             out += line  # a word broken at a hyphen: "one-" + "stop"

@@ -1,0 +1,164 @@
+"""How a cable's body is cut into paragraphs: real fragments from the shared corpus."""
+
+from datetime import UTC, datetime
+
+from cables.parser import Hints, parse_cable
+
+
+def parse(text, reference_id, year):
+    hints = Hints(
+        reference_id=reference_id,
+        created=datetime(year, 1, 1, tzinfo=UTC),
+        created_has_time=False,
+        created_precision="year",
+        classification="CONFIDENTIAL",
+    )
+    return parse_cable(text, hints)
+
+
+def test_a_dash_of_the_prose_wrapped_to_the_start_of_a_line_goes_on_with_its_sentence():
+    # 08MEXICO1487, 06ISLAMABAD5903 and 10MOSCOW317: a line that opens with "--" after a line
+    # of prose that ends in a word had opened a list item of its own, cutting the sentence
+    cable = parse(
+        "1. (C) Gaining Mexican cooperation has been a challenge, and Mexican governments\n"
+        "-- including Calderon's -- have generally sought to maintain their distance.\n\n"
+        '2. (C) Kasuri responded that this was "no problem"\n'
+        "-- Pakistan had crossed that bridge long ago.\n\n"
+        "3. (C) Luzhkov's connections to Moscow's business community\n"
+        "-- the big and legitimate as well as the marginal and corrupt\n"
+        "-- has enabled him to call for support when he needs it.",
+        reference_id="08MEXICO1487",
+        year=2008,
+    )
+    assert [p.text for p in cable.paragraphs] == [
+        "Gaining Mexican cooperation has been a challenge, and Mexican governments -- "
+        "including Calderon's -- have generally sought to maintain their distance.",
+        'Kasuri responded that this was "no problem" -- Pakistan had crossed that bridge long ago.',
+        "Luzhkov's connections to Moscow's business community -- the big and legitimate as "
+        "well as the marginal and corrupt -- has enabled him to call for support when he "
+        "needs it.",
+    ]
+
+
+def test_list_items_that_open_with_a_dash_stay_items():
+    # 06ISLAMABAD5070, 10STATE7810, 09BRASILIA757: after a colon, under a heading in
+    # capitals, after an item of their own, or opening with a word of the language
+    cable = parse(
+        "1. (C) Aslam raised two key issues:\n"
+        "-- A request that the U.S. provide the GOP hard evidence; and\n"
+        "-- A request that the U.S. identify specific individuals.\n\n"
+        "2. (C) POINTS ABOUT PUBLIC DISCUSSION OF PLANS (FOR USE AT POST'S DISCRETION)\n"
+        "-- The United States believes strongly that such planning is needed.\n\n"
+        "3. (U) The working groups will cover the following areas of common interest\n"
+        "-- Intellectual property\n"
+        "-- Cybercrimes and the protection of children on line, among other subjects\n"
+        "-- Money laundering",
+        reference_id="06ISLAMABAD5070",
+        year=2006,
+    )
+    assert [p.text.split("\n\n") for p in cable.paragraphs] == [
+        [
+            "Aslam raised two key issues:",
+            "-- A request that the U.S. provide the GOP hard evidence; and",
+            "-- A request that the U.S. identify specific individuals.",
+        ],
+        [
+            "POINTS ABOUT PUBLIC DISCUSSION OF PLANS (FOR USE AT POST'S DISCRETION)",
+            "-- The United States believes strongly that such planning is needed.",
+        ],
+        [
+            "The working groups will cover the following areas of common interest",
+            "-- Intellectual property",
+            "-- Cybercrimes and the protection of children on line, among other subjects",
+            "-- Money laundering",
+        ],
+    ]
+
+
+def test_a_page_header_a_mirror_wrote_in_lower_case_is_dropped():
+    # 10ISLAMABAD416 and 10YAOUNDE95: "Islamabad 00000416 002 of 004" had stayed in the text
+    # mid-sentence, and a page header between paragraphs had become their heading
+    cable = parse(
+        "1. (C) Extremist groups could hamper the operations of the\n"
+        "Islamabad 00000416 002 of 004\n"
+        "Embassy.\n\n"
+        "New Initiatives\n\n"
+        "2. (U) In August, 2009 the government awarded a contract.\n\n"
+        "Islamabad 00000416 003 of 004\n\n"
+        "3. (U) Also in the past year, companies have gotten agreements.",
+        reference_id="10ISLAMABAD416",
+        year=2010,
+    )
+    assert [(p.number, p.heading, p.text) for p in cable.paragraphs] == [
+        (1, "", "Extremist groups could hamper the operations of the Embassy."),
+        (2, "New Initiatives", "In August, 2009 the government awarded a contract."),
+        (3, "New Initiatives", "Also in the past year, companies have gotten agreements."),
+    ]
+
+
+def test_a_marking_before_the_text_or_the_number_is_the_paragraphs_marking():
+    # 09LONDON2333: an unnumbered paragraph's "(C/NF)"; 07BAGHDAD3504: "(C) 3." with the
+    # marking before the number had run into the paragraph above
+    cable = parse(
+        "(C/NF) UK Foreign Office West Africa team leader Paul Welsh told poloff October 13 "
+        "that the UK is concerned.",
+        reference_id="09LONDON2333",
+        year=2009,
+    )
+    assert [(p.number, p.marking, p.text[:24]) for p in cable.paragraphs] == [
+        (None, "C/NF", "UK Foreign Office West A"),
+    ]
+    cable = parse(
+        "(C) 1. The Embassy obtained a copy of the investigation report.\n\n"
+        "GOI Investigation\n\n"
+        "(C) 2. On October 11 the Ministry of Defense gave the Embassy a copy.\n\n"
+        "(C) 3. The report concludes that the conduct of the PSD violated Iraqi law.",
+        reference_id="07BAGHDAD3504",
+        year=2007,
+    )
+    assert [(p.number, p.marking, p.heading, p.text[:22]) for p in cable.paragraphs] == [
+        (1, "C", "", "The Embassy obtained a"),
+        (2, "C", "GOI Investigation", "On October 11 the Mini"),
+        (3, "C", "GOI Investigation", "The report concludes t"),
+    ]
+
+
+def test_a_posts_classified_web_site_box_leaves_the_text_and_its_signer_is_read():
+    # 09ANKARA1654 ("Web Site" in two words, a quote around the box, the address broken over
+    # two lines), 09MEXICO1048 (a second address after the first) and 07MEXICO6229 (the box
+    # and the signer run onto the last line of text)
+    cable = parse(
+        "1. (C) Gordon has cleared this cable.\n\n"
+        "JEFFREY \"Visit Ankara's Classified Web Site at http://www.intelink.s\n"
+        'gov.gov/wiki/Portal:Turkey"\n',
+        reference_id="09ANKARA1654",
+        year=2009,
+    )
+    assert (cable.paragraphs[-1].text, cable.signer) == (
+        "Gordon has cleared this cable.",
+        "JEFFREY",
+    )
+    cable = parse(
+        "1. (C) State and Justice are working on this idea.\n\n"
+        "Visit Mexico City's Classified Web Site at\n"
+        "http://www.state.sgov.gov/p/wha/mexicocity and the North American\n"
+        "Partnership Blog at http://www.intelink.gov/communities/state/nap /\n"
+        "BASSETT\n",
+        reference_id="09MEXICO1048",
+        year=2009,
+    )
+    assert (cable.paragraphs[-1].text, cable.signer) == (
+        "State and Justice are working on this idea.",
+        "BASSETT",
+    )
+    cable = parse(
+        "1. (C) Post will continue its efforts to engage judges.   Visit Mexico City's "
+        "Classified Web Site at http://www.state.sgov.gov/p/wha/mexicocity and the North "
+        "American Partnership Blog at http://www.intelink.gov/communities/state/nap / BASSETT",
+        reference_id="07MEXICO6229",
+        year=2007,
+    )
+    assert (cable.paragraphs[-1].text, cable.signer) == (
+        "Post will continue its efforts to engage judges.",
+        "BASSETT",
+    )
