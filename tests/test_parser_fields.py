@@ -1040,3 +1040,56 @@ def test_addressees_run_onto_one_line_are_each_read():
         ("info", "RUCNMEM", "EU MEMBER STATES COLLECTIVE", "IMMEDIATE", ""),
         ("info", "RUEHJI", "AMCONSUL JEDDAH", "IMMEDIATE", "0123"),
     ]
+
+
+def test_a_ref_field_a_mirror_ran_into_its_title_is_no_part_of_the_subject():
+    # 09LONDON2333: the cablegate page's title "... PROCESS REF: BANJUL 235"
+    hints = Hints(
+        reference_id="09LONDON2333",
+        created=datetime(2009, 10, 14, tzinfo=UTC),
+        classification="CONFIDENTIAL",
+        title="THE GAMBIA: UK CONCERNED ABOUT HUMAN RIGHTS, NO PROGRESS ON EU ARTICLE 8 "
+        "PROCESS REF: BANJUL 235",
+    )
+    cable = parse_cable(
+        "SUBJECT: THE GAMBIA: UK CONCERNED ABOUT HUMAN RIGHTS, NO PROGRESS ON EU ARTICLE 8 "
+        "PROCESS  REF: BANJUL 235\n\n1. (C/NF) The UK is concerned.",
+        hints,
+    )
+    assert cable.subject == (
+        "THE GAMBIA: UK CONCERNED ABOUT HUMAN RIGHTS, NO PROGRESS ON EU ARTICLE 8 PROCESS"
+    )
+    assert [r.cable_id for r in cable.references] == ["09BANJUL235"]
+
+
+def test_reasons_typed_with_a_colon_and_a_statement_naming_the_level_are_read():
+    # 09KABUL1892 ("1:4 b,d") and 97NEWDELHI6957 ("CLASSIFIED SECRET BY ...")
+    cable = parse(
+        "Classified By: Ambassador Karl W. Eikenberry for Reasons 1:4 b,d\n\n"
+        "1. (C) Summary: The Ambassador met Karzai.",
+        reference_id="09KABUL1892",
+        year=2009,
+    )
+    assert (cable.classified_by, cable.reasons) == ("Karl W. Eikenberry", ["1.4(b)", "1.4(d)"])
+    cable = parse(
+        "1. (U) CLASSIFIED SECRET BY NEW DELHI ACTING POLITICAL COUNSELOR GORDON HELLWIG. "
+        "REASON 1.5 (C).\n\n2. (S) A NEW GROUP HAS BEEN FORMED.",
+        reference_id="97NEWDELHI6957",
+        year=1997,
+        classification="SECRET",
+    )
+    assert (cable.classified_by, cable.reasons) == ("GORDON HELLWIG", ["1.5(c)"])
+
+
+def test_an_addressees_range_of_message_numbers_is_no_part_of_its_name():
+    # 09STATE81957: "TO RUEHMO/AMEMBASSY MOSCOW IMMEDIATE 2593-2599"
+    cable = parse(
+        "FM SECSTATE WASHDC\nTO RUEHMO/AMEMBASSY MOSCOW IMMEDIATE 2593-2599\n"
+        "INFO RUEHBO/AMEMBASSY BOGOTA IMMEDIATE 3806-3812",
+        reference_id="09STATE81957",
+        year=2009,
+    )
+    assert [(r.kind, r.name, r.route, r.precedence) for r in cable.recipients] == [
+        ("action", "AMEMBASSY MOSCOW", "RUEHMO", "IMMEDIATE"),
+        ("info", "AMEMBASSY BOGOTA", "RUEHBO", "IMMEDIATE"),
+    ]

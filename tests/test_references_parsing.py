@@ -405,3 +405,43 @@ def test_a_ref_line_that_says_there_is_none_gives_no_reference():
         cable = parse_cable(text, Hints())
         assert cable.references == [], line
         assert cable.paragraphs[0].text.startswith("SUMMARY: Attorney General")
+
+
+def test_a_ref_line_stops_at_the_first_paragraphs_marking_and_a_stray_bullet_goes():
+    # 10BRASILIA156 and 08KUALALUMPUR317: the REF line ran on into the first paragraph;
+    # 09STATE81957: "C. STATE 112304 B. D. STATE 32213" (a letter out of its place)
+    assert [
+        (c.letter, c.text)
+        for c in parse_references(
+            "REF: 2009 BRASILIA 123; 2009 BRASILIA 893 (U) THIS CABLE IS SENSITIVE BUT "
+            "UNCLASSIFIED AND NOT FOR INTERNET DISTRIBUTION.",
+            2010,
+            "10BRASILIA156",
+        )
+    ] == [("", "2009 BRASILIA 123"), ("", "2009 BRASILIA 893")]
+    assert [
+        c.text
+        for c in parse_references(
+            "STATE 40380 (SBU) Poloff delivered reftel demarche and nonpaper to Adi Mohammed.",
+            2008,
+            "08KUALALUMPUR317",
+        )
+    ] == ["STATE 40380"]
+    assert [
+        (c.letter, c.text)
+        for c in parse_references(
+            "A. A. STATE 152989 B. STATE 100646 C. STATE 112304 B. D. STATE 32213", 2009
+        )
+    ] == [
+        ("A", "STATE 152989"),
+        ("B", "STATE 100646"),
+        ("C", "STATE 112304"),
+        ("D", "STATE 32213"),
+    ]
+    # A letter in parentheses after the one before it is the next item, not a marking
+    # (04THEHAGUE3044).
+    assert cited("(A) THE HAGUE 2929 (B) THE HAGUE 2864 (C) THE HAGUE 2308", 2004) == [
+        "04THEHAGUE2929",
+        "04THEHAGUE2864",
+        "04THEHAGUE2308",
+    ]

@@ -46,10 +46,11 @@ INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
 PARTICLES = frozenset("de da del della di du van von der den la le al bin ibn st. st".split())
 MC_NAME = re.compile(r"^(?:Mc|Mac|O'|D'|De|Di|Du|Da|La|Le|Van|Von|Fitz|St|Ten|Ter)[A-Z][a-z]")
 
-STATEMENT = re.compile(r"\bCLASS\w{0,6}\s+BY\b\s*:?", re.I)
+# ("CLASSIFIED BY:", "CLASSIFIED SECRET BY NEW DELHI ACTING POLITICAL COUNSELOR ...")
+STATEMENT = re.compile(r"\bCLASS\w{0,6}\s+(?:(?:SECRET|CONFIDENTIAL)\s+)?BY\b\s*:?", re.I)
 # Where the classifier's part ends: the reason clause or the order it cites.
 REASON_CUT = re.compile(
-    r"\br\s?e\s?a\s?s\s?o\s?n\s?s?\b|\b(?:reaons|resons)\b|\b1\s*[.,]\s*[45]\b|\bE\.?\s?O\.?\s*1[23]\d{3}\b"
+    r"\br\s?e\s?a\s?s\s?o\s?n\s?s?\b|\b(?:reaons|resons)\b|\b1\s*[.,:]\s*[45]\b|\bE\.?\s?O\.?\s*1[23]\d{3}\b"
     r"|\b1[23]\d{3}\b|\bpara\s+1\b",
     re.I,
 )

@@ -319,7 +319,7 @@ def parse_reasons(text: str) -> list[str]:
     """'reasons 1.4 (B) and (D).' -> ['1.4(b)', '1.4(d)']."""
     text = " ".join(text.split())
     reasons: list[str] = []
-    part = re.search(r"1\s*[.,]\s*([45])\s*(.*)$", text)
+    part = re.search(r"(?<!\d)1\s*[.,:]\s*([45])\s*(.*)$", text)  # ("1:4 b,d")
     if part:
         section = part.group(1)
         for letter in re.findall(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])", part.group(2)):

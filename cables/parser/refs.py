@@ -122,7 +122,28 @@ def clean_block(text: str) -> str:
         flags=re.I,
     )[0]
     text = re.sub(r"^(?:(?:REF(?:ERENCE)?S?|REFTELS?)\s*[:.]\s*)+", "", text.strip(), flags=re.I)
+    # Where the block runs into the first paragraph, by its marking ("2009 BRASILIA 893 (U)
+    # THIS CABLE IS SENSITIVE", "STATE 40380 (SBU) Poloff delivered ..."); "(C)" after a
+    # "(B)" is the next item's letter.
+    for mark in PARAGRAPH_MARKING.finditer(text):
+        letter = mark["mark"]
+        if len(letter) == 1:
+            earlier = re.search(rf"(?:^|[\s(]){chr(ord(letter) - 1)}[.)]", text[: mark.start()])
+            if earlier or not PROSE.match(text, mark.end()):
+                continue
+        text = text[: mark.start()]
+        break
     return " ".join(text.split())
+
+
+PARAGRAPH_MARKING = re.compile(
+    r"(?<=\d)\s+\((?P<mark>U|C|S|SBU|SBU/NF|C/NF|S/NF|S//NF|C//NF)\)\s+(?=[A-Z])"
+)
+# Prose after a marking of one letter: mixed case, or "THIS CABLE ...", "SUMMARY".
+PROSE = re.compile(r"[A-Z][a-z]+\s+[a-z]|THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\b|SUMMARY\b")
+
+
+TRAILING_BULLET = re.compile(r"(?<=\d)\s+[A-Z]\.$")
 
 
 def _split_bullets(text: str) -> list[tuple[str, str]]:
@@ -151,6 +172,8 @@ def _split_bullets(text: str) -> list[tuple[str, str]]:
             "",
             item,
         ).strip(" ;,")
+        # A bullet letter out of its place after the serial ("C. STATE 112304 B. D. STATE ...").
+        item = TRAILING_BULLET.sub("", item)
         items.append((letter, item))
     return items
 

@@ -81,7 +81,7 @@ MARKING = re.compile(
 PRECEDENCES = ("NIACT IMMEDIATE", "IMMEDIATE", "PRIORITY", "ROUTINE", "FLASH", "OPERATIONAL")
 RECIPIENT = re.compile(
     r"^(?:(?P<route>[A-Z]{4,8})/)?(?P<name>.+?)"
-    rf"(?:\s+(?P<precedence>{'|'.join(PRECEDENCES)}))?(?:\s+(?P<mcn>\d{{3,5}}))?\s*$"
+    rf"(?:\s+(?P<precedence>{'|'.join(PRECEDENCES)}))?(?:\s+(?P<mcn>\d{{3,5}}(?:-\d{{3,5}})?))?\s*$"
 )
 # A field label at the start of a (head) line. Typists and the telegraph mangled them: "TAGS;",
 # "TAS:", "TABS:", "TAGES:", "AGS:" (first letter lost), "UBJECT:", "SUBJ:", "Ref(s):",
@@ -182,6 +182,8 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
+# A REF field a mirror ran into its title after the subject.
+TITLE_REF = re.compile(r"\s+REF(?:S|TEL|TELS)?\s*:\s")
 # A portion marking that opens a line, and the text after it ("(C/NF) UK Foreign Office ...").
 LEADING_MARKING = re.compile(r"^\s*\((?P<marking>[A-Z][A-Z /-]{0,24})\)\s+(?=\S)")
 NUMBER_AFTER_MARKING = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
@@ -298,6 +300,7 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
 
     subject_marking, subject = _strip_marking(fields["subject"] or _wrapper_subject(header_lines))
     title_marking, title = _strip_marking(" ".join(hints.title.replace("\\", " ").split()))
+    title = TITLE_REF.split(title, maxsplit=1)[0]  # ("... ARTICLE 8 PROCESS REF: BANJUL 235")
     if title and (not subject or _cut_short(subject, title)):
         subject, subject_marking = title, subject_marking or title_marking
 
