@@ -162,3 +162,62 @@ def test_a_posts_classified_web_site_box_leaves_the_text_and_its_signer_is_read(
         "Post will continue its efforts to engage judges.",
         "BASSETT",
     )
+
+
+def test_headings_wrapped_over_two_lines_ruled_off_quoted_or_ending_in_a_colon():
+    # 09KABUL1892 (a heading wrapped over two lines above its rule), 08DJIBOUTI380 (between
+    # rules, with a full stop), 10ANKARA87 (a title in quotes alone between blank lines) and
+    # 09STATE81957 ("Comment:" alone on its line): each had run into the paragraph above
+    cable = parse(
+        "5. (S/NF) Karzai relies on personalities of the past.\n\n"
+        "AMBASSADOR: FOCUS SHOULD BE ON AFGHAN GOVT WINNING HEARTS AND\n"
+        "MINDS\n"
+        "---------------------------------------------- --------------\n\n"
+        "6. (S/NF) Karzai then returned to a familiar theme.\n"
+        "---------------------------------------------- ----------\n"
+        "ISAIAS “A LUNATIC”; SUSPICIOUS OF ETHIOPIA AND THE U.S.\n"
+        "---------------------------------------------- ----------\n"
+        "7. (S) The Eritrean government was very unpredictable, Youssouf said.\n\n"
+        '"Zero Problems with Turkey\'s Neighbors"\n\n'
+        "8. (C) Davutoglu's first principle.\n\n"
+        "Comment:\n\n"
+        "9. (S/NF) Both sides agreed to meet again.",
+        reference_id="09KABUL1892",
+        year=2009,
+    )
+    assert [(p.number, p.heading, p.text) for p in cable.paragraphs] == [
+        (5, "", "Karzai relies on personalities of the past."),
+        (
+            6,
+            "AMBASSADOR: FOCUS SHOULD BE ON AFGHAN GOVT WINNING HEARTS AND MINDS",
+            "Karzai then returned to a familiar theme.",
+        ),
+        (
+            7,
+            "ISAIAS “A LUNATIC”; SUSPICIOUS OF ETHIOPIA AND THE U.S.",
+            "The Eritrean government was very unpredictable, Youssouf said.",
+        ),
+        (8, '"Zero Problems with Turkey\'s Neighbors"', "Davutoglu's first principle."),
+        (9, "Comment:", "Both sides agreed to meet again."),
+    ]
+
+
+def test_a_numbered_paragraphs_own_first_line_and_a_salutation_are_no_heading():
+    # 04MADRID613: a numbered question wrapped above a rule stays the paragraph's text;
+    # 05THEHAGUE406: "Madame Secretary:" opens a scene-setter
+    cable = parse(
+        "3. (U) WHAT'S AT STAKE IN THIS ELECTION?\n\n"
+        "-- All 350 seats in the Congress of Deputies.\n\n"
+        "4. HOW ARE SEATS ALLOCATED AND MEMBERS ELECTED TO THE\n"
+        "CONGRESS OF DEPUTIES?\n"
+        "-------------------------------------------\n\n"
+        "-- Each of the 50 provinces is entitled to a minimum of two seats.\n\n"
+        "Madame Secretary:\n\n"
+        "5. (C) Your visit comes at an opportune moment.",
+        reference_id="04MADRID613",
+        year=2004,
+    )
+    assert [p.number for p in cable.paragraphs][:2] == [3, 4]
+    assert cable.paragraphs[1].text.startswith("HOW ARE SEATS ALLOCATED")
+    assert cable.paragraphs[-1].number == 5
+    assert cable.paragraphs[-1].heading != "Madame Secretary:"

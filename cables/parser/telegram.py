@@ -182,6 +182,7 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
+SALUTATION = re.compile(r"(?i)^(?:mr\.?|mrs\.?|ms\.?|madame?|dear)\s")
 # A REF field a mirror ran into its title after the subject.
 TITLE_REF = re.compile(r"\s+REF(?:S|TEL|TELS)?\s*:\s")
 # A portion marking that opens a line, and the text after it ("(C/NF) UK Foreign Office ...").
@@ -726,12 +727,32 @@ def _in_ruled_table(lines: list[_Line], rules: list[bool], i: int) -> bool:
     )
 
 
+def _wraps_into_heading(above: str, line: str) -> bool:
+    """Whether a line in capitals is the first of a heading that wraps onto ``line``."""
+    return (
+        not LOWER_CASE.search(above)
+        and not LOWER_CASE.search(line)
+        and not above.endswith((*TERMINAL, ","))
+        and len(above) + len(line) <= 140
+        and not PARAGRAPH_START.match(above)
+        and not LIST_ITEM.match(above)
+        and "NNNN" not in above + line  # (the end-of-message mark)
+        and sum(map(str.isalpha, above)) * 2 >= len(above)  # (not a table's row of years)
+    )
+
+
 def _is_plain_heading(lines: list[_Line], i: int) -> bool:
-    """A short line alone between blank lines, without end punctuation, before a paragraph."""
+    """A short line alone between blank lines, without end punctuation, before a paragraph
+    ("Comment:" and a title in quotes too: '"Zero Problems with Turkey's Neighbors"')."""
     text = lines[i].text.strip()
-    if not text or len(text) > 70 or text.endswith((".", ",", ";", ":")) or LIST_ITEM.match(text):
+    if not text or len(text) > 70 or text.endswith((".", ",", ";")) or LIST_ITEM.match(text):
         return False
-    if not text[0].isupper() or len(text.split()) > 10:
+    if text.endswith(":") and (len(text.split()) > 3 or SALUTATION.match(text)):
+        # (a sentence that opens a list: "He raised the following points:"; "Madam
+        # Secretary:" opening a scene-setter)
+        return False
+    first = text.lstrip("\"“'‘")
+    if not first or not first[0].isupper() or len(text.split()) > 10:
         return False
     before = lines[i - 1].text.strip() if i > 0 else ""
     after = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
@@ -937,10 +958,27 @@ def _paragraphs(
         if (
             rules[i + 1]
             and len(stripped) <= 80
-            and not stripped.endswith(".")
+            and (not stripped.endswith(".") or (i > 0 and rules[i - 1]))
             and not _opens_marked_paragraph(line)
             and not _in_ruled_table(cleaned, rules, i)
         ):
+            # A heading wrapped over two lines, its first run into the paragraph above it
+            # ("... WINNING HEARTS AND" / "MINDS" / "-----"): in capitals, a line of its own
+            # after a blank line, with no end punctuation.
+            if (
+                not blank_before
+                and current is not None
+                and current.blocks
+                and len(current.blocks[-1]) == 1
+                and (current.number is None or len(current.blocks) > 1)  # (not its own text)
+                and _wraps_into_heading(current.blocks[-1][0], stripped)
+                and i >= 2
+                and not cleaned[i - 2].text.strip()
+            ):
+                stripped = f"{current.blocks[-1].pop()} {stripped}"
+                current.blocks.pop()
+                if not current.blocks:
+                    paras.remove(current)
             heading = _next_heading(heading, heading_used, stripped)
             heading_used = False
             current = None
