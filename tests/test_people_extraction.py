@@ -508,3 +508,24 @@ def test_a_word_of_the_language_after_a_title_in_capitals_is_no_name():
     )
     assert {"Assad", "Saddam Hussein"} <= set(names)
     assert not {"Recently Suspended", "Suspended", "Meet Assad", "Thanked Saddam"} & set(names)
+
+
+def test_titles_and_organisations_written_with_a_hyphen():
+    # 04PANAMA1704, 08ISLAMABAD3248, 04THEHAGUE1903: "Minister-designate" is a title, "Muslim
+    # League-Nawaz" a party, "BRUSSELS FOR LEGAT" an office (the legal attache's); "Al-Sheikh"
+    # and "Yat-sen" stay parts of names
+    names = _names(
+        "1. (SBU) Arias said he would have to discuss the matter with President Moscoso and "
+        "Foreign Minister-designate Samuel Lewis Navarro before offering a reply.\n\n"
+        "2. (C) Pakistan Muslim League-Nawaz (PML-N) leader Nawaz Sharif attended the "
+        "briefing.\n\n"
+        "3. (C) Dr. Bassem Al-Sheikh said the mausoleum of Sun Yat-sen was closed.",
+        routing="AMSTERDAM FOR PSO\nBRUSSELS FOR LEGAT\n",
+    )
+    assert {"Samuel Lewis Navarro", "Nawaz Sharif", "Bassem Al-Sheikh"} <= set(names)
+    assert not {
+        "Minister-designate Samuel Lewis Navarro",
+        "Muslim League-Nawaz",
+        "Legat",
+        "Bassem",
+    } & set(names)

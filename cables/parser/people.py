@@ -218,7 +218,8 @@ OFFICE_WORDS = _words(
     cultural legal country policy attaches attach regional global peace nonproliferation
     reporting officers ofda dcha senior aids
     oasia ilab usdoc fincen ofac afmls fodag usdel useucom vaihingen osce csce wash ibrd icfy
-    oecd uscincso datt legatt esth used confidential secret unclassified unclas
+    oecd uscincso datt legatt esth used confidential secret unclassified unclas legat stas
+    africa-watcher
     """
 )
 NICKNAMES = {
@@ -639,7 +640,29 @@ class _Cand:
 def _lexical(low: str, lower_seen: frozenset[str]) -> bool:
     """A word of the vocabulary (``_is_vocabulary``), or one the cable also writes in lower
     case."""
-    return low in _vocabulary() or low in lower_seen or (low.endswith("s") and low[:-1] in PLACES)
+    return (
+        low in _vocabulary()
+        or low in lower_seen
+        or (low.endswith("s") and low[:-1] in PLACES)
+        or ("-" in low and _hyphenated_title(low))  # "Co-Chairman", "Minister-designate"
+    )
+
+
+def _hyphenated_title(low: str) -> bool:
+    """A title written with a hyphen ("co-chairman", "minister-president",
+    "justice-designate"), not a name that ends in a title's word ("al-sheikh", "yat-sen")."""
+    first, last = low.split("-", 1)[0], low.rsplit("-", 1)[1]
+    return first not in PARTICLES and last in TITLE_ENDINGS
+
+
+# The last part of a title written with a hyphen: a title of four letters or more that is no
+# part of people's names ("Al-Sheikh", "Yat-sen", "Abdul-Malik").
+TITLE_ENDINGS = frozenset(
+    t
+    for t in TITLES
+    if len(t) >= 4
+    and t not in {"sheikh", "shaykh", "emir", "amir", "sultan", "imam", "king", "queen", "prince"}
+) | frozenset(("designate", "elect", "equivalent"))
 
 
 _SLASH = re.compile(r"\s*/\s*")
@@ -764,6 +787,8 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             continue
         next_low = toks[end][1].lower() if end < n else ""
         next2 = toks[end + 1][1].lower() if end + 1 < n else ""
+        if any(part in ORG_WORDS for w in name if "-" in w for part in w.lower().split("-")):
+            continue  # "Muslim League-Nawaz", "Party-Sao Paulo": an organisation's name
         if next_low in ORG_WORDS and not toks[end - 1][2]:
             continue  # "Otan party", "Soros Foundation"
         prev = toks[start - 1][0] if start else ""
