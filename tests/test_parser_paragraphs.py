@@ -221,3 +221,21 @@ def test_a_numbered_paragraphs_own_first_line_and_a_salutation_are_no_heading():
     assert cable.paragraphs[1].text.startswith("HOW ARE SEATS ALLOCATED")
     assert cable.paragraphs[-1].number == 5
     assert cable.paragraphs[-1].heading != "Madame Secretary:"
+
+
+def test_a_signer_typed_in_lower_case_after_the_website_box_is_the_signer():
+    # 05TELAVIV45
+    cable = parse(
+        "7. (C) The above are in addition to claims for Jewish property from Arab lands.\n\n"
+        "********************************************* ********************\n"
+        "Visit Embassy Tel Aviv's Classified Website:\n"
+        "http://www.state.sgov.gov/p/nea/telaviv\n\n"
+        "You can also access this site through the State Department's\n"
+        "Classified SIPRNET website.\n"
+        "********************************************* ********************\n"
+        "kurtzer\n",
+        reference_id="05TELAVIV45",
+        year=2005,
+    )
+    assert cable.signer == "KURTZER"
+    assert cable.paragraphs[-1].text.endswith("from Arab lands.")

@@ -881,6 +881,8 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
         if box_open:  # the box stood between the text and what follows it
             out.append(_Line("", False))
             box_open = False
+            if re.fullmatch(r"\s*[a-z]{3,20}\s*", line):
+                line = line.upper()  # the signer typed in lower case after the box ("kurtzer")
         if ("ebsite" in line or "eb Site" in line or "eb site" in line) and (
             box := WEBSITE_BOX.search(line)
         ):
