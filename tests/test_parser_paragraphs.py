@@ -239,3 +239,43 @@ def test_a_signer_typed_in_lower_case_after_the_website_box_is_the_signer():
     )
     assert cable.signer == "KURTZER"
     assert cable.paragraphs[-1].text.endswith("from Arab lands.")
+
+
+def test_markings_in_lower_case_or_released_to_partners_are_taken_off_the_text():
+    # 06ISLAMABAD12740 ("1.  (c) Summary: ...") and 08RANGOON749 ("(S//REL to USA, ACGU)")
+    cable = parse(
+        "1.  (c) Summary: Visiting S/CT DAS Virginia Palmer met officials.\n\n"
+        "2.  (u) Sahibzada Imtiaz made it clear.\n\n"
+        "3. (S//REL to USA, ACGU) Per Ref A, Post is alerting the Department.",
+        reference_id="06ISLAMABAD12740",
+        year=2006,
+    )
+    assert [(p.number, p.marking, p.text[:12]) for p in cable.paragraphs] == [
+        (1, "C", "Summary: Vis"),
+        (2, "U", "Sahibzada Im"),
+        (3, "S//REL to USA, ACGU", "Per Ref A, P"),
+    ]
+
+
+def test_a_heading_wrapped_between_rules_and_the_handling_caption_alone_on_its_line():
+    # 08BUENOSAIRES1580 (a heading over two lines between two rules) and 03LAGOS85 (the
+    # caption "SENSITIVE BUT UNCLASSIFIED, PLEASE TREAT ACCORDINGLY" had headed the text)
+    cable = parse(
+        "SENSITIVE BUT UNCLASSIFIED, PLEASE TREAT ACCORDINGLY\n\n"
+        "1. (SBU) Moyano has been supportive of the decision.\n\n"
+        "-------------------------------------------\n"
+        "CHAMBERS OF COMMERCE BELIEVES DECISION WILL COMPLICATE LABOR\n"
+        "RELATIONS\n"
+        "-------------------------------------------\n\n"
+        "2. (SBU) Representatives of commercial and industrial chambers objected.",
+        reference_id="08BUENOSAIRES1580",
+        year=2008,
+    )
+    assert [(p.number, p.heading, p.text[:20]) for p in cable.paragraphs] == [
+        (1, "", "Moyano has been supp"),
+        (
+            2,
+            "CHAMBERS OF COMMERCE BELIEVES DECISION WILL COMPLICATE LABOR RELATIONS",
+            "Representatives of c",
+        ),
+    ]

@@ -529,3 +529,31 @@ def test_titles_and_organisations_written_with_a_hyphen():
         "Legat",
         "Bassem",
     } & set(names)
+
+
+def test_a_rank_before_a_name_stays_and_a_place_left_by_a_word_cut_off_is_no_one():
+    # 04BOGOTA3492, 09TRIPOLI875, 10LILONGWE59: "Major Romero", "SE Gration" and "Dr. Edge
+    # Kanyongolo" are people; 08NAPLES96: "Throughout Calabria's" is a place, and "Calabria"
+    # after "Throughout" is cut off had been read as a person by its possessive
+    names = _names(
+        "1. (SBU) The Agent in Charge (AIC), Major Romero, met us.\n\n"
+        "2. (C) He asked that SE Gration be in touch.\n\n"
+        "3. (U) Dean of Law Dr. Edge Kanyongolo spoke.\n\n"
+        "4. (U) Throughout Calabria's towns the Ndrangheta recruits the young."
+    )
+    assert {"Major Romero", "SE Gration", "Edge Kanyongolo"} <= set(names)
+    assert "Calabria" not in names
+
+
+def test_a_paragraphs_label_a_handling_caption_and_a_generals_rank_are_no_names():
+    # 03ISTANBUL796 ("Statistical Anomolies:" opening a paragraph), 05ADANA191 ("NOT FOR
+    # INTERNET DISTRIBUTION" is no addressee line), 06ISLAMABAD17963 ("MG Pasha told");
+    # "Brian Cowen: Minister for Finance" (a list of ministers) stays a person
+    names = _names(
+        "4. (SBU) Statistical Anomolies: While a welcome sign, the figures mislead.\n\n"
+        "5. (C) Director General Military Operations MG Pasha told the delegation more.\n\n"
+        "6. (U) Brian Cowen: Minister for Finance.",
+        routing="SENSITIVE\nNOT FOR INTERNET DISTRIBUTION\n",
+    )
+    assert {"Pasha", "Brian Cowen"} <= set(names)
+    assert not {"Statistical Anomolies", "Internet Distribution", "MG Pasha"} & set(names)

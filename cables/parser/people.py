@@ -81,6 +81,7 @@ TITLES = _words(
     principal dean rector provost president-elect hon honorable excellency
     pol/econ deputy-chief-of-mission notetaker interlocutor contact attache attaché
     vice-president ex-president co-chair minister-counselor mediator negotiator gov
+    mg bg ltg vadm radm
     """
 )
 # Titles that announce a name in capitals, where case tells nothing.
@@ -379,7 +380,7 @@ GIVEN_NAMES_OF_WORDS = _words(
     bill will grant rose hope drew skip mark frank gene guy art chase lane sue may ray dean
     joy grace faith rich jack victor pat max miles earl ban than tin alia ever raid win
     manual norm chat mate rush job page bode vital tea saw akin ton fan said herb chip joke
-    lucky comfort patience slim fares mile gun tone modest chance desire age thin harsh
+    lucky comfort patience slim fares mile gun tone modest chance desire age thin harsh edge
     """
 )
 
@@ -672,14 +673,22 @@ def _leading_words(name: list[str]) -> int:
     """How many words a name of two words or more opens with that the cables write in lower
     case in most places and that are no given name ("Thanked Saddam", "Neither Saleh",
     "Poverty Reduction", "MEET ASSAD"): they are no part of it (the last word stays)."""
+    if len(name) < 2:
+        return 0
     common = _common_words()
     k = 0
     while len(name) - k > 1:
         low = name[k].lower()
         if low not in common or low in GIVEN_NAMES_OF_WORDS or low in PARTICLES:
             break
+        if low in RANKS_OF_WORDS or name[k] == "SE":
+            break  # a rank, or the Special Envoy: "Major Romero", "SE Gration"
         k += 1
     return k
+
+
+# Ranks that are words of the language too: kept before a name ("Major Romero").
+RANKS_OF_WORDS = frozenset(("major", "mullahs"))
 
 
 def _without_leading_particles(name: list[str]) -> list[str]:
@@ -823,6 +832,10 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             cue = True
         if titled_only and not cue:
             continue  # "Capitol Hill", "the House"
+        if start == 0 and next_low == ":" and not cue and name[0].lower() in shares:
+            # a paragraph's label: "Statistical Anomolies: While ...", "Watchful Waiting:" (but
+            # "Brian Cowen: Minister for Finance")
+            continue
         verb = next_low in SPEECH or (next_low in ("also", "then", "later") and next2 in SPEECH)
         possessive = toks[end - 1][2]
         if not cue and prev.lower() in DETERMINERS:
@@ -838,9 +851,11 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             continue
         # A word the cables write in lower case ("Staff", "Workers'", "People's") names
         # someone only as the surname of a full name the cable gives.
-        strong = (len(name) >= 2 or cue or verb or possessive) and not (
-            len(name) == 1 and name[0].lower() in common
-        )
+        # (a word left alone by a leading word cut off needs more than a possessive:
+        # "Throughout Calabria's" is a place)
+        strong = (
+            len(name) >= 2 or cue or verb or (possessive and not (leading and len(name) == 1))
+        ) and not (len(name) == 1 and name[0].lower() in common)
         title = " ".join(tw) if cue else ""
         out.append(_Cand(name, title, strong, position))
     return out
@@ -964,7 +979,8 @@ def _alias_candidates(text: str, position: int | None) -> list[list[tuple[list[s
     return out
 
 
-_FOR_LINE = re.compile(r"\bFOR\b\s+(.*)")
+# (not the handling caption "NOT FOR INTERNET DISTRIBUTION")
+_FOR_LINE = re.compile(r"(?<!\bNOT )\bFOR\b\s+(.*)")
 _GLUED_INITIAL = re.compile(r"^([BCDFGHJKLMNPQRSTVWXZ])([BCDFGHJKLMNPQRSTVWXZ][A-Z]{3,})$")
 _ONSETS = {
     "BL",

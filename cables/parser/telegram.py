@@ -72,11 +72,13 @@ RULED_HEADING = re.compile(
 )
 PARAGRAPH_START = re.compile(
     r"^\s*(?P<pilcrow>¶\s*)?(?P<number>\d{1,3})\s?\.\s*"
-    r"(?:[(\[](?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+)[)\]]\s*\.?)?\s*(?P<rest>.*)$"
+    r"(?:[(\[](?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+|[cus]|sbu|[CS]//REL to [A-Z, ]{3,30})"
+    r"[)\]]\s*\.?)?\s*(?P<rest>.*)$"
 )
 MARKING = re.compile(
     r"^(?:U|C|S|SBU|TS|LOU|FOUO|NF|[UCS]\s*-\s*ENTIRE TEXT|[UCS]\s*/+\s*(?:NF|NOFORN|SBU|FOUO|REL"
-    r"[A-Z ]*)|SBU\s*/+\s*NF|U\s*/+\s*FOUO|S\s*/+\s*NF|C\s*/+\s*NF)$"
+    r"[A-Z ,]*)|SBU\s*/+\s*NF|U\s*/+\s*FOUO|S\s*/+\s*NF|C\s*/+\s*NF)$",
+    re.I,  # ("(c) Summary: ...", "(S//REL to USA, ACGU)")
 )
 PRECEDENCES = ("NIACT IMMEDIATE", "IMMEDIATE", "PRIORITY", "ROUTINE", "FLASH", "OPERATIONAL")
 RECIPIENT = re.compile(
@@ -182,6 +184,15 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
+# A handling caption on a line of its own: no heading ("SENSITIVE BUT UNCLASSIFIED - PROTECT
+# ACCORDINGLY").
+# The caption alone on its line: it goes, as SIPDIS does ("SENSITIVE BUT UNCLASSIFIED - PROTECT
+# ACCORDINGLY", "Sensitive but unclassified not for internet distribution").
+HANDLING_CAPTION = re.compile(
+    r"(?i)^\s*(?:SENSITIVE BUT UNCLASSIFIED|FOR OFFICIAL USE ONLY)"
+    r"(?:[\s,.;:-]+(?:please|protect|treat|handle|accordingly|not|for|internet|distribution|"
+    r"entire|text))*[\s,.;:-]*$"
+)
 SALUTATION = re.compile(r"(?i)^(?:mr\.?|mrs\.?|ms\.?|madame?|dear)\s")
 # A REF field a mirror ran into its title after the subject.
 TITLE_REF = re.compile(r"\s+REF(?:S|TEL|TELS)?\s*:\s")
@@ -902,7 +913,7 @@ def _clean_lines(lines: list[str], level: str = "") -> list[_Line]:
             while out and not out[-1].text.strip():
                 out.pop()
             line, soft = line[glued_page.end() :], True
-        caption = line.strip() == "SIPDIS" and bool(out)
+        caption = (line.strip() == "SIPDIS" and bool(out)) or bool(HANDLING_CAPTION.match(line))
         if caption and _last_text(out).endswith(TERMINAL):
             continue
         if caption or _is_page_header(line) or _is_page_furniture(line, level):
@@ -975,7 +986,7 @@ def _paragraphs(
                 and (current.number is None or len(current.blocks) > 1)  # (not its own text)
                 and _wraps_into_heading(current.blocks[-1][0], stripped)
                 and i >= 2
-                and not cleaned[i - 2].text.strip()
+                and (not cleaned[i - 2].text.strip() or rules[i - 2])
             ):
                 stripped = f"{current.blocks[-1].pop()} {stripped}"
                 current.blocks.pop()
@@ -1016,6 +1027,8 @@ def _paragraphs(
                 number = expected
             if _is_paragraph_start(match, expected) or lost_pilcrow:
                 marking = " ".join((match["marking"] or "").split())
+                if marking.islower():
+                    marking = marking.upper()  # ("(c) Summary: ...")
                 if not blank_before and heading_used and current and _ends_in_heading(current):
                     heading = current.blocks[-1].pop()
                 current = _Para(number=number, marking=marking, heading=heading)
