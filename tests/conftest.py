@@ -1,11 +1,12 @@
 """Shared fixtures: paths to the real fixture files, and the five seed cables imported."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from cables.parser import ParsedCable, parse_cable
+from cables.parser import Hints, ParsedCable, parse_cable
 from cables.readers import read_bytes
 
 # Property tests (hypothesis): the same examples on every run, no example database, no
@@ -32,6 +33,24 @@ def parse_file(path: Path) -> ParsedCable:
     """Read and parse a one-cable file the way the importer does."""
     (record,) = list(read_bytes(path.read_bytes(), str(path)))
     return parse_cable(record.text, record.hints)
+
+
+def parse_fragment(
+    text: str,
+    reference_id: str = "08PARIS1698",
+    year: int = 2008,
+    classification: str = "CONFIDENTIAL",
+) -> ParsedCable:
+    """Parse a fragment of a real cable (its body, or some header lines) under the id, year
+    and classification a mirror would give it."""
+    hints = Hints(
+        reference_id=reference_id,
+        created=datetime(year, 1, 1, tzinfo=UTC),
+        created_has_time=False,
+        created_precision="year",
+        classification=classification,
+    )
+    return parse_cable(text, hints)
 
 
 @pytest.fixture(autouse=True)

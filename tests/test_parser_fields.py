@@ -13,20 +13,11 @@ from cables.parser.fields import (
 from cables.parser.refs import parse_references
 from cables.parser.stations import resolve_station
 
+from .conftest import parse_fragment as parse
+
 
 def cited(text, year, own_id=""):
     return [c.cable_id for c in parse_references(text, year, own_id) if c.cable_id]
-
-
-def parse(text, reference_id="08PARIS1698", year=2008, classification="CONFIDENTIAL"):
-    hints = Hints(
-        reference_id=reference_id,
-        created=datetime(year, 1, 1, tzinfo=UTC),
-        created_has_time=False,
-        created_precision="year",
-        classification=classification,
-    )
-    return parse_cable(text, hints)
 
 
 # --- Reference ids and stations ----------------------------------------------------------------

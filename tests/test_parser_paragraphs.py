@@ -1,19 +1,6 @@
 """How a cable's body is cut into paragraphs: real fragments from the shared corpus."""
 
-from datetime import UTC, datetime
-
-from cables.parser import Hints, parse_cable
-
-
-def parse(text, reference_id, year):
-    hints = Hints(
-        reference_id=reference_id,
-        created=datetime(year, 1, 1, tzinfo=UTC),
-        created_has_time=False,
-        created_precision="year",
-        classification="CONFIDENTIAL",
-    )
-    return parse_cable(text, hints)
+from .conftest import parse_fragment as parse
 
 
 def test_a_dash_of_the_prose_wrapped_to_the_start_of_a_line_goes_on_with_its_sentence():

@@ -184,8 +184,6 @@ NOT_SIGNERS = {
 }
 PARTIAL_NOTICE = "This record is a partial extract of the original cable"
 PILCROW_NUMBER = re.compile(r"^\s*¶\s*\d")
-# A handling caption on a line of its own: no heading ("SENSITIVE BUT UNCLASSIFIED - PROTECT
-# ACCORDINGLY").
 # The caption alone on its line: it goes, as SIPDIS does ("SENSITIVE BUT UNCLASSIFIED - PROTECT
 # ACCORDINGLY", "Sensitive but unclassified not for internet distribution").
 HANDLING_CAPTION = re.compile(
