@@ -557,3 +557,18 @@ def test_a_paragraphs_label_a_handling_caption_and_a_generals_rank_are_no_names(
     )
     assert {"Pasha", "Brian Cowen"} <= set(names)
     assert not {"Statistical Anomolies", "Internet Distribution", "MG Pasha"} & set(names)
+
+
+def test_sen_ending_a_name_is_a_surname_and_before_one_a_senators_title():
+    # 03COLOMBO189 ("Indian High Commissioner Nirupam Sen"), Cambodia's "Prime Minister Hun
+    # Sen": "Sen" had been read as the title of a senator, and no one was found
+    people = by_name(
+        extract_people(
+            _cable(
+                "1. (C) Indian High Commissioner Nirupam Sen met Prime Minister Hun Sen. "
+                "Sen. John Kerry joined them."
+            )
+        )
+    )
+    assert {"Nirupam Sen", "Hun Sen", "John Kerry"} <= set(people)
+    assert people["John Kerry"].titles == ["Sen"]

@@ -742,8 +742,8 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
                 if low in OFFICE_WORDS or low in TITLES:
                     last_lex = k
                 continue
-            if _lexical(low, lower_seen):
-                last_lex = k
+            if _lexical(low, lower_seen) and not (low == "sen" and 0 < k == len(run) - 1):
+                last_lex = k  # (but "Sen" ending a name is a surname: "Hun Sen", "Nirupam Sen")
         name = _without_leading_particles(run[last_lex + 1 :])
         while name and initials(name[-1]):
             name = name[:-1]
