@@ -609,8 +609,21 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _Tok = tuple[str, str, bool]
 
 
+def _abbreviated(match: re.Match) -> str:
+    """A title's abbreviation without its full stop ("Sen. John Kerry"), but a surname's stop
+    at the end of a sentence stays ("met Prime Minister Hun Sen. Kerry joined")."""
+    if match[1] == "Sen":
+        before = _NAME_BEFORE.search(match.string, 0, match.start())
+        if before and not _is_vocabulary(before[1].lower()):  # (not "Chairman Sen. Menendez")
+            return match[0]
+    return match[1]
+
+
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+
+
 def _tokens(text: str) -> list[_Tok]:
-    found = _TOKEN.findall(_ABBREV.sub(r"\1", text) if _ABBREV_HINT.search(text) else text)
+    found = _TOKEN.findall(_ABBREV.sub(_abbreviated, text) if _ABBREV_HINT.search(text) else text)
     if "'" not in text and "’" not in text:
         return [(t, t, False) for t in found]  # no apostrophe, no possessive
     out: list[_Tok] = []
