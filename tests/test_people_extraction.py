@@ -572,3 +572,6 @@ def test_sen_ending_a_name_is_a_surname_and_before_one_a_senators_title():
     )
     assert {"Nirupam Sen", "Hun Sen", "John Kerry"} <= set(people)
     assert people["John Kerry"].titles == ["Sen"]
+    # In capitals too ("PRIME MINISTER HUN SEN TRAVELS TO PARIS" had given "Hun")
+    names = _names("2. PRIME MINISTER HUN SEN TRAVELS TO PARIS. SENATOR KERRY AGREED.")
+    assert "Hun Sen" in names and "Hun" not in names

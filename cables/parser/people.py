@@ -889,7 +889,9 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
             while j < n and len(run) < 4:
                 w = toks[j][1]
                 wl = w.lower()
-                if not _CAPS_WORD.match(w) or wl in TITLES or _is_vocabulary(wl):
+                if (not _CAPS_WORD.match(w) or wl in TITLES or _is_vocabulary(wl)) and not (
+                    wl == "sen" and run  # ("PRIME MINISTER HUN SEN")
+                ):
                     if wl in PARTICLES and run:
                         run.append(w)
                         j += 1
@@ -899,8 +901,8 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                     break
                 run.append(w)
                 j += 1
-                if toks[j - 1][2]:
-                    break
+                if toks[j - 1][2] or wl == "sen":
+                    break  # (a possessive, or "SEN" ending the name: "HUN SEN TRAVELS")
             run = run[_leading_words(run) :]  # ("POPE RECENTLY SUSPENDED")
             if run and len(run[-1]) > 2:
                 # (one word of the language, "PM RUNNING": a person only beside a full name)
