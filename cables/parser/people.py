@@ -84,6 +84,9 @@ TITLES = _words(
     mg bg ltg vadm radm
     """
 )
+# Titles' abbreviations that are surnames too where they end a name ("Hun Sen", "Nirupam Sen";
+# but "Sen. John Kerry").
+SURNAME_TITLES = frozenset(("sen",))
 # Titles that announce a name in capitals, where case tells nothing.
 CAPS_TITLES = _words(
     """
@@ -612,7 +615,7 @@ _Tok = tuple[str, str, bool]
 def _abbreviated(match: re.Match) -> str:
     """A title's abbreviation without its full stop ("Sen. John Kerry"), but a surname's stop
     at the end of a sentence stays ("met Prime Minister Hun Sen. Kerry joined")."""
-    if match[1] == "Sen":
+    if match[1].lower() in SURNAME_TITLES:
         before = _NAME_BEFORE.search(match.string, 0, match.start())
         if before and not _is_vocabulary(before[1].lower()):  # (not "Chairman Sen. Menendez")
             return match[0]
@@ -755,7 +758,7 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
                 if low in OFFICE_WORDS or low in TITLES:
                     last_lex = k
                 continue
-            if _lexical(low, lower_seen) and not (low == "sen" and 0 < k == len(run) - 1):
+            if _lexical(low, lower_seen) and not (low in SURNAME_TITLES and 0 < k == len(run) - 1):
                 last_lex = k  # (but "Sen" ending a name is a surname: "Hun Sen", "Nirupam Sen")
         name = _without_leading_particles(run[last_lex + 1 :])
         while name and initials(name[-1]):
@@ -890,7 +893,7 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                 w = toks[j][1]
                 wl = w.lower()
                 if (not _CAPS_WORD.match(w) or wl in TITLES or _is_vocabulary(wl)) and not (
-                    wl == "sen" and run  # ("PRIME MINISTER HUN SEN")
+                    wl in SURNAME_TITLES and run  # ("PRIME MINISTER HUN SEN")
                 ):
                     if wl in PARTICLES and run:
                         run.append(w)
@@ -901,7 +904,7 @@ def _caps_candidates(text: str, position: int | None) -> list[_Cand]:
                     break
                 run.append(w)
                 j += 1
-                if toks[j - 1][2] or wl == "sen":
+                if toks[j - 1][2] or wl in SURNAME_TITLES:
                     break  # (a possessive, or "SEN" ending the name: "HUN SEN TRAVELS")
             run = run[_leading_words(run) :]  # ("POPE RECENTLY SUSPENDED")
             if run and len(run[-1]) > 2:

@@ -196,7 +196,6 @@ SALUTATION = re.compile(r"(?i)^(?:mr\.?|mrs\.?|ms\.?|madame?|dear)\s")
 TITLE_REF = re.compile(r"\s+REF(?:S|TEL|TELS)?\s*:\s")
 # A portion marking that opens a line, and the text after it ("(C/NF) UK Foreign Office ...").
 LEADING_MARKING = re.compile(r"^\s*\((?P<marking>[A-Z][A-Z /-]{0,24})\)\s+(?=\S)")
-NUMBER_AFTER_MARKING = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
 MARKED_NUMBER = re.compile(
     r"^\s*\((?P<marking>[A-Z][A-Z /-]{0,24})\)\s+(?P<number>\d{1,3})\.\s+(?=\S)"
 )
@@ -219,23 +218,16 @@ class _Para:
     marking: str
     heading: str
     blocks: list[list[str]] = field(default_factory=list)
-    items: bool = False  # whether the last block holds a list item
 
     def add_line(self, line: str, new_block: bool) -> None:
         if new_block or not self.blocks:
             self.blocks.append([])
-            self.items = False
-        line = line.strip()
-        block = self.blocks[-1]
-        if LIST_ITEM.match(line) and not (block and _dash_goes_on(block[-1], line, self.items)):
-            self.items = True
-        block.append(line)
+        self.blocks[-1].append(line.strip())
 
     def dash_goes_on(self, line: str) -> bool:
         """``_dash_goes_on`` after the last line of the paragraph."""
-        return bool(self.blocks and self.blocks[-1]) and _dash_goes_on(
-            self.blocks[-1][-1], line, self.items
-        )
+        block = self.blocks[-1] if self.blocks else []
+        return bool(block) and _dash_goes_on(block[-1], line, any(_list_items(block)))
 
 
 def parse_or_error(text: str, hints: Hints | None = None) -> ParsedCable | ParseError:
@@ -434,11 +426,20 @@ def _cut_short(subject: str, title: str) -> bool:
     return len(letters(title)) > len(short) and letters(title).startswith(short)
 
 
+def _marking(written: str) -> str:
+    """A portion marking as written, its spaces made single ("(c)" in capitals), or "" where
+    it is no marking."""
+    marking = " ".join(written.split())
+    if marking.islower():
+        marking = marking.upper()  # ("(c) Summary: ...")
+    return marking if MARKING.match(marking) else ""
+
+
 def _strip_marking(subject: str) -> tuple[str, str]:
     """'(C/NF) WHO WOULD REPLACE ...' -> ('C/NF', 'WHO WOULD REPLACE ...')."""
     match = re.match(r"^\s*\((?P<marking>[A-Z][A-Z/ -]{0,14})\)\s*(?P<rest>.*)$", subject)
-    if match and MARKING.match(" ".join(match["marking"].split())) and match["rest"]:
-        return " ".join(match["marking"].split()), match["rest"]
+    if match and _marking(match["marking"]) and match["rest"]:
+        return _marking(match["marking"]), match["rest"]
     return "", subject
 
 
@@ -691,7 +692,7 @@ def _is_paragraph_start(match: re.Match, expected: int | None) -> bool:
     if match["pilcrow"]:
         return True
     marking = match["marking"]
-    if marking and MARKING.match(" ".join(marking.split())):
+    if marking and _marking(marking):
         return True
     number = int(match["number"])
     rest = match["rest"]
@@ -736,6 +737,24 @@ def _in_ruled_table(lines: list[_Line], rules: list[bool], i: int) -> bool:
     )
 
 
+def _heading_wraps_from(
+    current: _Para | None, lines: list[_Line], rules: list[bool], i: int
+) -> bool:
+    """Whether the heading on line ``i`` (over a rule) began on the line above it, which was
+    read as the last block of ``current`` ("... WINNING HEARTS AND" / "MINDS" / "-----"): a
+    line of its own after a blank line or a rule, in capitals, with no end punctuation, and
+    not a numbered paragraph's own first line."""
+    return (
+        current is not None
+        and bool(current.blocks)
+        and len(current.blocks[-1]) == 1
+        and (current.number is None or len(current.blocks) > 1)
+        and i >= 2
+        and (not lines[i - 2].text.strip() or rules[i - 2])
+        and _wraps_into_heading(current.blocks[-1][0], lines[i].text.strip())
+    )
+
+
 def _wraps_into_heading(above: str, line: str) -> bool:
     """Whether a line in capitals is the first of a heading that wraps onto ``line``."""
     return (
@@ -772,7 +791,7 @@ def _is_plain_heading(lines: list[_Line], i: int) -> bool:
     if match:
         return bool(match["pilcrow"] or match["marking"] or match["number"])
     marked = LEADING_MARKING.match(following)  # "(C) 2. On October 11 ...", "(C/NF) UK ..."
-    return bool(marked and MARKING.match(" ".join(marked["marking"].split())))
+    return bool(marked and _marking(marked["marking"]))
 
 
 # What a line opens with, or ends with, when it can be one of the lines matched below: these
@@ -973,19 +992,7 @@ def _paragraphs(
             and not _opens_marked_paragraph(line)
             and not _in_ruled_table(cleaned, rules, i)
         ):
-            # A heading wrapped over two lines, its first run into the paragraph above it
-            # ("... WINNING HEARTS AND" / "MINDS" / "-----"): in capitals, a line of its own
-            # after a blank line, with no end punctuation.
-            if (
-                not blank_before
-                and current is not None
-                and current.blocks
-                and len(current.blocks[-1]) == 1
-                and (current.number is None or len(current.blocks) > 1)  # (not its own text)
-                and _wraps_into_heading(current.blocks[-1][0], stripped)
-                and i >= 2
-                and (not cleaned[i - 2].text.strip() or rules[i - 2])
-            ):
+            if not blank_before and _heading_wraps_from(current, cleaned, rules, i):
                 stripped = f"{current.blocks[-1].pop()} {stripped}"
                 current.blocks.pop()
                 if not current.blocks:
@@ -1024,9 +1031,9 @@ def _paragraphs(
                 warnings.append(f"paragraph {number} read as {expected}: lost its ¶ sign")
                 number = expected
             if _is_paragraph_start(match, expected) or lost_pilcrow:
-                marking = " ".join((match["marking"] or "").split())
-                if marking.islower():
-                    marking = marking.upper()  # ("(c) Summary: ...")
+                marking = _marking(match["marking"] or "") or " ".join(
+                    (match["marking"] or "").split()
+                )
                 if not blank_before and heading_used and current and _ends_in_heading(current):
                     heading = current.blocks[-1].pop()
                 current = _Para(number=number, marking=marking, heading=heading)
@@ -1045,11 +1052,9 @@ def _paragraphs(
             marked
             and int(marked["number"]) == expected
             and (blank_before or cleaned[i].soft or _ends_sentence(current))
-            and MARKING.match(" ".join(marked["marking"].split()))
+            and _marking(marked["marking"])
         ):
-            current = _Para(
-                number=expected, marking=" ".join(marked["marking"].split()), heading=heading
-            )
+            current = _Para(number=expected, marking=_marking(marked["marking"]), heading=heading)
             paras.append(current)
             heading_used = True
             current.add_line(line[marked.end() :], True)
@@ -1063,14 +1068,10 @@ def _paragraphs(
             # An unnumbered paragraph's own marking ("(C/NF) UK Foreign Office West Africa
             # team leader Paul Welsh told poloff ...").
             marked = LEADING_MARKING.match(line)
-            marking, number = "", None
-            if marked and MARKING.match(" ".join(marked["marking"].split())):
-                marking, line = " ".join(marked["marking"].split()), line[marked.end() :]
-                # Its number after the marking ("(C) 10. The Nisoor Square incident ...").
-                numbered = NUMBER_AFTER_MARKING.match(line)
-                if numbered and int(numbered[1]) == expected:
-                    number, line, last_number = expected, line[numbered.end() :], expected
-            current = _Para(number=number, marking=marking, heading=heading)
+            marking = _marking(marked["marking"]) if marked else ""
+            if marking:
+                line = line[marked.end() :]
+            current = _Para(number=None, marking=marking, heading=heading)
             paras.append(current)
             heading_used = True
             new_block = True
@@ -1161,14 +1162,23 @@ def _dash_goes_on(above: str, line: str, items_above: bool) -> bool:
     return not items_above or bool(DASH_CLOSED.search(rest))
 
 
+def _list_items(lines: list[str]) -> list[bool]:
+    """Which lines of a block open a list item: not a "--" that goes on with the sentence of
+    the line above (``_dash_goes_on``)."""
+    items: list[bool] = []
+    for k, line in enumerate(lines):
+        opens = bool(LIST_ITEM.match(line)) and not (
+            k and _dash_goes_on(lines[k - 1], line, any(items))
+        )
+        items.append(opens)
+    return items
+
+
 def _join_block(lines: list[str]) -> str:
     """Join the hard-wrapped lines of a block; list items keep their own lines."""
     out = ""
-    items = False  # a list item so far
-    for k, line in enumerate(lines):
+    for line, item in zip(lines, _list_items(lines), strict=True):
         line = " ".join(line.split())
-        item = bool(LIST_ITEM.match(line)) and not (k and _dash_goes_on(lines[k - 1], line, items))
-        items = items or item
         if not out:
             out = line
         elif item:
