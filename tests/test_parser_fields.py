@@ -318,6 +318,87 @@ def test_a_title_that_only_misreads_the_subject_does_not_replace_it():
     assert cable.subject == "BULGARIAN ORGANIZED CRIME (C-CN5-00054)"
 
 
+def test_a_page_header_run_into_the_subject_ends_it_and_the_statement_after_it_is_read():
+    cable = parse(
+        "SUBJECT: DEADLY DRIVING HABITS: ACCIDENTS THIRD CAUSE OF DEATH IN LIBYA TRIPOLI 00000939 "
+        "001.2 OF 003 CLASSIFIED \n\nBY: Gene A. Cretz, Ambassador, U.S. Embassy Tripoli, "
+        "Department of State. REASON: 1.4 (b), (d)\n\n1.(C) Summary: Traffic accidents are the "
+        "third-leading cause of death in Libya.",
+        "09TRIPOLI939",
+        2009,
+    )
+    assert cable.subject == "DEADLY DRIVING HABITS: ACCIDENTS THIRD CAUSE OF DEATH IN LIBYA"
+    assert (cable.classified_by, cable.reasons) == ("Gene A. Cretz", ["1.4(b)", "1.4(d)"])
+    assert cable.paragraphs[0].text.startswith("Summary: Traffic accidents")
+
+
+def test_a_ref_and_a_page_header_glued_to_the_subject_are_cut_and_the_references_read():
+    cable = parse(
+        "SUBJECT: SCENESETTER FOR MINDEF TANTAWI’S VISIT TO THE U.S. MARCH 24-28REF: A. CAIRO 452 "
+        "B. CAIRO 488 C. CAIRO 507CAIRO 00000524 001.2 OF 002\n\nClassified By: Ambassador "
+        "Francis Ricciardone for reasons 1.4 (a)(b)&(d).\n\n¶1. (S) Summary: Text.",
+        "08CAIRO524",
+    )
+    assert cable.subject == "SCENESETTER FOR MINDEF TANTAWI’S VISIT TO THE U.S. MARCH 24-28"
+    assert [r.cable_id for r in cable.references] == ["08CAIRO452", "08CAIRO488", "08CAIRO507"]
+
+
+def test_a_page_header_run_into_the_ref_list_does_not_end_it():
+    cable = parse(
+        "REF A) LONDON 002351 B) STATE 069339 L) STATE 90303 STATE 00016219 001.2 OF 005 "
+        "M) STATE 7877 N) SINGAPORE 00083\n\n¶1. (U) This is an action request.",
+        "10STATE16219",
+        2010,
+    )
+    assert [r.cable_id for r in cable.references] == [
+        "10LONDON2351",
+        "09STATE69339",
+        "09STATE90303",
+        "10STATE7877",
+        "10SINGAPORE83",
+    ]
+
+
+def test_what_a_mirror_ran_into_its_title_after_the_subject_is_no_part_of_it():
+    def subject(title):
+        hints = Hints(
+            reference_id="09TRIPOLI436",
+            created=datetime(2009, 6, 1, tzinfo=UTC),
+            classification="CONFIDENTIAL",
+            title=title,
+        )
+        return parse_cable("1. (C) Text.", hints).subject
+
+    assert subject(
+        "LIBYA'S HEALTH MINISTER WELCOMES U.S. COOPERATION TRIPOLI 00000436 001.2 OF 002 "
+        "CLASSIFIED BY: Gene Cretz, Ambassador. REASON: 1.4 (b), (d)"
+    ) == ("LIBYA'S HEALTH MINISTER WELCOMES U.S. COOPERATION")
+    assert subject(
+        "SCENESETTER FOR AMBASSADOR CROCKER’S VISIT TO CAIROClassified By: DEPUTY CHIEF OF "
+        "MISSION STUART JONES. REASONS: 1.4 (B) and (D)"
+    ) == ("SCENESETTER FOR AMBASSADOR CROCKER’S VISIT TO CAIRO")
+    assert subject(
+        "AMBASSADOR SOBEL MEETS WITH KEY ENERGY ENTITIES IN RIO Ref(s): A) 08 RIO DE JAN 138"
+    ) == ("AMBASSADOR SOBEL MEETS WITH KEY ENERGY ENTITIES IN RIO")
+    assert subject(
+        "GARBAGE CITY: AFTERMATH OF THE GOE PIG CULLING PLAN Sensitive but Unclassified. "
+        "Please handle accordingly."
+    ) == ("GARBAGE CITY: AFTERMATH OF THE GOE PIG CULLING PLAN")
+    assert subject(
+        "INFUENZA CONFERENCE REVIEWS VIRUS SITUATION IN EGYPT 1.(SBU)Summary: At the avian"
+    ) == ("INFUENZA CONFERENCE REVIEWS VIRUS SITUATION IN EGYPT")
+
+
+def test_a_previews_repeated_head_after_the_subject_is_cut():
+    cable = parse(
+        "SUBJECT: MUNICIPALITY TO FUND...\n14:25 UNCLAS SECTION 01 OF 03 ISTANBUL 000329 SIPDIS "
+        "SENSITIVE DEPT FOR G/TIP; SKOPJE FOR XXXXXXXX\n\n1. (SBU) Text.",
+        "05ISTANBUL329",
+        2005,
+    )
+    assert cable.subject == "MUNICIPALITY TO FUND..."
+
+
 # --- Classified By ------------------------------------------------------------------------------
 
 

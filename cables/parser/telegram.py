@@ -110,7 +110,7 @@ INLINE_LABEL = re.compile(
     r"(?<=\S)[ \t]+(?=(?:TAGS?|TAS|TABS|TAGES|AGS)\s*[:;]|S?UBJ(?:ECT)?\s*:|"
     r"REF(?:S|TELS?|ERENCES?|\(S\))?\s*:|CLASSI\w{0,6}\s+BY\b|E\.?\s?O\.?\s*\d{4,6}\b|"
     r"Sensitive\s+but\b|SENSITIVE\s+BUT\b|¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|"
-    r"SBU/NF|U//FOUO)\)(?:\s|$))|(?<=[A-Z])(?=REF:)"
+    r"SBU/NF|U//FOUO)\)(?:\s|$))|(?<=[A-Z0-9])(?=REF:)"
     # (a marking right after a paragraph's number, "1. (C) Summary", stays with it)
     r"|(?<=[\w.)])(?<!\b\d\.)(?<!\b\d\d\.)[ \t]+"
     r"(?=(?-i:\((?:U|C|S|SBU|S/NF|C/NF|SBU/NF)\)\s+[A-Z][a-z]))",
@@ -119,9 +119,10 @@ INLINE_LABEL = re.compile(
 SPACED_LETTERS = re.compile(r"^\s*(?:[A-Za-z]\s){4,}")
 PARAGRAPH_NUMBERED = re.compile(r"^\s*¶?\s*\d{1,2}\s?\.(?:\s|\(|$)")
 # A page header run into a line of prose ("... the pilot BRASILIA 00000631 002 OF 002 turned
-# sharply"): the post's name cut to 10 characters ("BUENOS AIR"), the serial to 8 digits.
+# sharply"): the post's name cut to 10 characters ("BUENOS AIR"), the serial to 8 digits;
+# a REF's serial may run into it ("C. CAIRO 507CAIRO 00000524 001.2 OF 002").
 GLUED_PAGE_HEADER = re.compile(
-    r"(?<![\w.'-])(?P<station>[A-Z][A-Z'-]*(?: [A-Z][A-Z'-]*)*) +0\d{7} +\d{3}(?:\.\d)? +OF +\d{3}\b *"
+    r"(?<![A-Za-z.'-])(?P<station>[A-Z][A-Z'-]*(?: [A-Z][A-Z'-]*)*) +0\d{7} +\d{3}(?:\.\d)? +OF +\d{3}\b *"
 )
 # A post's box pointing to its classified website, at the text's end or start ("Visit
 # London's Classified Website: http://www.intelink.sgov.gov/wiki/Portal:Unit ed_Kingdom",
@@ -192,8 +193,20 @@ HANDLING_CAPTION = re.compile(
     r"entire|text))*[\s,.;:-]*$"
 )
 SALUTATION = re.compile(r"(?i)^(?:mr\.?|mrs\.?|ms\.?|madame?|dear)\s")
-# A REF field a mirror ran into its title after the subject.
-TITLE_REF = re.compile(r"\s+REF(?:S|TEL|TELS)?\s*:\s")
+# What a mirror ran into a subject line or its title after the subject: a REF field ("...
+# PROCESS REF: BANJUL 235", "... TO BAHRAINREF: MANAMA 510", "Ref(s): A) 08 RIO DE JAN 138"),
+# the statement ("... ARE WELCOME CLASSIFIED", "... TO CAIROClassified By: DEPUTY CHIEF ..."),
+# the handling caption ("... RESIDENCE ENTIRE TEXT SENSITIVE BUT UNCLASSIFIED/NOFORN"), the
+# first paragraph ("... Please handle accordingly. 1.(SBU): The Ministry ..."), or after a
+# preview's "..." the cable's head again ("MUNICIPALITY TO FUND... 14:25 UNCLAS SECTION 01").
+SUBJECT_TAIL = re.compile(
+    r"(?:\s+|(?<=[A-Za-z0-9\"]))REF(?:S|TELS?|\(S\))?\s*:(?:\s|$)"
+    r"|(?:\s+|(?<=[A-Za-z]))CLASSIFIED(?:\s+BY\b|\s*$)"
+    r"|(?:\s+ENTIRE\s+TEXT)?\s+SENS\w*\s+BUT\s+UNCLAS.*|\s+ENTIRE\s+TEXT\s*$"
+    r"|\s+\d{1,2}\s?\.\s?\((?:U|C|S|SBU)\)"
+    r"|(?<=\.\.\.)\s*(?:\d{1,2}:\d{2}\s+)?(?:C O N F|S E C R|U N C L|UNCLAS\b|CONFIDENTIAL\b|SECRET\b)",
+    re.I,
+)
 # A portion marking that opens a line, and the text after it ("(C/NF) UK Foreign Office ...").
 LEADING_MARKING = re.compile(r"^\s*\((?P<marking>[A-Z][A-Z /-]{0,24})\)\s+(?=\S)")
 MARKED_NUMBER = re.compile(
@@ -301,8 +314,10 @@ def parse_cable(text: str, hints: Hints | None = None) -> ParsedCable:
         tags = list(hints.tags)
 
     subject_marking, subject = _strip_marking(fields["subject"] or _wrapper_subject(header_lines))
+    subject = SUBJECT_TAIL.split(subject, maxsplit=1)[0]
     title_marking, title = _strip_marking(" ".join(hints.title.replace("\\", " ").split()))
-    title = TITLE_REF.split(title, maxsplit=1)[0]  # ("... ARTICLE 8 PROCESS REF: BANJUL 235")
+    title = SUBJECT_TAIL.split(title, maxsplit=1)[0]
+    title = _cut_at_page_header(title)[0]  # ("... AT UNGA TRIPOLI 00000762 001.2 OF 002")
     if title and (not subject or _cut_short(subject, title)):
         subject, subject_marking = title, subject_marking or title_marking
 
@@ -373,10 +388,17 @@ MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")  # [PREL](#)
 GLUED_HEADER = re.compile(rf"(?m)^([A-Z]{{4,8}}/[^\n]*?\d)(?={CLASS_WORD}\b)")
 
 
+# A statement the mirror broke after its first word ("... ARE WELCOME CLASSIFIED" + blank +
+# "BY: Gene A. Cretz, Ambassador, ...").
+SPLIT_STATEMENT = re.compile(r"(?<=\bCLASSIFIED)[ \t]*\n(?:[ \t]*\n)+(?=[ \t]*BY[ \t]*:)")
+
+
 def _normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = GLUED_HEADER.sub(r"\1\n", text)
+    if "CLASSIFIED" in text:
+        text = SPLIT_STATEMENT.sub(" ", text)
     lines = [line.rstrip() for line in text.split("\n")]
     if "\\" in text:
         # A backslash ending a line is a CSV dump's escaped newline, not text: it goes with
@@ -473,7 +495,24 @@ def _explode(line: str) -> list[str]:
     numbered paragraph stays in it."""
     if PARAGRAPH_NUMBERED.match(line):
         return [line]
-    return [p for p in INLINE_LABEL.split(line) if p is not None]
+    pieces = [p for p in INLINE_LABEL.split(line) if p is not None]
+    if " OF " not in line:
+        return pieces
+    # A page header the mirror ran into a field is a piece of its own: "SUBJECT: ... AT UNGA
+    # TRIPOLI 00000762 001.2 OF 002 CLASSIFIED" (the statement's first word, "BY:" on a later
+    # line), "L) STATE 90303 STATE 00016219 001.2 OF 005 M) STATE 7877".
+    return [part for piece in pieces for part in _cut_at_page_header(piece)]
+
+
+def _cut_at_page_header(text: str) -> list[str]:
+    """The text split around the page headers run into it, each header a piece."""
+    header = GLUED_PAGE_HEADER.search(text)
+    if not header:
+        return [text]
+    kept = _without_station(header)  # ("the UN TRIPOLI 00000961 ..." keeps "the UN")
+    before = (text[: header.start()] + kept).rstrip()
+    rest = text[header.end() :]
+    return [before, header[0][len(kept) :].strip(), *(_cut_at_page_header(rest) if rest else [])]
 
 
 def _is_real_paragraph(line: str) -> bool:
@@ -594,6 +633,8 @@ def _scan_preamble(lines: list[str]) -> tuple[dict, int]:
             current = None
             continue
         if FURNITURE.match(stripped) or PAGE_BREAK.match(stripped) or OLD_PAGE_BREAK.match(line):
+            if current == "subject" and subject_started and PAGE_BREAK.match(stripped):
+                current = None  # the first page's header, printed (or run) after the subject
             continue
         label = LABEL.match(stripped)
         if label:
