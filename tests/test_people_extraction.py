@@ -575,3 +575,50 @@ def test_sen_ending_a_name_is_a_surname_and_before_one_a_senators_title():
     # In capitals too ("PRIME MINISTER HUN SEN TRAVELS TO PARIS" had given "Hun")
     names = _names("2. PRIME MINISTER HUN SEN TRAVELS TO PARIS. SENATOR KERRY AGREED.")
     assert "Hun Sen" in names and "Hun" not in names
+
+
+def test_arabic_names_keep_their_article_and_are_one_person_with_and_without_it():
+    # 09TRIPOLI494, 08TRIPOLI741, 04SANAA396, 07TRIPOLI1056, 07RIYADH367: a surname written
+    # "al-Qadhafi" had ended the name before it ("Saif", "Ali" with the title "Dr"), and
+    # "Qadhafi", "Al-Qadhafi" and "Muatassim" alone had been other people
+    people = by_name(
+        extract_people(
+            _cable(
+                "1. (C) Referring to Muammar al-Qadhafi's national day speech, Dr. Ali al-Issawy "
+                "said the Qadhafi Development Foundation (headed by Saif al-Islam al-Qadhafi) "
+                "would help. Qadhafi agreed.\n\n"
+                "2. (C) CDA reviewed Foreign Minister Abubaker al-Qirbi's visit. National "
+                "Security Adviser Mutassim al-Qadhafi was there; Mutassim said little. Al-Qirbi "
+                "and Foreign Minister Saud Al-Faisal spoke; Prince Saud left early."
+            )
+        )
+    )
+    assert {
+        "Muammar al-Qadhafi",
+        "Ali al-Issawy",
+        "Saif al-Islam al-Qadhafi",
+        "Abubaker al-Qirbi",
+        "Mutassim al-Qadhafi",
+        "Saud Al-Faisal",
+    } <= set(people)
+    assert not {"Ali", "Saif", "Qadhafi", "Al-Qirbi", "Mutassim", "Saud"} & set(people)
+    assert people["Ali al-Issawy"].titles == ["Dr"]
+    assert people["Abubaker al-Qirbi"].paragraphs == [2]
+    assert people["Saud Al-Faisal"].titles == ["Foreign Minister", "Prince"]
+
+
+def test_arabic_names_of_places_groups_and_papers_are_no_people():
+    # 09TRIPOLI805 ("daily al-Youm"), 07BAGHDAD2838 ("Jaysh al-Mahdi"), the "Sharm el-Sheikh"
+    # summit, "Eid al-Adha"
+    names = _names(
+        "1. (C) The daily al-Youm said Jaysh al-Mahdi fighters left Sharm el-Sheikh before "
+        "Eid al-Adha, as Non-stop al-Jazeera reported. Prime Minister al-Maliki agreed."
+    )
+    assert "al-Maliki" in names
+    assert not {
+        "al-Youm",
+        "Jaysh al-Mahdi",
+        "Sharm el-Sheikh",
+        "Eid al-Adha",
+        "Non-stop al-Jazeera",
+    } & set(names)

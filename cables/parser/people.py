@@ -65,8 +65,8 @@ TITLES = _words(
     undersecretary under-secretary assistant director director-general spokesman spokeswoman
     spokesperson leader officer counselor counsellor consul charge cda dcm adcm com poloff
     econoff polcouns econcouns attorney prosecutor procurator monsignor cardinal pope king
-    queen prince princess sheikh shaykh emir amir sultan mayor judge justice colonel col lt
-    lieutenant captain capt commander admiral adm marshal sergeant maj major-general
+    queen prince princess sheikh shaykh sheik shaikh emir amir sultan mayor judge justice colonel col lt
+    lieutenant captain capt commander admiral adm marshal sergeant maj major-general brig
     brigadier representative representatives rep administrator presidents senators
     congressmen congressman congresswoman speaker premier chancellor
     commissioner ombudsman advisor adviser counsel envoy aide member deputies mp mps
@@ -320,7 +320,14 @@ NAMES_OF_PLACES = frozenset(
 PLACE_PARTS = frozenset("el la los las san sao s sco st".split())
 # Words that open a place's name and no person's ("Los Angeles", "Santa Cruz", "Puerto Rico",
 # "Camp David"; but "Don Camp").
-PLACE_OPENERS = frozenset("los las santa santo puerto porto camp".split())
+# Words that open the names of places and groups, not people's ("Puerto Rico", "Sharm
+# el-Sheikh", "Jaysh al-Mahdi", "Eid al-Adha", "Ras al-Khaimah", "Bab al-Azizia").
+PLACE_OPENERS = frozenset(
+    """los las santa santo puerto porto camp sharm jaysh jaish eid jamaat jamaatt jama'at
+    jamiat jamiyat sharq asharq ras bab bir jebel jabal asa'ib majlis hizb harakat ansar
+    wadi masjid kataib liwa saraya tanzim lashkar sipah jund souq suq naher nahr khor
+    deir mina burj umm um""".split()
+)
 
 
 def _is_place(low: str) -> bool:
@@ -508,7 +515,18 @@ def _split_name(name: str) -> tuple[list[str], str]:
 @lru_cache(maxsize=65536)
 def _surname_key(surname: str) -> str:
     parts = [w for w in surname.split() if w.lower() not in PARTICLES]
-    return _key(parts[-1] if parts else surname)
+    return _key(_without_particle(parts[-1] if parts else surname))
+
+
+def _without_particle(word: str) -> str:
+    """A surname without the Arabic article joined to it ("al-Qadhafi", "Al-Hakim" ->
+    "Qadhafi", "Hakim"): the cables write it with and without (but "Da-jun" is a given name)."""
+    head, hyphen, tail = word.partition("-")
+    return tail if hyphen and tail and head.lower() in ARTICLES else word
+
+
+# The Arabic article as the cables spell it before a name ("al-", "el-", "ash-", "ud-").
+ARTICLES = frozenset("al el ad ar as ash at az ud ul".split())
 
 
 def person_key(name: str) -> str:
@@ -581,6 +599,13 @@ _TOKEN = re.compile(
 )
 _NAME_WORD = re.compile(
     r"^(?:Mc|Mac|O'|O’|D'|De|Di|La|Le)?[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*$"
+)
+# A surname joined to its particle in lower case ("al-Qadhafi", "bin-Laden"): inside a name,
+# unless it names a group, a paper or a channel ("Non-stop al-Jazeera", "... al-Qaida").
+_PARTICLE_NAME = re.compile(
+    r"^(?:al|el|bin|ibn|abu|abd|ul|ud|ad|as|ash|an|ar|at|az)-"
+    r"(?!(?:Qa'?ida|Qaeda|Jazeera|Jazira|Arabiya|Shabaab|Aqsa|Azhar|Hayat|Ahram|Awsat|Quds)\b)"
+    r"[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*$"
 )
 _LOWER = re.compile(r"[a-z]")
 _LETTER = re.compile(r"[A-Za-z]")
@@ -744,6 +769,11 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
                 elif w.lower() in PARTICLES and i + 1 < n and name_word(toks[i + 1][1]):
                     run.append(w)
                     i += 1
+                elif _PARTICLE_NAME.match(w):  # "Saif al-Islam al-Qadhafi", "Ali al-Issawy"
+                    run.append(w)
+                    i += 1
+                    if tok[2]:
+                        break
                 else:
                     break
         end = i  # index after the run
@@ -795,6 +825,10 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             name, last_lex = run[-1:], len(run) - 2
         if not name:
             continue  # (what is left ends in a name word: it is not all initials)
+        if name[0][:1].islower() and not (
+            len(name) > 1 or (last_lex >= 0 and run[last_lex].lower() in TITLES)
+        ):
+            continue  # "al-Maliki" alone after a title ("PM al-Maliki"), not "daily al-Youm"
         if name[0].lower() in PLACE_OPENERS or (
             last_lex >= 0
             and run[last_lex].lower() in ("san", "sao")
@@ -1224,19 +1258,36 @@ class _People:
         # and ``find`` says so without comparing it with each person.
         self.surname_initials: set[str] = set()
         self.last_keys: set[str] = set()
+        # People with an Arabic family name ("Muatassim al-Qadhafi", "Saud Al-Faisal", "Hamad
+        # bin Isa Al-Khalifa") by their first given name's key: the cables name them by it
+        # alone too ("Muatassim", "Prince Saud").
+        self.by_given: dict[str, list[_Person]] = {}
 
     def _index(self, person: _Person) -> None:
         self.surname_initials.add(person.skey[:1])
         if person.keys:
             self.last_keys.add(person.keys[-1])
+        family = person.surname.split()[0] if person.surname else ""
+        if person.given and (_without_particle(family) != family or family.lower() in ("al", "el")):
+            self.by_given.setdefault(_key(person.given[0]), []).append(person)
 
     def find(self, words: list[str], *, full_only: bool = False) -> _Person | None:
+        found = self._find(words, full_only)
+        if found is None and len(words) == 1 and not full_only and self.by_given:
+            # A given name alone that opens one Arabic full name, and no surname, is that person.
+            key = _key(words[0])
+            named = {id(p): p for p in self.by_given.get(key, ()) if _key(p.given[0]) == key}
+            if len(named) == 1:
+                found = next(iter(named.values()))
+        return found
+
+    def _find(self, words: list[str], full_only: bool) -> _Person | None:
         last = words[-1] if words else ""
         if last.lower() not in PARTICLES:
             # The surname's key is then the last word's (``_name_parts``): most names read
             # (two in three; 19 in 20 of a subject's and capitals' candidates) are no one's
             # by it, without the names' parts worked out (~23 new names a cable: 1 ms).
-            last_key = _key(last)
+            last_key = _key(_without_particle(last))
             if last_key[:1] not in self.surname_initials and not (
                 len(words) >= 2 and last_key in self.last_keys
             ):
