@@ -622,3 +622,42 @@ def test_arabic_names_of_places_groups_and_papers_are_no_people():
         "Eid al-Adha",
         "Non-stop al-Jazeera",
     } & set(names)
+
+
+def test_a_title_abbreviation_or_a_title_of_a_department_before_a_surname_names_a_person():
+    # 10KABUL170, 04SANAA396, 08SANJOSE959, 04KINSHASA1214, 05ANKARA82, 08CAIRO524: "NSA
+    # Jones", "USTR Zoellick", "DUSTR Veroneau", "Maj. Kasongo", "Minister of Agriculture
+    # Rahimi", "Special Coordinator for Iraq Koruturk" and "ASD for Homeland Defense McHale"
+    # had named no one; a department alone after the title is still no one
+    people = by_name(
+        extract_people(
+            _cable(
+                "1. (C) Holbrooke noted that he and NSA Jones would attend the signing with "
+                "USTR Zoellick and DUSTR Veroneau.\n\n"
+                "2. (C) The February 2004 arrest of Maj. Kasongo in Bukavu was a harsh blow.\n\n"
+                "3. (C) Ministers such as Minister of Agriculture Rahimi were praised. Special "
+                "Coordinator for Iraq Koruturk will speak. ASD for Homeland Defense McHale has "
+                "suggested it.\n\n"
+                "4. (C) Solis was his Minister of Planning; Minister for Strategic Planning "
+                "Roberto Mangabeira Unger drafted it. He chairs the CSU of Upper Franconia."
+            )
+        )
+    )
+    assert people["Jones"].titles == ["NSA"]
+    assert people["Kasongo"].titles == ["Maj"]
+    assert people["Rahimi"].titles == ["Minister of Agriculture"]
+    assert people["McHale"].titles == ["ASD for Homeland Defense"]
+    assert {"Zoellick", "Veroneau", "Koruturk", "Roberto Mangabeira Unger"} <= set(people)
+    assert not {"Planning", "Franconia"} & set(people)
+
+
+def test_a_comma_written_for_an_apostrophe_is_read_as_one():
+    # 07ISLAMABAD4652, 10MADRID25, 07ISLAMABAD2798, 08ASTANA338: the telegraph's comma
+    # ("Musharraf,s", "Froman,s", "d,Affaires", "O,Reilly") had hidden the possessive and cut
+    # names in two
+    names = _names(
+        "1. (C) Embassy is faxing points from Musharraf,s chief of staff. Charge d,Affaires "
+        "Bodde met the minister. They wrote to Chevron CEO Dave O,Reilly."
+    )
+    assert {"Musharraf", "Bodde", "Dave O'Reilly"} <= set(names)
+    assert not {"Affaires Bodde", "Dave"} & set(names)

@@ -81,7 +81,7 @@ TITLES = _words(
     principal dean rector provost president-elect hon honorable excellency
     pol/econ deputy-chief-of-mission notetaker interlocutor contact attache attaché
     vice-president ex-president co-chair minister-counselor mediator negotiator gov
-    mg bg ltg vadm radm
+    mg bg ltg vadm radm ustr dustr nsa syg fonmin formin asd dasd sgt cdr
     """
 )
 # Titles' abbreviations that are surnames too where they end a name ("Hun Sen", "Nirupam Sen";
@@ -116,6 +116,7 @@ ORG_WORDS = _words(
     park road lane staff board terminal works intelligence aviation corps bay zone
     customs treasury itamaraty congressional watcher watchers hurricane
     democrat democrats brotherhood qaeda qaida hamas hizballah hezbollah hizbollah sinn
+    taliban shabaab al-shabaab
     justicia democratica prensa nacion pais ahram haaretz ha'aretz maariv yediot aharonot
     gazete gundem
     station port bridge hall tower museum library stadium market exchange watch rights
@@ -128,6 +129,11 @@ ORG_WORDS = _words(
     """
 )
 DETERMINERS = _words("the a an its their our")
+# Words that open a region's name or stand for a person's ("Upper Franconia", "Western
+# Sahara", "His Holiness").
+REGION_WORDS = _words(
+    "upper lower western eastern northern southern central greater north south east west his her"
+)
 # Places and nationalities (countries, regions, cardinal points; cities come from the
 # station table).
 PLACES = _words(
@@ -587,10 +593,14 @@ def _name_parts(words: tuple[str, ...]) -> tuple[list[str], str, str, tuple[str,
 
 # --- finding names in text ---------------------------------------------------------------
 
-_ABBREV = re.compile(r"\b(Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St)\.")
+_ABBREV = re.compile(
+    r"\b(Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St|Maj|Brig|Sgt|Cdr)\."
+)
 # What ``_ABBREV`` needs, without the word boundary that keeps the search from skipping ahead
 # to the letters an abbreviation starts with: most paragraphs hold none and are not rewritten.
-_ABBREV_HINT = re.compile(r"(?:Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St)\.")
+_ABBREV_HINT = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Amb|Gen|Sen|Rep|Lt|Col|Capt|Adm|Gov|Prof|Hon|St|Maj|Brig|Sgt|Cdr)\."
+)
 _TOKEN = re.compile(
     r"(?:[A-Z]\.){1,3}(?=\s*[A-Z])"  # initials "H.W." before a name
     r"|[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:['’]s?)?"  # a word, with its possessive
@@ -650,7 +660,14 @@ def _abbreviated(match: re.Match) -> str:
 _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 
 
+# The telegraph's comma for an apostrophe ("Musharraf,s chief of staff", "Charge d,Affaires
+# Bodde", "CEO Dave O,Reilly").
+_COMMA_APOSTROPHE = re.compile(r"(?<=[a-z]),(?=s\b)|(?<=\b[dDO]),(?=[A-Z])")
+
+
 def _tokens(text: str) -> list[_Tok]:
+    if ",s" in text or "d," in text or "O," in text:
+        text = _COMMA_APOSTROPHE.sub("'", text)
     found = _TOKEN.findall(_ABBREV.sub(_abbreviated, text) if _ABBREV_HINT.search(text) else text)
     if "'" not in text and "’" not in text:
         return [(t, t, False) for t in found]  # no apostrophe, no possessive
@@ -858,10 +875,13 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         title_words = run[: last_lex + 1]
         k = start - 1
         before: list[str] = []
-        while k >= 0 and len(before) < 4:
+        while k >= 0 and len(before) < 6:
             w = toks[k][1]
             if w.lower() in TITLES or (w.isupper() and len(w) <= 5 and w.isalpha()) or w in "/":
                 before.insert(0, toks[k][0])
+                k -= 1
+            elif w in ("of", "for") and k and toks[k - 1][1].lower() in TITLES:
+                before.insert(0, w)  # "Minister of Agriculture Rahimi", "ASD for ... McHale"
                 k -= 1
             else:
                 break
@@ -870,6 +890,14 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
         cue = bool(tw) and (
             tw[-1].lower() in TITLES
             or (len(tw) >= 2 and tw[-2].lower() in TITLES and tw[-1].isupper())
+            # (the department named between, the name no word, no region: "Minister of
+            # Strategic Planning", "chairman of Upper Franconia", "Envoy of His Holiness")
+            or (
+                last_lex >= 0
+                and name[-1].lower() not in shares
+                and run[last_lex].lower() not in REGION_WORDS
+                and any(w in ("of", "for") for w in tw)
+            )
         )
         if last_lex >= 0 and run[last_lex].lower() == "state" and start >= 2:
             cue = cue or toks[start - 1][1].lower() == "of"
