@@ -622,6 +622,37 @@ def test_a_mixed_case_signer_on_the_line_after_the_last_sentence_is_found():
     assert not cable.partial
 
 
+def test_a_mixed_case_signer_of_a_copy_whose_paragraphs_are_a_line_each_is_found():
+    # 05BAGHDAD2946 and 30 more of a flattened copy: its ruled headings' lines in capitals are
+    # more than its paragraphs' lines, which had made the text look written in capitals
+    cable = parse(
+        "--------------\nACTION REQUEST\n--------------\n\n"
+        "1. (SBU) Embassy asks the department to request that US Mission Geneva approach UNHCR.\n\n"
+        "--------------\nTALKING POINTS\n--------------\n\n"
+        "2. (SBU) MNF-I requests UNHCR assistance for 192 Iranian nationals living in the TIPF.\n\n"
+        "---------------------------\nQUERY FOR US MISSION GENEVA\n"
+        "---------------------------\n\n"
+        "6. (SBU) TIPF residents have access to APO mail, but are unsure of the correct address "
+        "for personal letters to UNHCR.)\n\nSatterfield\n",
+        "05BAGHDAD2946",
+        2005,
+    )
+    assert (cable.signer, cable.partial) == ("Satterfield", False)
+
+
+def test_a_signer_after_the_closing_formula_minimize_considered_is_found():
+    # 05BAGHDAD3036, 05BAGHDAD2987
+    cable = parse(
+        "13. (C) Finally, Shahristani indicated that the TNA will request expert assistance.\n\n"
+        "14. (U) REO HILLA, REO BASRA, REO MOSUL, and REO KIRKUK, minimize considered "
+        "Satterfield",
+        "05BAGHDAD3036",
+        2005,
+    )
+    assert cable.signer == "Satterfield"
+    assert cable.paragraphs[-1].text.endswith("minimize considered")
+
+
 def test_a_one_word_sentence_wrapped_onto_the_last_line_is_no_signer():
     cable = parse(
         "1. (C) Summary: the ministers met twice.\n\n"
@@ -679,6 +710,33 @@ def test_a_page_header_after_to_is_not_a_recipient():
     ]
 
 
+def test_the_receiving_offices_distribution_and_a_mirrors_date_line_are_no_recipients():
+    # 09BERLIN485 ("INFO LOG-00 EEB-00 ..." above the date-time group), 08RANGOON44 and some
+    # 900 records of one mirror ("Friday, 18 January 2008, 10:34" after the addressees)
+    cable = parse(
+        "INFO  LOG-00   EEB-00   AMAD-00  INL-00   DOTE-00  PDI-00   DHSE-00\n"
+        "      FA-00      /001W\n"
+        "                  ------------------5A9C83  271329Z /38\n"
+        "R 271311Z APR 09\nFM AMEMBASSY BERLIN\nTO SECSTATE WASHDC 3926\n"
+        "INFO WHITE HOUSE WASHINGTON DC\nFRG COLLECTIVE\n\nFriday, 18 January 2008, 10:34\n"
+    )
+    assert [(r.kind, r.name) for r in cable.recipients] == [
+        ("action", "SECSTATE WASHDC"),
+        ("info", "WHITE HOUSE WASHINGTON DC"),
+        ("info", "FRG COLLECTIVE"),
+    ]
+
+
+def test_the_next_paragraphs_marking_after_the_statement_is_no_reason():
+    # 08LONDON2702: "... for reasons 1.4 b and d (C)" + blank + the unnumbered paragraph
+    cable = parse(
+        "Classified By: Political Counselor Rick Mills for reasons 1.4 b and d (C)\n\n"
+        " HMG does not intend to participate in Iran's November 30 nuclear conference.",
+        "08LONDON2702",
+    )
+    assert (cable.classified_by, cable.reasons) == ("Rick Mills", ["1.4(b)", "1.4(d)"])
+
+
 def test_a_bare_reference_to_the_own_post_with_a_higher_serial_is_the_year_before():
     from cables.parser.refs import parse_references
 
@@ -727,6 +785,13 @@ def test_the_date_time_group_is_read_with_both_precedences_and_operating_signals
         ("O P 180030Z FEB 09", datetime(2009, 2, 18, 0, 30, tzinfo=UTC)),
         ("P 120947Z NOV 09 ZDK", datetime(2009, 11, 12, 9, 47, tzinfo=UTC)),
         ("R 091530Z JAN 08 ZFF4", datetime(2008, 1, 9, 15, 30, tzinfo=UTC)),
+        # (08NAIROBI1363, 08CAIRO524, a dozen more: what the signal says after it)
+        ("O 031401Z JUN 08 ZDS CTG RUEHSD 0020 1580042", datetime(2008, 6, 3, 14, 1, tzinfo=UTC)),
+        ("O 161643Z MAR 08 //ZEL//", datetime(2008, 3, 16, 16, 43, tzinfo=UTC)),
+        (
+            "O R 041614Z FEB 10     (CCY ADX1C30B8 ICTOQ0621-623)",
+            datetime(2010, 2, 4, 16, 14, tzinfo=UTC),
+        ),
     ]:
         hints = Hints(
             reference_id="09CAIRO2130",

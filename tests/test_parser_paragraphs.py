@@ -240,7 +240,7 @@ def test_markings_in_lower_case_or_released_to_partners_are_taken_off_the_text()
     assert [(p.number, p.marking, p.text[:12]) for p in cable.paragraphs] == [
         (1, "C", "Summary: Vis"),
         (2, "U", "Sahibzada Im"),
-        (3, "S//REL to USA, ACGU", "Per Ref A, P"),
+        (3, "S//REL TO USA, ACGU", "Per Ref A, P"),
     ]
 
 
@@ -266,3 +266,63 @@ def test_a_heading_wrapped_between_rules_and_the_handling_caption_alone_on_its_l
             "Representatives of c",
         ),
     ]
+
+
+def test_a_single_dash_of_the_prose_goes_on_but_items_of_a_list_stay_apart():
+    # 09BERLIN485, 03THEHAGUE1453: "- no longer a demigod -" wrapped to a line's start had
+    # cut the sentence; 07SANJOSE1820, 98CARACAS3576: items "- X - what it is" stay items
+    cable = parse(
+        '1. (U) "The day will come when this man will be human again\n'
+        "- no longer a demigod - who has been enchanting the world.\n\n"
+        "2. (U) The Judge had no trouble reaching the same conclusion\n"
+        "- that most charges could not be proven.\n\n"
+        "3. (U) The SMEs visited in this trip participate in PROVEE, a program:\n\n"
+        "- Etipress Limitada - printer of product labels\n"
+        "- Serpimetal - metal finisher",
+        reference_id="09BERLIN485",
+        year=2009,
+    )
+    assert [p.text for p in cable.paragraphs] == [
+        '"The day will come when this man will be human again - no longer a demigod - who has '
+        "been enchanting the world.",
+        "The Judge had no trouble reaching the same conclusion - that most charges could not be "
+        "proven.",
+        "The SMEs visited in this trip participate in PROVEE, a program:\n\n"
+        "- Etipress Limitada - printer of product labels\n\n"
+        "- Serpimetal - metal finisher",
+    ]
+
+
+def test_a_heading_on_the_line_right_above_a_numbered_paragraph_is_its_heading():
+    # 07ISLAMABAD5288: a heading after a blank line with the paragraph's number on the next
+    # line had stayed at the end of the paragraph before, and the old heading ran on
+    cable = parse(
+        "¶7. (C) Six years down the road, we still need Pakistan to engage more vigorously.\n\n"
+        "POTENTIAL APPROACHES TO CSF REFORM\n"
+        "¶8. (C) Potential options to address CSF issues include the following.\n\n"
+        "¶9. (C) We believe some variation of Options 2 and 3 is the most logical.\n\n"
+        "ACTION REQUEST\n"
+        "¶10. (C) Action Request: Post would appreciate a front-channel response.",
+        reference_id="07ISLAMABAD5288",
+        year=2007,
+    )
+    assert [(p.number, p.heading, p.text[:20]) for p in cable.paragraphs] == [
+        (7, "", "Six years down the r"),
+        (8, "POTENTIAL APPROACHES TO CSF REFORM", "Potential options to"),
+        (9, "POTENTIAL APPROACHES TO CSF REFORM", "We believe some vari"),
+        (10, "ACTION REQUEST", "Action Request: Post"),
+    ]
+
+
+def test_a_marking_released_to_a_partner_in_mixed_case_is_the_paragraphs_marking():
+    # 09STATE30049: "(C/Rel Aus)" had stayed in the text, and the summary after it was lost
+    cable = parse(
+        "¶4. (C/Rel Aus) SUMMARY. In a 75-minute lunch following Rudd’s White House meeting, "
+        "the Secretary and PM Rudd discussed Afghanistan. END SUMMARY.\n\n"
+        "¶5. (C/Rel Aus) The Secretary and PM Rudd agreed.",
+        reference_id="09STATE30049",
+        year=2009,
+    )
+    assert [p.marking for p in cable.paragraphs] == ["C/REL AUS", "C/REL AUS"]
+    assert cable.paragraphs[1].text == "The Secretary and PM Rudd agreed."
+    assert cable.summary.startswith("In a 75-minute lunch")

@@ -69,6 +69,9 @@ REASONS_LINE = re.compile(r"^\s*REASONS?\s*:?\s*1\s*[.,]\s*[45]\b", re.I)
 PARAGRAPH_AFTER = re.compile(
     r"\s¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|SBU/NF|U//FOUO)\)"
 )
+# The next paragraph's marking run on after the reasons ("for reasons 1.4 b and d (C)" +
+# blank + " HMG does not intend ..."): no reason (c).
+MARKING_AFTER = re.compile(r"(?:(?<=\b[a-hA-H])|(?<=\b[a-hA-H]\.))\s+\((?:U|C|S|SBU)\)\s*$")
 CONNECTOR = re.compile(
     r"^(?:for|fr|f0r|fo|per|under|due|to|based|on|0n|by|e\.?o\.?|eo|reas\w*|rea|r|para|and|"
     r"classified|section|-|:)$",
@@ -264,6 +267,7 @@ def find_classified_by(lines: list[str]) -> tuple[str, str]:
             written = " ".join((line[match.start() :] + " " + " ".join(statement[1:])).split())
             # (its reasons are read from it: "1. (C) Summary" is no reason 1.4(c))
             written = PARAGRAPH_AFTER.split(written, maxsplit=1)[0]
+            written = MARKING_AFTER.sub("", written)
             if name:
                 return name, written
             first_line = first_line or written

@@ -22,10 +22,11 @@ REFERENCE_ID_PARTS = re.compile(r"^(?P<year>\d{2})(?P<station>[A-Z]+?)(?P<serial
 
 # The date-time group of the routing header: "P 050116Z AUG 06" (precedence, DDHHMMZ MON YY);
 # the precedences of the action and of the info addressees ("O P", "P R") and operating
-# signals after it ("ZFF4", "ZEX", "ZDK") are read too.
+# signals after it are read too, with what they say ("ZFF4", "ZDK CTG RUEHDO #3763", "ZDS CTG
+# RUEHSD 0020 1580042", "//ZEL//", "(CCY ADX1C30B8 ICTOQ0621-623)").
 DTG = re.compile(
     r"^\s*(?:[A-Z]{1,2}\s+){0,2}(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s+"
-    r"(?P<month>[A-Z]{3})\s+(?P<year>\d{2})(?:\s+Z[A-Z]{2}\d?)*\s*$"
+    r"(?P<month>[A-Z]{3})\s+(?P<year>\d{2})(?:\s+(?:Z[A-Z]{2}|//Z[A-Z]{2}//|\(|CCY\b).*)?\s*$"
 )
 
 

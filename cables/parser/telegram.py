@@ -72,7 +72,7 @@ RULED_HEADING = re.compile(
 )
 PARAGRAPH_START = re.compile(
     r"^\s*(?P<pilcrow>¶\s*)?(?P<number>\d{1,3})\s?\.\s*"
-    r"(?:[(\[](?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+|[cus]|sbu|[CS]//REL to [A-Z, ]{3,30})"
+    r"(?:[(\[](?P<marking>[A-Z][A-Z /-]{0,24}|[A-Z]/+[A-Z]+|[cus]|sbu|[CS]/+(?i:REL)[A-Za-z, ]{3,30})"
     r"[)\]]\s*\.?)?\s*(?P<rest>.*)$"
 )
 MARKING = re.compile(
@@ -240,7 +240,10 @@ class _Para:
     def dash_goes_on(self, line: str) -> bool:
         """``_dash_goes_on`` after the last line of the paragraph."""
         block = self.blocks[-1] if self.blocks else []
-        return bool(block) and _dash_goes_on(block[-1], line, any(_list_items(block)))
+        if not block:
+            return False
+        items = _list_items(block)
+        return _dash_goes_on(block[-1], line, any(items), items[-1])
 
 
 def parse_or_error(text: str, hints: Hints | None = None) -> ParsedCable | ParseError:
@@ -451,9 +454,7 @@ def _cut_short(subject: str, title: str) -> bool:
 def _marking(written: str) -> str:
     """A portion marking as written, its spaces made single ("(c)" in capitals), or "" where
     it is no marking."""
-    marking = " ".join(written.split())
-    if marking.islower():
-        marking = marking.upper()  # ("(c) Summary: ...")
+    marking = " ".join(written.split()).upper()  # ("(c) Summary: ...", "(C/Rel Aus)")
     return marking if MARKING.match(marking) else ""
 
 
@@ -1077,6 +1078,8 @@ def _paragraphs(
                 )
                 if not blank_before and heading_used and current and _ends_in_heading(current):
                     heading = current.blocks[-1].pop()
+                    if not current.blocks[-1]:
+                        current.blocks.pop()  # (the heading was a block of its own)
                 current = _Para(number=number, marking=marking, heading=heading)
                 paras.append(current)
                 heading_used = True
@@ -1149,9 +1152,16 @@ def _paragraphs(
 def _ends_in_heading(para: _Para) -> bool:
     """Whether the paragraph's last line, right above the next paragraph's number, is that
     paragraph's heading: a short line that finishes no sentence after one that does ("...
-    policies. End summary." / "2009: The Year the Bubble Burst" / "¶2. (C) ...")."""
+    policies. End summary." / "2009: The Year the Bubble Burst" / "¶2. (C) ..."), on the
+    line after it or after a blank line."""
     block = para.blocks[-1] if para.blocks else []
-    if len(block) < 2 or not block[-2].endswith(TERMINAL):
+    if len(block) >= 2:
+        before = block[-2]
+    elif block and len(para.blocks) >= 2 and para.blocks[-2]:
+        before = para.blocks[-2][-1]  # a block of its own ("... objectives." / "" / "CSF REFORM")
+    else:
+        return False
+    if not before.endswith(TERMINAL):
         return False
     last = block[-1]
     return (
@@ -1171,25 +1181,31 @@ def _ends_sentence(para: _Para | None) -> bool:
     return para.blocks[-1][-1].rstrip().endswith(TERMINAL)
 
 
-DASH_ITEM = re.compile(r"^\s*--(?!-)")
-DASH_CLOSED = re.compile(r"\S\s+--(?:\s|$)")
+DASH_ITEM = re.compile(r"^\s*(?:--(?!-)|-\s+-(?!-)|-(?=\s))")  # "--", "- -", "- "
+DASH_CLOSED = re.compile(r"\S\s+(?:--|-\s+-|-)(?:\s|$)")
 FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
-def _dash_goes_on(above: str, line: str, items_above: bool) -> bool:
-    """Whether a line that opens with "--" goes on with the sentence of the line above rather
-    than opening a list item: a dash of the prose, wrapped to the start of a line ("Mexican
-    governments" / "-- including Calderon's -- have generally sought"; "this was \"no
-    problem\"" / "-- Pakistan had crossed that bridge"). The line above is wrapped prose that
+def _dash_goes_on(above: str, line: str, items_above: bool, above_is_item: bool = False) -> bool:
+    """Whether a line that opens with a dash ("--", "- -", "-") goes on with the sentence of
+    the line above rather than opening a list item: a dash of the prose, wrapped to the start
+    of a line ("Mexican governments" / "-- including Calderon's -- have generally sought";
+    "this was \"no problem\"" / "-- Pakistan had crossed that bridge"; "will be human
+    again" / "- no longer a demigod - who has been"). The line above is wrapped prose that
     ends in a word, and either the dash closes on this line or no list item came before in
     the block (``items_above``; else the line is the next item of a list whose items end
-    without punctuation: "-- Lebanon" / "-- Syria")."""
-    if not DASH_ITEM.match(line):
+    without punctuation: "-- Lebanon" / "-- Syria"), and the line above is no item opened by
+    the same dash (``above_is_item``)."""
+    dash = DASH_ITEM.match(line)
+    if not dash:
         return False
     above = above.rstrip()
     if len(above) < 35 or not (above[-1].isalnum() or above[-1] in "\"”’')"):
         return False
-    rest = line.lstrip()[2:].lstrip()
+    dash_above = DASH_ITEM.match(above) if above_is_item else None
+    if dash_above and " ".join(dash_above[0].split()) == " ".join(dash[0].split()):
+        return False  # the next item of a list ("- Etipress Limitada - printer" / "- Serpimetal")
+    rest = line[dash.end() :].lstrip()
     if LOWER_CASE.search(rest):
         # In mixed case, an item opens with a capital ("-- The United States believes", "--
         # A request"), under a heading in capitals too; a name may go on with the sentence
@@ -1209,7 +1225,7 @@ def _list_items(lines: list[str]) -> list[bool]:
     items: list[bool] = []
     for k, line in enumerate(lines):
         opens = bool(LIST_ITEM.match(line)) and not (
-            k and _dash_goes_on(lines[k - 1], line, any(items))
+            k and _dash_goes_on(lines[k - 1], line, any(items), items[-1])
         )
         items.append(opens)
     return items
@@ -1335,7 +1351,9 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
                 # (on the next line: after a finished sentence, not "... listed below:")
                 or (not last.rstrip().endswith(".") and not written_before.endswith((":", ";")))
             )
-            and sum(bool(LOWER_CASE.search(text)) for text in written) > len(written) // 2
+            # (by length: a flattened copy's paragraphs are a line each, its header's lines many)
+            and sum(len(text) for text in written if LOWER_CASE.search(text))
+            > sum(map(len, written)) // 2
         )
         name = _signer_in(last, mixed_case=mixed)
         if name and not name.isupper() and _has_common_word(name):
@@ -1368,12 +1386,13 @@ def _take_signer(cleaned: list[_Line]) -> tuple[str, bool]:
 
 
 # A signer run on after the last sentence of a mixed-case text ("... cleared this cable.
-# Scobey", "... END COMMENT Palmer", "... CAIRO 00002129 003 OF 003 Scobey"), in capitals
+# Scobey", "... END COMMENT Palmer", "... CAIRO 00002129 003 OF 003 Scobey", "... REO
+# KIRKUK, minimize considered Satterfield"), in capitals
 # or not, written twice by some copies ("SCOBEY Scobey"), before the end of the message
 # ("Rice Nnnn").
 GLUED_SIGNER = re.compile(
     r"(?:[.!?)\"'’]|\bEND\s+(?:OF\s+)?(?:TEXT|COMMENT|MESSAGE|NOTE|ACTION\s+REQUEST)\b\.?\)?"
-    r"|\b\d{3}\s+OF\s+\d{3}|\bClassified Website:\s*\S+)\s+"
+    r"|\b\d{3}\s+OF\s+\d{3}|\bClassified Website:\s*\S+|\b[Mm]inimize\s+considered\.?)\s+"
     r"(?P<name>[A-Z][A-Za-z'’-]+"
     r"(?: (?!(?:NNNN|Nnnn)\b)(?:(?:JR|Jr)\.?|[A-Z][A-Z'’-]+|[A-Z][a-z'’-]+))?)"
     r"(?:\s+(?:NNNN|Nnnn))?\s*$"
@@ -1452,6 +1471,12 @@ GLUED_ADDRESS = re.compile(
 )
 
 
+# The first code of a receiving office's distribution list ("LOG-00", "EUR-00", "/001W").
+DISTRIBUTION_CODE = re.compile(r"^[A-Z]{1,5}-\d{2}\b")
+# A mirror's date line left in the header ("Friday, 18 January 2008, 10:34").
+WEEKDAY_DATE = re.compile(r"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s")
+
+
 def _recipients(header: list[str]) -> list[Recipient]:
     """The TO and INFO addressees. Lines after "XMT" name the addresses a collective goes to
     except these; they belong to the collective, not to the recipients."""
@@ -1475,6 +1500,9 @@ def _recipients(header: list[str]) -> list[Recipient]:
             stripped = re.sub(r"^PAGE\s+\d+\s+[A-Z]+\s+\d+\s+\d+Z\s*", "", stripped)
         elif stripped.startswith("INFO "):
             kind, excluding, stripped = "info", None, stripped[5:]
+            if DISTRIBUTION_CODE.match(stripped):
+                kind = None  # the receiving office's own distribution: "INFO LOG-00 EEB-00 ..."
+                continue
         elif stripped in ("BT", "") or stripped.startswith(("FM ", "ZEN/")):
             if stripped == "BT":
                 kind = None
@@ -1498,7 +1526,7 @@ def _recipients(header: list[str]) -> list[Recipient]:
         if xmt:
             continue  # "INFO XMT FOOBAR": an exception with nothing to except it from
         match = RECIPIENT.match(stripped)
-        if match:
+        if match and not WEEKDAY_DATE.match(stripped):  # (not "Friday, 18 January 2008, 10:34")
             recipients.append(
                 Recipient(
                     kind=kind,
