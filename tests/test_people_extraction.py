@@ -661,3 +661,22 @@ def test_a_comma_written_for_an_apostrophe_is_read_as_one():
     )
     assert {"Musharraf", "Bodde", "Dave O'Reilly"} <= set(names)
     assert not {"Affaires Bodde", "Dave"} & set(names)
+
+
+def test_a_name_broken_across_two_routing_lines_is_one_person():
+    # 08TRIPOLI741, 09TRIPOLI386, 08PARIS137: "ENERGY FOR GINA" / "ERICKSON" had made two
+    # people of "Gina" and "Erickson"; a name glued to its initial is left to its own rule
+    names = _names(
+        "1. (C) Text.",
+        routing="STATE FOR NEA/MAG; COMMERCE FOR NATE MASON; ENERGY FOR GINA\n"
+        "ERICKSON; PARIS AND LONDON FOR NEA WATCHERS; CAIRO FOR ALEX\nSEVERENS\n"
+        "PLEASE PASS TO PRM/ECA/GTMO FOR ROBERT GEHRING AND RODERICK\nMACKLER\n",
+    )
+    assert {
+        "Nate Mason",
+        "Gina Erickson",
+        "Alex Severens",
+        "Robert Gehring",
+        "Roderick Mackler",
+    } <= set(names)
+    assert not {"Gina", "Erickson", "Alex", "Severens", "Roderick", "Mackler"} & set(names)

@@ -1109,12 +1109,43 @@ def _glued(word: str, glued_line: bool) -> bool:
     return word[:2] not in _ONSETS
 
 
+# A FOR line that ends in a given name, and the line after it that opens with the surname
+# ("DEPT OF ENERGY FOR GINA" / "ERIKSON", "FOR ROBERT GEHRING AND RODERICK" / "MACKLER").
+_GIVEN_AT_END = re.compile(r"(?:\bFOR|\bAND|[,;])\s+([A-Z][A-Z']{2,})\s*$")
+_SURNAME_AT_START = re.compile(r"^\s*([A-Z][A-Z'-]{2,})\s*(?:[,;]|$)")
+
+
+def _joined_split_names(lines: list[str]) -> list[str]:
+    """Routing lines with a name broken across two of them joined into one."""
+    out: list[str] = []
+    for line in lines:
+        given = _GIVEN_AT_END.search(out[-1]) if out else None
+        surname = _SURNAME_AT_START.match(line) if given else None
+        if (
+            given
+            and surname
+            and _FOR_LINE.search(out[-1])
+            and _routing_surname(given[1])
+            and _routing_surname(surname[1])
+            and given[1].lower() not in _lower_case_shares()
+            and surname[1].lower() not in _lower_case_shares()
+            # (no name glued to its initial: "FOR WCRAFT" / "BLAMPRON")
+            and not any(
+                _GLUED_INITIAL.match(w) and _glued(w, False) for w in (given[1], surname[1])
+            )
+        ):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+            continue
+        out.append(line)
+    return out
+
+
 def _for_line_names(header: str) -> list[list[str]]:
     """Names on the FOR lines of the routing block ("DEPT FOR SCA/CEN (J. MUDGE)",
     "NSC FOR MILLARD, MERKEL", "DOC FOR 4231/IEP/EUR/JBROUGHER")."""
     names: list[list[str]] = []
     common = _common_words()
-    lines = header.splitlines()
+    lines = _joined_split_names(header.splitlines())
     active = False
     for line in lines:
         stripped = line.strip()
