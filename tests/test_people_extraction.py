@@ -680,3 +680,37 @@ def test_a_name_broken_across_two_routing_lines_is_one_person():
         "Roderick Mackler",
     } <= set(names)
     assert not {"Gina", "Erickson", "Alex", "Severens", "Roderick", "Mackler"} & set(names)
+
+
+def test_an_office_joined_to_a_name_by_a_hyphen_and_title_words_are_no_part_of_names():
+    # 04SANTODOMINGO1989 ("TREASURY FOR OASIA-LAMONICA", "DHS FOR CIS-CARLOS ITURREGUI"),
+    # 09REYKJAVIK20 ("STATE FOR EUR/NB, INR-B", "DOD FOR OSD-P (FENTON)"), 09BERLIN1577
+    # ("Policy Planner Markus Ederer"), 08SANJOSE63 ("VM Torres"), 04PARAMARIBO476
+    # ("HONOURABLE RONALD REAGAN"), 10PARIS58 ("Diversity Czar Yazid Sabeg"), and the typo
+    # "Minster" ("Planning Minster Barham Salih")
+    names = _names(
+        "1. (C) Policy Planner Markus Ederer and VM Torres met Diversity Czar Yazid Sabeg. "
+        "Iraqi Planning Minster Barham Salih and the Honourable Ronald Reagan were named.",
+        routing="TREASURY FOR OASIA-LAMONICA\nDHS FOR CIS-CARLOS ITURREGUI\n"
+        "STATE FOR EUR/NB, INR-B\nDOD FOR OSD-P (FENTON)\n",
+    )
+    assert {
+        "Lamonica",
+        "Carlos Iturregui",
+        "Markus Ederer",
+        "Torres",
+        "Yazid Sabeg",
+        "Barham Salih",
+        "Ronald Reagan",
+    } <= set(names)
+    assert not {
+        "Oasia-Lamonica",
+        "Cis-Carlos Iturregui",
+        "Inr-B",
+        "Osd-P",
+        "Planner Markus Ederer",
+        "VM Torres",
+        "Czar Yazid Sabeg",
+        "Minster Barham Salih",
+        "Honourable Ronald Reagan",
+    } & set(names)

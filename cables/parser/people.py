@@ -81,7 +81,8 @@ TITLES = _words(
     principal dean rector provost president-elect hon honorable excellency
     pol/econ deputy-chief-of-mission notetaker interlocutor contact attache attaché
     vice-president ex-president co-chair minister-counselor mediator negotiator gov
-    mg bg ltg vadm radm ustr dustr nsa syg fonmin formin asd dasd sgt cdr
+    mg bg ltg vadm radm ustr dustr nsa syg fonmin formin asd dasd sgt cdr planner czar tsar
+    subdirector sub-director vm vice-minister viceminister honourable minster planer
     """
 )
 # Titles' abbreviations that are surnames too where they end a name ("Hun Sen", "Nirupam Sen";
@@ -217,6 +218,7 @@ SPEECH = _words(
 OFFICE_WORDS = _words(
     """
     dept department state for and also pass please info to the usg usaid ustr nsc osd doe
+    pmat cis
     doc treasury commerce justice energy defense secdef jcs cjcs dhs doj fbi cia usda dod
     dos unesco polad hqsouthcom southcom eucom centcom pacom africom socom amembassy
     amconsul usmission usun useu usnato usosce embassy consulate collective sipdis noforn
@@ -1176,6 +1178,17 @@ def _for_line_names(header: str) -> list[list[str]]:
             current: list[str] = []
             after_office = False  # (a word that is no name came before, in this chunk)
             for tok in chunk.split():
+                head, hyphen, rest = tok.partition("-")
+                if hyphen and (len(rest.strip(".:")) <= 2 or head.lower() in OFFICE_WORDS):
+                    # An office ("INR-B", "OSD-P"), or an office before a name ("PM-BODINE",
+                    # "CIS-CARLOS ITURREGUI"), not a hyphenated surname ("ROBINSON-MORGAN");
+                    # a word of the language before it is the office's ("NUCLEAR ENERGY-...")
+                    if current and not (len(current) == 1 and current[0].lower() in common):
+                        names.append(current)
+                    current, after_office = [], True
+                    if len(rest.strip(".:")) <= 2:
+                        continue
+                    tok = rest
                 if "/" in tok:
                     # (an office, "EUR/PGI", or an office and a name glued to its initial,
                     # "AF/SPG/JMUDGE"; surnames side by side, "GAUDIOSI/GREGORIAN", are not
