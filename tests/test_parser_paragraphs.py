@@ -326,3 +326,22 @@ def test_a_marking_released_to_a_partner_in_mixed_case_is_the_paragraphs_marking
     assert [p.marking for p in cable.paragraphs] == ["C/REL AUS", "C/REL AUS"]
     assert cable.paragraphs[1].text == "The Secretary and PM Rudd agreed."
     assert cable.summary.startswith("In a 75-minute lunch")
+
+
+def test_a_heading_between_dashes_and_a_tables_row_after_a_line_are_not_run_on():
+    # 09BRASILIA68 and 04BRASILIA1098: a single dash at a line's start goes on with the
+    # sentence above only before a word, not in "- - - Heading - - -" or "- % of GDP"
+    cable = parse(
+        "4. (C) Jobim said that key GOB ministers are currently reviewing the plan (See also "
+        "reftel.)\n"
+        "- - - Brazil's Foreign Policy Team: Who's on First - - -\n\n"
+        "5. (U) The income of the federal government for the year came to R$ 407.14\n"
+        "- % of GDP 24.1%",
+        reference_id="09BRASILIA68",
+        year=2009,
+    )
+    assert [p.text for p in cable.paragraphs] == [
+        "Jobim said that key GOB ministers are currently reviewing the plan (See also reftel.)"
+        "\n\n- - - Brazil's Foreign Policy Team: Who's on First - - -",
+        "The income of the federal government for the year came to R$ 407.14\n\n- % of GDP 24.1%",
+    ]

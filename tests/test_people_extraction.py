@@ -714,3 +714,34 @@ def test_an_office_joined_to_a_name_by_a_hyphen_and_title_words_are_no_part_of_n
         "Minster Barham Salih",
         "Honourable Ronald Reagan",
     } & set(names)
+
+
+def test_a_review_of_the_arabic_names_findings():
+    # A review of this rule's changes (18 of 200 pairs wrong): "Shaikh" ending a name is its
+    # surname ("Akmal Shaikh"; a title after a word: "Yemeni Sheikh"), "bint" joins a name,
+    # "Saudi-born" and "Tunis-based" open none, companies are no people ("Boeing's bid",
+    # "Chevron Eurasia"), and "Eid" and "Mina" are given names unless the article follows
+    names = _names(
+        "1. (C) Akmal Shaikh was executed; a Yemeni Sheikh attended. Dr. Sharifa bint Khalfan "
+        "bin Nasser al-Yahyai spoke. Saudi-born Mohammed Hamdi al-Ahdal and Tunis-based Faruq "
+        "al-Qaddumi came.\n\n"
+        "2. (C) Boeing's bid lost to Chevron Eurasia. Pollster Mina Zemach said Eid al-Adha "
+        "began at Umm Qasr."
+    )
+    assert {
+        "Akmal Shaikh",
+        "Sharifa bint Khalfan bin Nasser al-Yahyai",
+        "Mohammed Hamdi al-Ahdal",
+        "Faruq al-Qaddumi",
+        "Mina Zemach",
+    } <= set(names)
+    assert not {
+        "Sheikh",
+        "Yemeni Sheikh",
+        "Khalfan bin Nasser al-Yahyai",
+        "Saudi-born Mohammed Hamdi al-Ahdal",
+        "Boeing",
+        "Chevron Eurasia",
+        "Eid al-Adha",
+        "Umm Qasr",
+    } & set(names)

@@ -85,9 +85,9 @@ TITLES = _words(
     subdirector sub-director vm vice-minister viceminister honourable minster planer
     """
 )
-# Titles' abbreviations that are surnames too where they end a name ("Hun Sen", "Nirupam Sen";
-# but "Sen. John Kerry").
-SURNAME_TITLES = frozenset(("sen",))
+# Titles that are surnames too where they end a name ("Hun Sen", "Nirupam Sen", "Akmal
+# Shaikh"; but "Sen. John Kerry", "Shaikh Ali Salman").
+SURNAME_TITLES = frozenset(("sen", "sheikh", "shaikh", "sheik", "shaykh"))
 # Titles that announce a name in capitals, where case tells nothing.
 CAPS_TITLES = _words(
     """
@@ -195,7 +195,7 @@ COMMON = _words(
     caution
     """
 )
-PARTICLES = _words("van von der den de del della di du da dos das la le al el bin ibn abu ter")
+PARTICLES = _words("van von der den de del della di du da dos das la le al el bin bint ibn abu ter")
 # Verbs that follow a speaker ("Uribe said", "BOURDON SAID").
 SPEECH = _words(
     """
@@ -334,8 +334,18 @@ PLACE_OPENERS = frozenset(
     """los las santa santo puerto porto camp sharm jaysh jaish eid jamaat jamaatt jama'at
     jamiat jamiyat sharq asharq ras bab bir jebel jabal asa'ib majlis hizb harakat ansar
     wadi masjid kataib liwa saraya tanzim lashkar sipah jund souq suq naher nahr khor
-    deir mina burj umm um""".split()
+    deir burj""".split()
 )
+# Companies the cables name like people ("Boeing's bid", "Chevron Eurasia", "Exxon Mobil"):
+# a name that opens with one is the company's.
+COMPANIES = frozenset(
+    """boeing airbus chevron exxon exxonmobil westinghouse areva saab google microsoft
+    motorola halliburton bechtel gazprom lukoil rosneft petrobras aramco embraer siemens
+    texaco""".split()
+)
+# ... and given names too, before a word with the article only ("Eid al-Adha", "Mina Az-Zour",
+# "Umm Qasr" but "Eid Fayez", "Mina Zemach").
+PLACE_OPENERS_BEFORE_ARTICLE = frozenset("eid mina umm um".split())
 
 
 def _is_place(low: str) -> bool:
@@ -616,7 +626,7 @@ _NAME_WORD = re.compile(
 # unless it names a group, a paper or a channel ("Non-stop al-Jazeera", "... al-Qaida").
 _PARTICLE_NAME = re.compile(
     r"^(?:al|el|bin|ibn|abu|abd|ul|ud|ad|as|ash|an|ar|at|az)-"
-    r"(?!(?:Qa'?ida|Qaeda|Jazeera|Jazira|Arabiya|Shabaab|Aqsa|Azhar|Hayat|Ahram|Awsat|Quds)\b)"
+    r"(?!(?:Qa['’]?ida|Qa\b|Qaeda|Jazeera|Jazira|Arabiya|Shabaab|Aqsa|Azhar|Hayat|Ahram|Awsat|Quds)\b)"
     r"[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*$"
 )
 _LOWER = re.compile(r"[a-z]")
@@ -739,6 +749,9 @@ def _leading_words(name: list[str]) -> int:
     k = 0
     while len(name) - k > 1:
         low = name[k].lower()
+        if "-" in low and low.rsplit("-", 1)[1] in ("born", "based", "backed", "led", "owned"):
+            k += 1  # "Saudi-born Mohammed Hamdi al-Ahdal", "Tunis-based Faruq al-Qaddumi"
+            continue
         if low not in common or low in GIVEN_NAMES_OF_WORDS or low in PARTICLES:
             break
         if low in RANKS_OF_WORDS or name[k] == "SE":
@@ -807,8 +820,15 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
                 if low in OFFICE_WORDS or low in TITLES:
                     last_lex = k
                 continue
-            if _lexical(low, lower_seen) and not (low in SURNAME_TITLES and 0 < k == len(run) - 1):
-                last_lex = k  # (but "Sen" ending a name is a surname: "Hun Sen", "Nirupam Sen")
+            if _lexical(low, lower_seen) and not (
+                low in SURNAME_TITLES
+                and 0 < k == len(run) - 1
+                and not _lexical(run[k - 1].lower(), lower_seen)
+                and _NAME_WORD.match(run[k - 1]) is not None  # (not "U.S. Sheik")
+            ):
+                # (but "Sen" ending a name is a surname: "Hun Sen", "Nirupam Sen", "Akmal
+                # Shaikh"; not after a word: "Yemeni Sheikh", "Grand Sheikh")
+                last_lex = k
         name = _without_leading_particles(run[last_lex + 1 :])
         while name and initials(name[-1]):
             name = name[:-1]
@@ -848,7 +868,15 @@ def _mixed_candidates(text: str, position: int | None, lower_seen: frozenset[str
             len(name) > 1 or (last_lex >= 0 and run[last_lex].lower() in TITLES)
         ):
             continue  # "al-Maliki" alone after a title ("PM al-Maliki"), not "daily al-Youm"
-        if name[0].lower() in PLACE_OPENERS or (
+        if (
+            name[0].lower() in PLACE_OPENERS
+            or name[0].lower() in COMPANIES
+            or (
+                name[0].lower() in PLACE_OPENERS_BEFORE_ARTICLE
+                and len(name) > 1
+                and (_without_particle(name[1]) != name[1] or name[1].lower() in ("qasr",))
+            )
+        ) or (
             last_lex >= 0
             and run[last_lex].lower() in ("san", "sao")
             and (last_lex == 0 or _lexical(run[last_lex - 1].lower(), lower_seen))

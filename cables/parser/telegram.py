@@ -1182,6 +1182,7 @@ def _ends_sentence(para: _Para | None) -> bool:
 
 
 DASH_ITEM = re.compile(r"^\s*(?:--(?!-)|-\s+-(?!-)|-(?=\s))")  # "--", "- -", "- "
+DASHED_HEADING = re.compile(r"^\s*(?:-\s*){3}.*(?:-\s*){3}$")
 DASH_CLOSED = re.compile(r"\S\s+(?:--|-\s+-|-)(?:\s|$)")
 FIRST_WORD = re.compile(r"[A-Za-z]+")
 
@@ -1197,8 +1198,8 @@ def _dash_goes_on(above: str, line: str, items_above: bool, above_is_item: bool 
     without punctuation: "-- Lebanon" / "-- Syria"), and the line above is no item opened by
     the same dash (``above_is_item``)."""
     dash = DASH_ITEM.match(line)
-    if not dash:
-        return False
+    if not dash or DASHED_HEADING.match(line):
+        return False  # (a heading between dashes: "- - - Brazil's Foreign Policy Team - - -")
     above = above.rstrip()
     if len(above) < 35 or not (above[-1].isalnum() or above[-1] in "\"”’')"):
         return False
@@ -1206,6 +1207,8 @@ def _dash_goes_on(above: str, line: str, items_above: bool, above_is_item: bool 
     if dash_above and " ".join(dash_above[0].split()) == " ".join(dash[0].split()):
         return False  # the next item of a list ("- Etipress Limitada - printer" / "- Serpimetal")
     rest = line[dash.end() :].lstrip()
+    if not (rest[:1].isalnum() or rest[:1] in "\"“'‘(-"):
+        return False  # a table's row ("407.14" / "- % of GDP 24.1%")
     if LOWER_CASE.search(rest):
         # In mixed case, an item opens with a capital ("-- The United States believes", "--
         # A request"), under a heading in capitals too; a name may go on with the sentence
@@ -1501,8 +1504,13 @@ def _recipients(header: list[str]) -> list[Recipient]:
         elif stripped.startswith("INFO "):
             kind, excluding, stripped = "info", None, stripped[5:]
             if DISTRIBUTION_CODE.match(stripped):
-                kind = None  # the receiving office's own distribution: "INFO LOG-00 EEB-00 ..."
-                continue
+                # The receiving office's own distribution ("INFO LOG-00 EEB-00 ..."), and in a
+                # flattened copy the addressees after it on the line ("... TO SECSTATE ...").
+                addressees = re.search(r"\bTO\s+(\S.*?)(?:\s+INFO\s.*)?$", stripped)
+                if not addressees:
+                    kind = None
+                    continue
+                kind, stripped = "action", addressees[1]  # (its first: the action addressee)
         elif stripped in ("BT", "") or stripped.startswith(("FM ", "ZEN/")):
             if stripped == "BT":
                 kind = None
