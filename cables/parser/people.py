@@ -675,10 +675,11 @@ _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 # The telegraph's comma for an apostrophe ("Musharraf,s chief of staff", "Charge d,Affaires
 # Bodde", "CEO Dave O,Reilly").
 _COMMA_APOSTROPHE = re.compile(r"(?<=[a-z]),(?=s\b)|(?<=\b[dDO]),(?=[A-Z])")
+_COMMA_HINT = re.compile(r",(?=s\b|[A-Z])")
 
 
 def _tokens(text: str) -> list[_Tok]:
-    if ",s" in text or "d," in text or "O," in text:
+    if _COMMA_HINT.search(text):  # (one paragraph in ten has a comma right before a letter)
         text = _COMMA_APOSTROPHE.sub("'", text)
     found = _TOKEN.findall(_ABBREV.sub(_abbreviated, text) if _ABBREV_HINT.search(text) else text)
     if "'" not in text and "’" not in text:
@@ -1372,26 +1373,16 @@ class _People:
             self.by_given.setdefault(_key(person.given[0]), []).append(person)
 
     def find(self, words: list[str], *, full_only: bool = False) -> _Person | None:
-        found = self._find(words, full_only)
-        if found is None and len(words) == 1 and not full_only and self.by_given:
-            # A given name alone that opens one Arabic full name, and no surname, is that person.
-            key = _key(words[0])
-            named = {id(p): p for p in self.by_given.get(key, ()) if _key(p.given[0]) == key}
-            if len(named) == 1:
-                found = next(iter(named.values()))
-        return found
-
-    def _find(self, words: list[str], full_only: bool) -> _Person | None:
         last = words[-1] if words else ""
         if last.lower() not in PARTICLES:
             # The surname's key is then the last word's (``_name_parts``): most names read
             # (two in three; 19 in 20 of a subject's and capitals' candidates) are no one's
             # by it, without the names' parts worked out (~23 new names a cable: 1 ms).
-            last_key = _key(_without_particle(last))
+            last_key = _key(_without_particle(last) if "-" in last else last)
             if last_key[:1] not in self.surname_initials and not (
                 len(words) >= 2 and last_key in self.last_keys
             ):
-                return None
+                return self._by_given_name(words, full_only)
         given, surname, skey, keys = _name_parts(tuple(words))
         if not surname:
             return None
@@ -1403,7 +1394,7 @@ class _People:
                     return p  # "Gomez Manzano" after "Rene Gomez Manzano"
         initial = skey[:1]
         if initial not in self.surname_initials:
-            return None
+            return self._by_given_name(words, full_only)
         best = None
         for p in self.people:
             pkey = p.skey
@@ -1415,7 +1406,16 @@ class _People:
                 continue
             if best is None or (p.given and not best.given) or p.last_seen > best.last_seen:
                 best = p
-        return best
+        return best or self._by_given_name(words, full_only)
+
+    def _by_given_name(self, words: list[str], full_only: bool) -> _Person | None:
+        """A given name alone that opens one Arabic full name, and no one's surname, is that
+        person ("Muatassim", "Prince Saud")."""
+        if len(words) != 1 or full_only or not self.by_given:
+            return None
+        key = _key(words[0])
+        named = {id(p): p for p in self.by_given.get(key, ()) if _key(p.given[0]) == key}
+        return next(iter(named.values())) if len(named) == 1 else None
 
     def add(
         self,
