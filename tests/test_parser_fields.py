@@ -1230,3 +1230,10 @@ def test_an_addressees_range_of_message_numbers_is_no_part_of_its_name():
         ("action", "AMEMBASSY MOSCOW", "RUEHMO", "IMMEDIATE"),
         ("info", "AMEMBASSY BOGOTA", "RUEHBO", "IMMEDIATE"),
     ]
+
+
+def test_the_iran_regional_presence_offices_2007_cables_are_iranrpodubai():
+    # 07IRANRPODUBAI22 citing "RPO DUBAI 0015": every 2007 id of the office is
+    # 07IRANRPODUBAI..., every later one 08RPODUBAI... (29 references had pointed nowhere)
+    assert cited("RPO DUBAI 0015", 2007, "07IRANRPODUBAI22") == ["07IRANRPODUBAI15"]
+    assert cited("RPO DUBAI 0015", 2009, "09RPODUBAI319") == ["09RPODUBAI15"]

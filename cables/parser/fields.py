@@ -60,7 +60,17 @@ def station_token(name: str) -> str:
 
 
 def make_reference_id(year: int, station: str, serial: str | int) -> str:
-    return f"{two_digit_year(year)}{station_token(station)}{int(serial)}"
+    return f"{two_digit_year(year)}{station_in_id(station_token(station), year)}{int(serial)}"
+
+
+# Stations whose ids named them otherwise in some years: the Iran Regional Presence Office's
+# 2007 cables are 07IRANRPODUBAI..., its later ones 08RPODUBAI... (every id of the release).
+STATION_IN_YEAR = {("RPODUBAI", 2007): "IRANRPODUBAI"}
+
+
+def station_in_id(station: str, year: int) -> str:
+    """The station as the ids of that year write it."""
+    return STATION_IN_YEAR.get((station, year), station)
 
 
 def station_of(reference_id: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from .fields import canonical_id, data_rows
+from .fields import canonical_id, data_rows, station_in_id
 from .stations import resolve_station
 
 # Citations that are not cables, by the words that say what they are.
@@ -105,7 +105,7 @@ def _full_year(text: str, cable_year: int) -> int | None:
 
 
 def make_id(year: int, station: str, serial: int) -> str:
-    return f"{year % 100:02d}{station}{serial}"
+    return f"{year % 100:02d}{station_in_id(station, year)}{serial}"
 
 
 def clean_block(text: str) -> str:
