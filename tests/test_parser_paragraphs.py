@@ -345,3 +345,17 @@ def test_a_heading_between_dashes_and_a_tables_row_after_a_line_are_not_run_on()
         "\n\n- - - Brazil's Foreign Policy Team: Who's on First - - -",
         "The income of the federal government for the year came to R$ 407.14\n\n- % of GDP 24.1%",
     ]
+
+
+def test_the_close_of_a_note_alone_on_its_line_is_no_heading():
+    # 07IRANRPODUBAI15: "Endnote)" after a blank line had become the heading of the
+    # paragraphs after it, and left the note it closes
+    cable = parse(
+        "5. (C) The bill is new. (Note: Its sponsors have close government ties.\n\n"
+        "Endnote)\n\n"
+        "6. (C) Comment: The bill will pass.",
+        reference_id="07IRANRPODUBAI15",
+        year=2007,
+    )
+    assert [p.heading for p in cable.paragraphs] == ["", ""]
+    assert cable.paragraphs[0].text.endswith("Endnote)")

@@ -824,6 +824,8 @@ def _is_plain_heading(lines: list[_Line], i: int) -> bool:
     first = text.lstrip("\"“'‘")
     if not first or not first[0].isupper() or len(text.split()) > 10:
         return False
+    if text.count(")") > text.count("("):
+        return False  # the close of a note opened above ("... close government ties." / "Endnote)")
     before = lines[i - 1].text.strip() if i > 0 else ""
     after = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
     if before or after:
