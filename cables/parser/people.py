@@ -625,7 +625,7 @@ _NAME_WORD = re.compile(
 # A surname joined to its particle in lower case ("al-Qadhafi", "bin-Laden"): inside a name,
 # unless it names a group, a paper or a channel ("Non-stop al-Jazeera", "... al-Qaida").
 _PARTICLE_NAME = re.compile(
-    r"^(?:al|el|bin|ibn|abu|abd|ul|ud|ad|as|ash|an|ar|at|az)-"
+    rf"^(?:{'|'.join(sorted(ARTICLES | {'bin', 'ibn', 'abu', 'abd', 'an'}))})-"
     r"(?!(?:Qa['’]?ida|Qa\b|Qaeda|Jazeera|Jazira|Arabiya|Shabaab|Aqsa|Azhar|Hayat|Ahram|Awsat|Quds)\b)"
     r"[A-ZÀ-Þ][a-zß-ÿ]+(?:[-'’][A-ZÀ-Þ]?[a-zß-ÿ]+)*$"
 )
